@@ -1,0 +1,44 @@
+package com.catalogrender.jobs;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** {@code submit.sh SUBCOMMAND ...}: dispatches to one command; errors print one clear line. */
+public final class Main {
+  interface Command {
+    int run(String[] args) throws Exception;
+  }
+
+  private static final Map<String, Command> COMMANDS = new TreeMap<>();
+
+  static {
+    COMMANDS.put("render-one", args -> new RenderOneCommand().run(args));
+    COMMANDS.put("bench-model", args -> new BenchModelCommand().run(args));
+  }
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  static int run(String[] args) {
+    if (args.length == 0 || !COMMANDS.containsKey(args[0])) {
+      System.err.println(
+          (args.length == 0 ? "No command given" : "Unknown command '" + args[0] + "'")
+              + ". Commands: "
+              + String.join(", ", COMMANDS.keySet()));
+      return 2;
+    }
+    try {
+      return COMMANDS.get(args[0]).run(Arrays.copyOfRange(args, 1, args.length));
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      return 2;
+    } catch (Exception e) {
+      System.err.println("error: " + e);
+      return 1;
+    }
+  }
+}

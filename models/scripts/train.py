@@ -1,0 +1,209 @@
+"""Trains the demo model: autoencoder, then text encoder + UNet (epsilon prediction, CFG dropout), then CLIP.
+
+Usage: /usr/bin/python3 models/scripts/train.py --out models/build [--images 30000]
+       [--ae-minutes 12] [--unet-minutes 30] [--clip-minutes 4]
+Each phase runs for a wall-clock budget and checkpoints to OUT/checkpoint.pt.
+"""
+import argparse
+import copy
+import json
+import math
+import os
+import time
+from multiprocessing import Pool
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+import dataset
+import models
+import schedule
+import vocabulary as v
+
+
+def _chunk(args):
+    n, seed = args
+    return dataset.generate(n, seed)
+
+
+def make_dataset(n, seed):
+    chunks = [(n // 8, seed * 1000 + i) for i in range(8)]
+    with Pool(2) as pool:
+        parts = pool.map(_chunk, chunks)
+    images = np.concatenate([p[0] for p in parts])
+    attrs = [a for p in parts for a in p[1]]
+    return images, attrs
+
+
+def to_tensor(images):
+    return torch.from_numpy(images).permute(0, 3, 1, 2).float() / 127.5 - 1.0
+
+
+def lr_at(fraction, peak, warmup=0.03):
+    if fraction < warmup:
+        return peak * fraction / warmup
+    return peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, (fraction - warmup) / (1 - warmup)))))
+
+
+def train_autoencoder(x, minutes, log):
+    ae = models.Autoencoder()
+    opt = torch.optim.AdamW(ae.parameters(), lr=2e-3, weight_decay=1e-5)
+    start, step, batch = time.time(), 0, 48
+    while time.time() - start < minutes * 60:
+        frac = (time.time() - start) / (minutes * 60)
+        for g in opt.param_groups:
+            g["lr"] = lr_at(frac, 2e-3)
+        idx = torch.randint(0, len(x), (batch,))
+        xb = x[idx]
+        z = ae.encoder(xb)
+        # latent noise: the decoder must tolerate imperfect latents from the sampler
+        z_noisy = z + 0.05 * z.detach().std() * torch.randn_like(z)
+        rec = ae.decoder.net(z_noisy)
+        loss = (rec - xb).abs().mean() + (rec - xb).pow(2).mean() + 1e-4 * z.pow(2).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        step += 1
+        if step % 50 == 0:
+            psnr = 10 * math.log10(4.0 / max(1e-8, (torch.clamp(rec, -1, 1) - xb).pow(2).mean().item()))
+            log(f"ae step {step} loss {loss.item():.4f} psnr {psnr:.1f} dB")
+    return ae.eval(), step
+
+
+@torch.no_grad()
+def encode_all(ae, x):
+    return torch.cat([ae.encoder(x[i:i + 512]) for i in range(0, len(x), 512)])
+
+
+def train_unet(latents, ids, minutes, vocab_size, log, checkpoint):
+    unet, text = models.UNet(), models.TextEncoder(vocab_size)
+    params = list(unet.parameters()) + list(text.parameters())
+    opt = torch.optim.AdamW(params, lr=5e-4, weight_decay=1e-4)
+    ema_unet, ema_text = copy.deepcopy(unet), copy.deepcopy(text)
+    alphas_cumprod = torch.from_numpy(schedule.alphas_cumprod()).float()
+    empty = torch.zeros(1, models.TEXT_TOKENS, dtype=torch.long)
+    empty[0, 0] = 2  # <bos>
+    start, step, batch, last_save = time.time(), 0, 64, time.time()
+    while time.time() - start < minutes * 60:
+        frac = (time.time() - start) / (minutes * 60)
+        for g in opt.param_groups:
+            g["lr"] = lr_at(frac, 5e-4)
+        idx = torch.randint(0, len(latents), (batch,))
+        x0, tokens = latents[idx], ids[idx].clone()
+        drop = torch.rand(batch) < 0.1
+        tokens[drop] = empty
+        t = torch.randint(0, schedule.TRAIN_STEPS, (batch,))
+        ab = alphas_cumprod[t][:, None, None, None]
+        noise = torch.randn_like(x0)
+        xt = ab.sqrt() * x0 + (1 - ab).sqrt() * noise
+        hidden, _ = text(tokens)
+        loss = F.mse_loss(unet(xt, t.float(), hidden), noise)
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+        step += 1
+        decay = min(0.999, (1 + step) / (10 + step))
+        with torch.no_grad():
+            for ema, live in ((ema_unet, unet), (ema_text, text)):
+                for pe, pl in zip(ema.parameters(), live.parameters()):
+                    pe.mul_(decay).add_(pl, alpha=1 - decay)
+        if step % 50 == 0:
+            log(f"unet step {step} loss {loss.item():.4f} lr {opt.param_groups[0]['lr']:.2e}")
+        if time.time() - last_save > 180:
+            checkpoint(unet=ema_unet.state_dict(), text_encoder=ema_text.state_dict(), unet_steps=step)
+            last_save = time.time()
+    return ema_unet.eval(), ema_text.eval(), step
+
+
+def train_clip(x_clean, x_recon, ids, keys, minutes, vocab_size, log):
+    image, text = models.ClipImage(), models.ClipText(vocab_size)
+    logit_scale = torch.nn.Parameter(torch.tensor(math.log(1 / 0.07)))
+    params = list(image.parameters()) + list(text.parameters()) + [logit_scale]
+    opt = torch.optim.AdamW(params, lr=1e-3, weight_decay=1e-4)
+    start, step, batch = time.time(), 0, 128
+    while time.time() - start < minutes * 60:
+        frac = (time.time() - start) / (minutes * 60)
+        for g in opt.param_groups:
+            g["lr"] = lr_at(frac, 1e-3)
+        idx = torch.randint(0, len(x_clean), (batch,))
+        use_recon = (torch.rand(batch) < 0.5)[:, None, None, None]
+        xb = torch.where(use_recon, x_recon[idx], x_clean[idx])
+        ie, te = image(xb), text(ids[idx])
+        logits = logit_scale.exp().clamp(max=100) * ie @ te.t()
+        k = keys[idx]
+        same = (k[:, None] == k[None, :]).float()
+        target = same / same.sum(1, keepdim=True)
+        loss = 0.5 * (torch.sum(-target * F.log_softmax(logits, 1), 1).mean()
+                      + torch.sum(-target * F.log_softmax(logits.t(), 1), 1).mean())
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        step += 1
+        if step % 50 == 0:
+            log(f"clip step {step} loss {loss.item():.4f} scale {logit_scale.exp().item():.1f}")
+    return image.eval(), text.eval(), step
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--out", required=True)
+    p.add_argument("--images", type=int, default=30000)
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--ae-minutes", type=float, default=8)
+    p.add_argument("--unet-minutes", type=float, default=25)
+    p.add_argument("--clip-minutes", type=float, default=4)
+    a = p.parse_args()
+    torch.set_num_threads(2)
+    torch.manual_seed(a.seed)
+    os.makedirs(a.out, exist_ok=True)
+    t_all = time.time()
+    logf = open(os.path.join(a.out, "train.log"), "a")
+
+    def log(msg):
+        line = f"[{time.time() - t_all:7.1f}s] {msg}"
+        print(line, flush=True)
+        logf.write(line + "\n")
+        logf.flush()
+
+    state = {}
+
+    def checkpoint(**kw):
+        state.update(kw)
+        torch.save(state, os.path.join(a.out, "checkpoint.pt"))
+
+    vocab = v.build_vocabulary()
+    index = {w: i for i, w in enumerate(vocab)}
+    images, attrs = make_dataset(a.images, a.seed)
+    log(f"dataset {images.shape}")
+    x = to_tensor(images)
+    captions = [v.caption(*at) for at in attrs]
+    ids = torch.tensor([v.encode(c, index) for c in captions], dtype=torch.long)
+    keys = torch.tensor([hash(c) % (2 ** 61) for c in captions], dtype=torch.long)
+
+    ae, ae_steps = train_autoencoder(x, a.ae_minutes, log)
+    z = encode_all(ae, x)
+    latent_scale = float(1.0 / z.std())
+    with torch.no_grad():
+        recon = torch.cat([ae.decoder(z[i:i + 512]) for i in range(0, len(z), 512)])
+        psnr = 10 * math.log10(4.0 / (recon - x).pow(2).mean().item())
+    log(f"autoencoder: {ae_steps} steps, PSNR {psnr:.2f} dB, latent scale {latent_scale:.4f}")
+    checkpoint(autoencoder=ae.state_dict(), latent_scale=latent_scale, autoencoder_psnr=psnr,
+               vocabulary=vocab, ae_steps=ae_steps)
+
+    unet, text, unet_steps = train_unet(z * latent_scale, ids, a.unet_minutes, len(vocab), log, checkpoint)
+    checkpoint(unet=unet.state_dict(), text_encoder=text.state_dict(), unet_steps=unet_steps)
+    log(f"unet: {unet_steps} steps")
+
+    clip_image, clip_text, clip_steps = train_clip(x, recon, ids, keys, a.clip_minutes, len(vocab), log)
+    checkpoint(clip_image=clip_image.state_dict(), clip_text=clip_text.state_dict(), clip_steps=clip_steps,
+               train_seconds=time.time() - t_all, images=a.images)
+    log(f"done in {time.time() - t_all:.0f}s")
+    with open(os.path.join(a.out, "train_summary.json"), "w") as f:
+        json.dump({k: state[k] for k in ("autoencoder_psnr", "latent_scale", "ae_steps", "unet_steps",
+                                         "clip_steps", "train_seconds", "images")}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()

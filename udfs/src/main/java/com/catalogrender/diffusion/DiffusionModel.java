@@ -1,0 +1,131 @@
+package com.catalogrender.diffusion;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A text-to-image model loaded on one device in one numeric variant: text encoder, UNet and VAE
+ * decoder. Expensive to load, shared by every task of an executor (see {@code ModelRegistry}); each
+ * task renders through its own {@link DiffusionPredictor}.
+ */
+public final class DiffusionModel implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DiffusionModel.class);
+
+  private final ModelDirectory directory;
+  private final Variant variant;
+  private final ComputeDevice device;
+  private final WordTokenizer tokenizer;
+  private final TorchScriptModule textEncoder;
+  private final TorchScriptModule unet;
+  private final TorchScriptModule vaeDecoder;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private DiffusionModel(
+      ModelDirectory directory,
+      Variant variant,
+      ComputeDevice device,
+      WordTokenizer tokenizer,
+      TorchScriptModule textEncoder,
+      TorchScriptModule unet,
+      TorchScriptModule vaeDecoder) {
+    this.directory = directory;
+    this.variant = variant;
+    this.device = device;
+    this.tokenizer = tokenizer;
+    this.textEncoder = textEncoder;
+    this.unet = unet;
+    this.vaeDecoder = vaeDecoder;
+  }
+
+  /** Loads the three modules; fails before loading anything when variant and device clash. */
+  public static DiffusionModel load(
+      ModelDirectory directory, Variant variant, ComputeDevice device) {
+    checkVariantFitsDevice(variant, device);
+    long start = System.nanoTime();
+    WordTokenizer tokenizer = WordTokenizer.load(directory);
+    TorchScriptModule text = TorchScriptModule.load(directory, "text_encoder", device);
+    TorchScriptModule unet = null;
+    try {
+      unet = TorchScriptModule.load(directory, variant.moduleName(), device);
+      TorchScriptModule vae = TorchScriptModule.load(directory, "vae_decoder", device);
+      LOG.info(
+          "Loaded model {} {} ({}) on {} in {} ms",
+          directory.manifest().modelId(),
+          directory.manifest().version(),
+          variant.label(),
+          device,
+          (System.nanoTime() - start) / 1_000_000);
+      return new DiffusionModel(directory, variant, device, tokenizer, text, unet, vae);
+    } catch (RuntimeException e) {
+      text.close();
+      if (unet != null) {
+        unet.close();
+      }
+      throw e;
+    }
+  }
+
+  static void checkVariantFitsDevice(Variant variant, ComputeDevice device) {
+    if (variant == Variant.INT8 && device.cuda()) {
+      throw new IllegalArgumentException(
+          "The int8 UNet runs on CPU only (PyTorch's int8 kernels are CPU kernels); on "
+              + device
+              + " use variant fp16.");
+    }
+    if (variant == Variant.FP16 && !device.cuda()) {
+      throw new IllegalArgumentException(
+          "The fp16 UNet needs a CUDA device; on the CPU use int8 (fast) or fp32 (reference).");
+    }
+  }
+
+  /** A new predictor for one task (or thread); close it when the task ends. */
+  public DiffusionPredictor newPredictor() {
+    if (closed.get()) {
+      throw new IllegalStateException("Model " + this + " is closed");
+    }
+    return new DiffusionPredictor(this);
+  }
+
+  public ModelManifest manifest() {
+    return directory.manifest();
+  }
+
+  public Variant variant() {
+    return variant;
+  }
+
+  public ComputeDevice device() {
+    return device;
+  }
+
+  WordTokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  TorchScriptModule textEncoder() {
+    return textEncoder;
+  }
+
+  TorchScriptModule unet() {
+    return unet;
+  }
+
+  TorchScriptModule vaeDecoder() {
+    return vaeDecoder;
+  }
+
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      textEncoder.close();
+      unet.close();
+      vaeDecoder.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return manifest().modelId() + ":" + manifest().version() + "/" + variant.label() + "@" + device;
+  }
+}

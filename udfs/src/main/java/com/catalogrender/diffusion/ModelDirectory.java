@@ -1,0 +1,96 @@
+package com.catalogrender.diffusion;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * A model directory whose manifest was read and whose files were checked against their sha256, so
+ * that a truncated copy or a file from another model fails here, with the file named, and not as a
+ * shape error deep inside the sampler.
+ */
+public final class ModelDirectory {
+  private final Path root;
+  private final ModelManifest manifest;
+
+  private ModelDirectory(Path root, ModelManifest manifest) {
+    this.root = root;
+    this.manifest = manifest;
+  }
+
+  /** Reads the manifest and verifies every file it lists. */
+  public static ModelDirectory open(Path root) {
+    ModelManifest manifest = ModelManifest.read(root);
+    for (Map.Entry<String, String> file : manifest.files().entrySet()) {
+      verify(root, file.getKey(), file.getValue());
+    }
+    return new ModelDirectory(root, manifest);
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public ModelManifest manifest() {
+    return manifest;
+  }
+
+  /** Path of a TorchScript module listed in the manifest, e.g. {@code unet_int8}. */
+  public Path module(String name) {
+    String file = name + ".pt";
+    if (!manifest.files().containsKey(file)) {
+      throw new ModelArtifactException(
+          "Model "
+              + manifest.modelId()
+              + " at "
+              + root
+              + " has no module '"
+              + name
+              + "' in its manifest; it lists "
+              + manifest.files().keySet());
+    }
+    return root.resolve(file);
+  }
+
+  private static void verify(Path root, String name, String expected) {
+    Path path = root.resolve(name);
+    if (!Files.isRegularFile(path)) {
+      throw new ModelArtifactException(
+          "Model file "
+              + path
+              + " listed in the manifest is missing. Rebuild the model with"
+              + " models/scripts/export.py or restore the file from git.");
+    }
+    String actual = sha256(path);
+    if (!actual.equalsIgnoreCase(expected)) {
+      throw new ModelArtifactException(
+          "Model file "
+              + path
+              + " does not match its manifest: sha256 is "
+              + actual
+              + ", expected "
+              + expected
+              + ". The file is corrupt or from another model build; restore it.");
+    }
+  }
+
+  static String sha256(Path path) {
+    try (InputStream in = Files.newInputStream(path)) {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 16];
+      for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+        digest.update(buffer, 0, n);
+      }
+      return HexFormat.of().formatHex(digest.digest());
+    } catch (IOException e) {
+      throw new ModelArtifactException("Cannot read model file " + path + ": " + e.getMessage(), e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package com.catalogrender.diffusion;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code manifest.json} of a model directory, parsed and validated once. It names the model,
+ * the shapes the runtime relies on, the noise schedule, and a sha256 per file.
+ *
+ * @param modelId stable id of the model, part of every render's input hash
+ * @param version model version, part of every render's input hash
+ * @param imageSize native output size in pixels (square)
+ * @param latentChannels channels of the latent tensor
+ * @param latentSize latent height and width
+ * @param latentScale factor the latents were scaled by for diffusion (decode divides by it)
+ * @param maxTokens tokenizer sequence length
+ * @param textHiddenSize width of the text encoder's hidden states
+ * @param betas training noise schedule, one beta per training timestep
+ * @param defaultSteps default sampler steps
+ * @param defaultGuidance default classifier-free guidance scale
+ * @param files relative file name to expected sha256, for every file of the model
+ * @param attributes attribute name (category, colour, background, lighting) to its values
+ * @param captionTemplate caption pattern with {attribute} placeholders
+ * @param heldOutPrompts attribute combinations never seen in training, for quality audits
+ */
+public record ModelManifest(
+    String modelId,
+    String version,
+    int imageSize,
+    int latentChannels,
+    int latentSize,
+    double latentScale,
+    int maxTokens,
+    int textHiddenSize,
+    double[] betas,
+    int defaultSteps,
+    double defaultGuidance,
+    Map<String, String> files,
+    Map<String, List<String>> attributes,
+    String captionTemplate,
+    List<Map<String, String>> heldOutPrompts) {
+
+  public static final String FILE_NAME = "manifest.json";
+
+  public ModelManifest {
+    require(modelId != null && !modelId.isBlank(), "model_id is missing");
+    require(version != null && !version.isBlank(), "version is missing");
+    require(imageSize > 0 && latentSize > 0 && latentChannels > 0, "shapes must be positive");
+    require(latentScale > 0, "latent_scale must be positive, got " + latentScale);
+    require(maxTokens > 1 && textHiddenSize > 0, "text shapes must be positive");
+    require(betas != null && betas.length >= 2, "schedule.betas needs at least 2 values");
+    for (double beta : betas) {
+      require(beta > 0 && beta < 1, "schedule.betas must lie in (0, 1), got " + beta);
+    }
+    require(defaultSteps >= 2, "sampler.default_steps must be at least 2, got " + defaultSteps);
+    files = Map.copyOf(files);
+    attributes = Map.copyOf(attributes);
+    heldOutPrompts = List.copyOf(heldOutPrompts);
+  }
+
+  /** Reads and validates {@code dir/manifest.json}; does not check file hashes. */
+  public static ModelManifest read(Path dir) {
+    Path path = dir.resolve(FILE_NAME);
+    if (!Files.isRegularFile(path)) {
+      throw new ModelArtifactException(
+          "No "
+              + FILE_NAME
+              + " in model directory "
+              + dir.toAbsolutePath()
+              + ". Point --model-dir at a directory built by models/scripts/export.py.");
+    }
+    try {
+      return fromJson(new ObjectMapper().readTree(path.toFile()));
+    } catch (IOException | IllegalArgumentException | NullPointerException e) {
+      throw new ModelArtifactException("Malformed " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  static ModelManifest fromJson(JsonNode root) {
+    JsonNode schedule = required(root, "schedule");
+    JsonNode betasNode = required(schedule, "betas");
+    double[] betas = new double[betasNode.size()];
+    for (int i = 0; i < betas.length; i++) {
+      betas[i] = betasNode.get(i).asDouble();
+    }
+    Map<String, String> files = new LinkedHashMap<>();
+    required(root, "files")
+        .fields()
+        .forEachRemaining(e -> files.put(e.getKey(), e.getValue().asText()));
+    Map<String, List<String>> attributes = new LinkedHashMap<>();
+    required(root, "attributes")
+        .fields()
+        .forEachRemaining(
+            e -> {
+              List<String> values = new ArrayList<>();
+              e.getValue().forEach(v -> values.add(v.asText()));
+              attributes.put(e.getKey(), List.copyOf(values));
+            });
+    List<Map<String, String>> heldOut = new ArrayList<>();
+    for (JsonNode prompt : required(root, "held_out_prompts")) {
+      Map<String, String> combination = new LinkedHashMap<>();
+      prompt.fields().forEachRemaining(e -> combination.put(e.getKey(), e.getValue().asText()));
+      heldOut.add(Map.copyOf(combination));
+    }
+    JsonNode text = required(root, "text");
+    JsonNode sampler = required(root, "sampler");
+    return new ModelManifest(
+        required(root, "model_id").asText(),
+        required(root, "version").asText(),
+        required(root, "image_size").asInt(),
+        required(root, "latent_channels").asInt(),
+        required(root, "latent_size").asInt(),
+        required(root, "latent_scale").asDouble(),
+        required(text, "max_tokens").asInt(),
+        required(text, "hidden_size").asInt(),
+        betas,
+        required(sampler, "default_steps").asInt(),
+        required(sampler, "default_guidance").asDouble(),
+        files,
+        attributes,
+        required(root, "caption_template").asText(),
+        heldOut);
+  }
+
+  /**
+   * The caption of one attribute combination, e.g. "red mug on beach, studio lighting from front".
+   */
+  public String caption(Map<String, String> combination) {
+    String caption = captionTemplate;
+    for (Map.Entry<String, String> e : combination.entrySet()) {
+      caption = caption.replace("{" + e.getKey() + "}", e.getValue());
+    }
+    return caption;
+  }
+
+  public List<String> attributeValues(String attribute) {
+    List<String> values = attributes.get(attribute);
+    if (values == null) {
+      throw new IllegalArgumentException(
+          "Model "
+              + modelId
+              + " has no attribute '"
+              + attribute
+              + "'; it has "
+              + attributes.keySet());
+    }
+    return values;
+  }
+
+  private static JsonNode required(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    if (value == null || value.isNull()) {
+      throw new IllegalArgumentException("field '" + field + "' is missing");
+    }
+    return value;
+  }
+
+  private static void require(boolean condition, String message) {
+    if (!condition) {
+      throw new ModelArtifactException("Invalid model manifest: " + message);
+    }
+  }
+}

@@ -1,0 +1,18 @@
+package com.catalogrender.diffusion;
+
+import java.awt.image.BufferedImage;
+import java.util.List;
+
+/**
+ * The result of one batch: images in request order, the final latents (for parity checks and
+ * audits), and the measured seconds per stage.
+ *
+ * @param images RGB images at the model's native size
+ * @param latents final latents, flattened [batch, channels, size, size], before VAE scaling
+ * @param seconds measured stage seconds of the whole batch
+ */
+public record RenderBatch(List<BufferedImage> images, float[] latents, StageSeconds seconds) {
+  public RenderBatch {
+    images = List.copyOf(images);
+  }
+}

@@ -1,0 +1,66 @@
+package com.catalogrender.runtime;
+
+import com.catalogrender.diffusion.ComputeDevice;
+import com.catalogrender.diffusion.DiffusionModel;
+import com.catalogrender.diffusion.ModelDirectory;
+import com.catalogrender.diffusion.Variant;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * Executor-wide models: each (model directory, variant, device) is loaded once per JVM, on first
+ * use, and handed to every task that runs there; tasks render through their own predictors. DJL's
+ * Spark extension loads the model in every task; this registry is why we do not.
+ *
+ * <p>Loading runs inside {@link ConcurrentHashMap#computeIfAbsent}, so concurrent first callers for
+ * one key wait for a single load instead of loading twice.
+ */
+public final class ModelRegistry {
+  private static final ModelRegistry EXECUTOR_WIDE = new ModelRegistry(ModelRegistry::loadModel);
+
+  private final Map<Key, DiffusionModel> models = new ConcurrentHashMap<>();
+  private final AtomicInteger loads = new AtomicInteger();
+  private final Function<Key, DiffusionModel> loader;
+
+  ModelRegistry(Function<Key, DiffusionModel> loader) {
+    this.loader = loader;
+  }
+
+  /** The registry of this JVM (one per Spark executor). */
+  public static ModelRegistry executorWide() {
+    return EXECUTOR_WIDE;
+  }
+
+  /** The loaded model for this key, loading it if this JVM has not yet. */
+  public DiffusionModel get(Path modelDirectory, Variant variant, ComputeDevice device) {
+    Key key = new Key(modelDirectory.toAbsolutePath().normalize(), variant, device);
+    return models.computeIfAbsent(
+        key,
+        k -> {
+          DiffusionModel model = loader.apply(k);
+          loads.incrementAndGet();
+          return model;
+        });
+  }
+
+  /** How many models this JVM has loaded since it started (or since {@link #closeAll}). */
+  public int loads() {
+    return loads.get();
+  }
+
+  /** Closes and forgets every model; for tests and for shutting an executor down. */
+  public synchronized void closeAll() {
+    models.values().forEach(DiffusionModel::close);
+    models.clear();
+    loads.set(0);
+  }
+
+  private static DiffusionModel loadModel(Key key) {
+    return DiffusionModel.load(ModelDirectory.open(key.directory()), key.variant(), key.device());
+  }
+
+  record Key(Path directory, Variant variant, ComputeDevice device) {}
+}
