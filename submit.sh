@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # catalog-render's one entry point: builds what is missing, then runs a subcommand.
-#   ./submit.sh render-one --caption "red mug on beach, studio lighting from upper-left" --seed 1 --out out/mug.png
+#   ./submit.sh demo                      seed a small catalog, render it locally, show where the pictures are
+#   ./submit.sh render --catalog PATH --warehouse DIR --images DIR [--where SQL] [--limit N] [--rerender-all] [--master URL]
+#   ./submit.sh sql [--warehouse DIR] [--format table|csv|json] "QUERY"
+#   ./submit.sh seed-catalog --table PATH --rows N [--seed S]
+#   ./submit.sh render-one --caption TEXT --seed N --variant int8|fp32 --out FILE.png [--size 512]
 #   ./submit.sh bench-model [--json]
-# Runs locally on the project's own classpath (no Spark installation needed).
+# Spark commands run through Spark's own SparkSubmit on the project's classpath (local[*] by default,
+# no Spark installation needed); with SPARK_HOME set, through that installation's spark-submit.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
@@ -36,14 +41,45 @@ if needs_build; then
 fi
 
 usage() {
-  sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//' >&2
-  echo "commands: render-one, bench-model" >&2
+  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2
 }
 
 [[ $# -ge 1 ]] || { usage; exit 2; }
-case "$1" in
+command="$1"
+case "$command" in
   -h|--help|help) usage; exit 0 ;;
 esac
 
-exec "$JAVA" "${MODULE_FLAGS[@]}" "${DJL_FLAGS[@]}" ${CATALOG_RENDER_JAVA_OPTS:-} \
-  -cp "$JOBS_JAR:$(cat "$CLASSPATH_FILE")" com.catalogrender.jobs.Main "$@"
+LOG_FLAGS=("-Dlog4j2.configurationFile=$ROOT/conf/log4j2.properties")
+CLASSPATH="$JOBS_JAR:$(cat "$CLASSPATH_FILE")"
+
+case "$command" in
+  render-one|bench-model)
+    exec "$JAVA" "${MODULE_FLAGS[@]}" "${DJL_FLAGS[@]}" "${LOG_FLAGS[@]}" ${CATALOG_RENDER_JAVA_OPTS:-} \
+      -cp "$CLASSPATH" com.catalogrender.jobs.Main "$@" ;;
+esac
+
+# Spark commands: take --master out of the job's arguments and give it to spark-submit.
+master="${CATALOG_RENDER_MASTER:-local[*]}"
+args=()
+shift
+while [[ $# -gt 0 ]]; do
+  if [[ "$1" == "--master" && $# -ge 2 ]]; then master="$2"; shift 2; continue; fi
+  args+=("$1"); shift
+done
+
+SUBMIT_CONF=(--conf "spark.driver.extraJavaOptions=${MODULE_FLAGS[*]} ${DJL_FLAGS[*]}"
+  --conf "spark.executor.extraJavaOptions=${MODULE_FLAGS[*]} ${DJL_FLAGS[*]}"
+  --conf "spark.executorEnv.OPT_OUT_TRACKING=true" --conf "spark.executorEnv.DJL_OFFLINE=true")
+
+if [[ -n "${SPARK_HOME:-}" ]]; then
+  # a real Spark installation: ship our jar and the dependencies Spark does not have
+  deps=$(tr ':' '\n' < "$CLASSPATH_FILE" | grep -vE '/(org/apache/spark|org/apache/hadoop|org/scala-lang)/' | paste -sd, -)
+  exec "$SPARK_HOME/bin/spark-submit" --master "$master" --class com.catalogrender.jobs.Main \
+    --name "catalog-render $command" --jars "$deps" "${SUBMIT_CONF[@]}" "$JOBS_JAR" "$command" "${args[@]}"
+fi
+
+exec "$JAVA" "${MODULE_FLAGS[@]}" "${DJL_FLAGS[@]}" "${LOG_FLAGS[@]}" ${CATALOG_RENDER_JAVA_OPTS:-} \
+  -cp "$CLASSPATH" org.apache.spark.deploy.SparkSubmit --master "$master" \
+  --class com.catalogrender.jobs.Main --name "catalog-render $command" "${SUBMIT_CONF[@]}" \
+  "$JOBS_JAR" "$command" "${args[@]}"

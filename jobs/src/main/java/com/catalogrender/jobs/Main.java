@@ -15,15 +15,23 @@ public final class Main {
   static {
     COMMANDS.put("render-one", args -> new RenderOneCommand().run(args));
     COMMANDS.put("bench-model", args -> new BenchModelCommand().run(args));
+    COMMANDS.put("seed-catalog", args -> new SeedCatalogCommand().run(args, spark("seed-catalog")));
+    COMMANDS.put("render", args -> new RenderCommand().run(args, spark("render")));
+    COMMANDS.put("sql", args -> new SqlCommand().run(args, spark("sql")));
+    COMMANDS.put("demo", args -> new DemoCommand().run(args, spark("demo")));
   }
 
   private Main() {}
+
+  private static org.apache.spark.sql.SparkSession spark(String command) {
+    return SparkSessions.getOrCreate("catalog-render " + command);
+  }
 
   public static void main(String[] args) {
     System.exit(run(args));
   }
 
-  static int run(String[] args) {
+  public static int run(String[] args) {
     if (args.length == 0 || !COMMANDS.containsKey(args[0])) {
       System.err.println(
           (args.length == 0 ? "No command given" : "Unknown command '" + args[0] + "'")
@@ -34,6 +42,9 @@ public final class Main {
     try {
       return COMMANDS.get(args[0]).run(Arrays.copyOfRange(args, 1, args.length));
     } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      return 2;
+    } catch (org.apache.spark.sql.AnalysisException e) {
       System.err.println("error: " + e.getMessage());
       return 2;
     } catch (Exception e) {

@@ -151,6 +151,11 @@ public final class DiffusionPredictor implements AutoCloseable {
     }
   }
 
+  /** NDArrays still held by this predictor: 0 between batches. */
+  int liveArrays() {
+    return taskManager.getManagedArrays().size();
+  }
+
   @Override
   public void close() {
     taskManager.close();

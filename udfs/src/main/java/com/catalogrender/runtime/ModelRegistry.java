@@ -36,15 +36,27 @@ public final class ModelRegistry {
 
   /** The loaded model for this key, loading it if this JVM has not yet. */
   public DiffusionModel get(Path modelDirectory, Variant variant, ComputeDevice device) {
-    Key key = new Key(modelDirectory.toAbsolutePath().normalize(), variant, device);
-    return models.computeIfAbsent(
-        key,
-        k -> {
-          DiffusionModel model = loader.apply(k);
-          loads.incrementAndGet();
-          return model;
-        });
+    return acquire(modelDirectory, variant, device).model();
   }
+
+  /** Like {@link #get}, and says whether this call did the loading (for per-run load counts). */
+  public Acquired acquire(Path modelDirectory, Variant variant, ComputeDevice device) {
+    Key key = new Key(modelDirectory.toAbsolutePath().normalize(), variant, device);
+    boolean[] loadedHere = {false};
+    DiffusionModel model =
+        models.computeIfAbsent(
+            key,
+            k -> {
+              DiffusionModel loaded = loader.apply(k);
+              loads.incrementAndGet();
+              loadedHere[0] = true;
+              return loaded;
+            });
+    return new Acquired(model, loadedHere[0]);
+  }
+
+  /** A model from the registry, and whether the call that returned it loaded it. */
+  public record Acquired(DiffusionModel model, boolean loadedNow) {}
 
   /** How many models this JVM has loaded since it started (or since {@link #closeAll}). */
   public int loads() {

@@ -1,0 +1,125 @@
+package com.catalogrender.jobs;
+
+import com.catalogrender.render.RenderConfig;
+import com.catalogrender.render.RenderRun;
+import com.catalogrender.render.RunSummary;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code render --catalog PATH|TABLE --warehouse DIR|URI --images DIR|URI [--where SQL] [--limit N]
+ * [--rerender-all] [--conf FILE] [--batch-size N] [--image-format png|jpeg|webp] ...}.
+ */
+final class RenderCommand {
+  static final Path DEFAULTS = Path.of("conf/render.properties");
+
+  int run(String[] argv, SparkSession spark) throws IOException {
+    CommandArguments args =
+        CommandArguments.parse(
+            "render",
+            argv,
+            List.of(
+                "catalog",
+                "warehouse",
+                "images",
+                "where",
+                "limit",
+                "conf",
+                "model-dir",
+                "batch-size",
+                "steps",
+                "guidance",
+                "image-format",
+                "image-quality",
+                "cpu-variant",
+                "full-precision-min-side",
+                "partitions",
+                "master"),
+            List.of("rerender-all"));
+    Map<String, String> settings = new HashMap<>();
+    load(DEFAULTS, settings, false);
+    if (args.optional("conf", null) != null) {
+      load(Path.of(args.optional("conf", null)), settings, true);
+    }
+    settings.putIfAbsent(RenderConfig.CATALOG, DemoPaths.CATALOG);
+    settings.putIfAbsent(RenderConfig.WAREHOUSE, DemoPaths.WAREHOUSE);
+    settings.putIfAbsent(RenderConfig.IMAGES, DemoPaths.IMAGES);
+    for (String option :
+        List.of(
+            "catalog",
+            "warehouse",
+            "images",
+            "where",
+            "limit",
+            "model-dir",
+            "batch-size",
+            "steps",
+            "guidance",
+            "image-format",
+            "image-quality",
+            "cpu-variant",
+            "full-precision-min-side",
+            "partitions")) {
+      String value = args.optional(option, null);
+      if (value != null) {
+        settings.put(option.replace('-', '_'), value);
+      }
+    }
+    if (args.flag("rerender-all")) {
+      settings.put(RenderConfig.RERENDER_ALL, "true");
+    }
+    RenderConfig config = RenderConfig.parse(settings);
+    RunSummary summary =
+        new RenderRun(spark, config, System.err::println).execute(String.join(" ", argv));
+    print(summary);
+    return 0;
+  }
+
+  static void print(RunSummary s) {
+    System.out.printf(
+        "%nrun %s: %d rows | ok %d | failed %d | skipped %d | %.2f renders/s | %d executor(s), %d model load(s) | %.1fs%n",
+        s.runId(),
+        s.rowsTotal(),
+        s.rowsOk(),
+        s.rowsFailed(),
+        s.rowsSkipped(),
+        s.rendersPerSecond(),
+        s.executors(),
+        s.modelLoads(),
+        s.wallSeconds());
+    System.out.printf("images:        %s%n", s.images());
+    if (s.contactSheet() != null) {
+      System.out.printf("contact sheet: %s%n", s.contactSheet());
+    }
+    System.out.printf("tables:        %s, %s%n", s.renders(), s.runs());
+    if (s.rowsFailed() > 0) {
+      System.out.printf(
+          "failed rows:   ./submit.sh sql \"select sku, error from renders where run_id = '%s' and status = 'failed'\"%n",
+          s.runId());
+    }
+  }
+
+  private static void load(Path file, Map<String, String> settings, boolean required)
+      throws IOException {
+    if (!Files.isRegularFile(file)) {
+      if (required) {
+        throw new IllegalArgumentException("render: --conf file " + file + " does not exist");
+      }
+      return;
+    }
+    Properties properties = new Properties();
+    try (InputStream in = Files.newInputStream(file)) {
+      properties.load(in);
+    }
+    properties
+        .stringPropertyNames()
+        .forEach(k -> settings.put(k.trim(), properties.getProperty(k).trim()));
+  }
+}

@@ -1,0 +1,143 @@
+package com.catalogrender
+
+import com.catalogrender.catalog.DemoCatalog
+import com.catalogrender.render.{RenderConfig, RenderRun, RunSummary}
+import com.catalogrender.runtime.ModelRegistry
+import _root_.io.delta.tables.DeltaTable
+import org.apache.spark.sql.{Row, SaveMode}
+import org.apache.spark.sql.functions.col
+import org.apache.spark.sql.types.{DataTypes, StructType}
+import org.scalatest.funsuite.AnyFunSuite
+
+import java.net.URI
+import java.nio.file.{Files, Path, Paths}
+import java.sql.Timestamp
+import javax.imageio.ImageIO
+import scala.jdk.CollectionConverters._
+
+/** The render job end to end on local Spark with real Delta tables and the committed model. */
+class RenderJobSuite extends AnyFunSuite with LocalSpark {
+  private lazy val catalog = workDir.resolve("catalog").toString
+  private lazy val warehouse = workDir.resolve("warehouse").toString
+  private lazy val images = workDir.resolve("images").toString
+
+  private def config(extra: (String, String)*): RenderConfig =
+    RenderConfig.parse(
+      (Map(
+        "catalog" -> catalog,
+        "warehouse" -> warehouse,
+        "images" -> images,
+        "model_dir" -> modelDir.toString,
+        "steps" -> "6", // the job is under test here, not picture quality
+        "batch_size" -> "4",
+        "contact_sheet_size" -> "8"
+      ) ++ extra).asJava)
+
+  private def run(cfg: RenderConfig): RunSummary = new RenderRun(spark, cfg, (_: String) => ()).execute("test")
+
+  private def rendersOf(runId: String) =
+    spark.read.format("delta").load(warehouse + "/renders").where(col("run_id") === runId)
+
+  test("every row renders once, a rerun renders nothing, changed prompts rerender, --rerender-all renders all") {
+    ModelRegistry.executorWide().closeAll()
+    val rows = DemoCatalog.generate(30, 7L, workDir.resolve("cutouts").toString, spark.sparkContext.hadoopConfiguration)
+    spark.createDataFrame(rows, DemoCatalog.SCHEMA).write.format("delta").save(catalog)
+
+    val first = run(config())
+    assert(first.rowsTotal == 30 && first.rowsOk == 30 && first.rowsFailed == 0 && first.rowsSkipped == 0)
+    val results = rendersOf(first.runId).collect()
+    assert(results.length == 30)
+    assert(results.map(_.getAs[String]("sku")).distinct.length == 30)
+    for (r <- results) {
+      val file = Paths.get(new URI(r.getAs[String]("image_uri")))
+      val image = ImageIO.read(file.toFile)
+      assert(image.getWidth == r.getAs[Long]("width") && image.getHeight == r.getAs[Long]("height"), file)
+      assert(Files.size(file) == r.getAs[Long]("image_bytes"))
+      assert(file.getParent == Paths.get(images).toAbsolutePath.normalize, "image outside the image root: " + file)
+    }
+    // one model load per (executor, variant) actually used: local mode has one executor
+    val variantsUsed = results.map(_.getAs[String]("variant")).distinct.length
+    assert(first.executors == 1)
+    assert(first.modelLoads == first.executors * variantsUsed, s"loads ${first.modelLoads}, variants $variantsUsed")
+    assert(first.contactSheet != null && ImageIO.read(Paths.get(new URI(first.contactSheet)).toFile) != null)
+    val runRow = spark.read.format("delta").load(warehouse + "/runs").where(col("run_id") === first.runId).collect()
+    assert(runRow.length == 1 && runRow.head.getAs[Long]("rows_ok") == 30 && runRow.head.getAs[Long]("model_loads") == first.modelLoads)
+
+    val second = run(config())
+    assert(second.rowsSkipped == 30 && second.rowsOk == 0 && second.rowsFailed == 0)
+    assert(second.modelLoads == 0, "nothing to render must load nothing")
+
+    val changed = Seq("SKU-000003", "SKU-000010", "SKU-000021")
+    DeltaTable.forPath(spark, catalog).updateExpr(s"sku in (${changed.map("'" + _ + "'").mkString(",")})",
+      Map("prompt" -> "'purple lamp on wood'").asJava)
+    val third = run(config())
+    assert(third.rowsOk == 3 && third.rowsSkipped == 27)
+    assert(rendersOf(third.runId).select("sku").collect().map(_.getString(0)).sorted.toSeq == changed)
+
+    val all = run(config("rerender_all" -> "true"))
+    assert(all.rowsOk == 30 && all.rowsSkipped == 0)
+    // the same inputs write the same keys: no second copy of any image
+    val files = Files.list(Paths.get(images)).iterator().asScala.filter(_.toString.endsWith(".png"))
+      .filterNot(_.getFileName.toString.startsWith("contact-sheet")).toSeq
+    assert(files.length == 33, files.mkString("\n"))
+    assert(!Files.list(Paths.get(images)).iterator().asScala.exists(_.getFileName.toString.startsWith(".")))
+  }
+
+  test("bad rows end as failed with clear reasons while good rows succeed, and nothing escapes the image root") {
+    val badCatalog = workDir.resolve("bad-catalog").toString
+    val textFile = workDir.resolve("not-an-image.png")
+    Files.writeString(textFile, "this is not a PNG")
+    val now = new Timestamp(System.currentTimeMillis())
+    def row(sku: String, prompt: String, w: Integer, h: Integer, source: String = null) =
+      Row(sku, "mugs", prompt, w, h, 11L, source, now)
+    val rows = Seq(
+      row("GOOD-1", "red mug on beach", 128, 128),
+      row("shelf/A 12 ünïcode", "blue box on wood", 96, 64),
+      row("NULL-PROMPT", null, 128, 128),
+      row("EMPTY-PROMPT", "   ", 128, 128),
+      row("ZERO-WIDTH", "red mug on beach", 0, 128),
+      row("HUGE-WIDTH", "red mug on beach", 100000, 128),
+      row("../../etc/passwd", "red mug on beach", 128, 128),
+      row("BAD-SOURCE", "red mug on beach", 128, 128, textFile.toUri.toString)
+    )
+    spark.createDataFrame(rows.asJava, DemoCatalog.SCHEMA).write.format("delta").save(badCatalog)
+    val result = run(config("catalog" -> badCatalog, "images" -> workDir.resolve("bad-images").toString))
+    assert(result.rowsTotal == 8 && result.rowsOk == 2 && result.rowsFailed == 6)
+    val byKey = rendersOf(result.runId).collect().map(r => r.getAs[String]("sku") -> r).toMap
+    assert(byKey.size == 8)
+    def error(sku: String) = { assert(byKey(sku).getAs[String]("status") == "failed", sku); byKey(sku).getAs[String]("error") }
+    assert(error("NULL-PROMPT").startsWith("prompt is null or empty"))
+    assert(error("EMPTY-PROMPT").startsWith("prompt is null or empty"))
+    assert(error("ZERO-WIDTH") == "width 0 is outside [16, 4096] pixels")
+    assert(error("HUGE-WIDTH") == "width 100000 is outside [16, 4096] pixels")
+    assert(error("../../etc/passwd").contains("path-traversal"))
+    assert(error("BAD-SOURCE").contains("is not a readable image"))
+    for (sku <- Seq("GOOD-1", "shelf/A 12 ünïcode")) assert(byKey(sku).getAs[String]("status") == "ok", sku)
+    val unicode = Paths.get(new URI(byKey("shelf/A 12 ünïcode").getAs[String]("image_uri")))
+    assert(unicode.getParent == workDir.resolve("bad-images").toAbsolutePath.normalize)
+    assert(unicode.getFileName.toString.startsWith("shelf_A_12_unicode-"))
+    assert(!Files.exists(workDir.resolve("etc")) && !Files.exists(workDir.getParent.resolve("etc/passwd")))
+  }
+
+  test("a wrong catalog schema or a non-Delta catalog fails fast with a clear message, before any model loads") {
+    ModelRegistry.executorWide().closeAll()
+    val wrong = workDir.resolve("wrong-catalog").toString
+    val schema = new StructType().add("sku", DataTypes.StringType).add("category", DataTypes.StringType)
+      .add("prompt", DataTypes.StringType).add("width", DataTypes.StringType).add("height", DataTypes.IntegerType)
+      .add("updated_at", DataTypes.TimestampType)
+    spark.createDataFrame(Seq(Row("A", "mugs", "red mug", "512", 512, new Timestamp(0))).asJava, schema)
+      .write.format("delta").save(wrong)
+    val e = intercept[IllegalArgumentException](run(config("catalog" -> wrong)))
+    assert(e.getMessage.contains("missing column(s) [seed]"), e.getMessage)
+    assert(e.getMessage.contains("column 'width' has type string, expected an integer type"), e.getMessage)
+
+    val parquet = workDir.resolve("parquet-catalog").toString
+    spark.createDataFrame(Seq(Row("A", "mugs", "red mug", "512", 512, new Timestamp(0))).asJava, schema)
+      .write.mode(SaveMode.Overwrite).parquet(parquet)
+    val notDelta = intercept[IllegalArgumentException](run(config("catalog" -> parquet)))
+    assert(notDelta.getMessage.contains("is not a Delta table"), notDelta.getMessage)
+    val missing = intercept[IllegalArgumentException](run(config("catalog" -> workDir.resolve("nowhere").toString)))
+    assert(missing.getMessage.contains("does not exist"), missing.getMessage)
+    assert(ModelRegistry.executorWide().loads() == 0)
+  }
+}

@@ -1,0 +1,44 @@
+package com.catalogrender.caption;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The offline, deterministic caption rewriter: a customer prompt ("white sneaker on beach") plus a
+ * category-aware lighting phrase in the words the demo model was trained on ("..., studio lighting
+ * from upper-left"). A prompt that already names its lighting is kept as it is.
+ */
+public final class TemplateCaptionRewriter {
+  public static final String SOURCE = "template";
+  private static final Map<String, String> LIGHT_BY_CATEGORY =
+      Map.of(
+          "sneaker", "upper-left",
+          "mug", "upper-right",
+          "bottle", "front",
+          "box", "upper-left",
+          "watch", "front",
+          "lamp", "upper-right");
+  private static final String[] FALLBACK_LIGHTS = {"upper-left", "upper-right", "front"};
+
+  /** The caption for one row; never null. */
+  public String rewrite(String category, String prompt) {
+    String base = prompt.trim().replaceAll("\\s+", " ");
+    if (base.toLowerCase(Locale.ROOT).contains("lighting")) {
+      return base;
+    }
+    return base + ", studio lighting from " + lightFor(category);
+  }
+
+  static String lightFor(String category) {
+    String key = category == null ? "" : category.trim().toLowerCase(Locale.ROOT);
+    if (key.endsWith("es") && LIGHT_BY_CATEGORY.containsKey(key.substring(0, key.length() - 2))) {
+      key = key.substring(0, key.length() - 2);
+    } else if (key.endsWith("s")) {
+      key = key.substring(0, key.length() - 1);
+    }
+    String light = LIGHT_BY_CATEGORY.get(key);
+    return light != null
+        ? light
+        : FALLBACK_LIGHTS[Math.floorMod(key.hashCode(), FALLBACK_LIGHTS.length)];
+  }
+}

@@ -1,0 +1,69 @@
+package com.catalogrender.io;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Writes image bytes under an image root through Hadoop's FileSystem API: a local directory, HDFS
+ * or {@code s3a://bucket/prefix}. An object appears whole or not at all: on object stores the
+ * upload completes on close; on file systems the bytes go to a hidden temporary file that is then
+ * renamed over the key. A retried task overwrites the same key.
+ */
+public final class ImageStore {
+  private final Path root;
+  private final FileSystem fileSystem;
+  private final boolean objectStore;
+
+  public ImageStore(String rootUri, Configuration hadoop) throws IOException {
+    this.root = new Path(rootUri);
+    this.fileSystem = root.getFileSystem(hadoop);
+    String scheme = fileSystem.getUri().getScheme();
+    this.objectStore =
+        scheme != null
+            && (scheme.startsWith("s3") || scheme.equals("gs") || scheme.startsWith("abfs"));
+  }
+
+  /**
+   * Stores one object.
+   *
+   * @param key a flat key from {@link ObjectKeys#imageKey}
+   * @param attempt unique per task attempt, names the temporary file
+   * @return the object's fully qualified URI
+   */
+  public URI write(String key, byte[] bytes, String attempt) throws IOException {
+    if (key.contains("/") || key.contains("\\") || key.startsWith(".")) {
+      throw new IllegalArgumentException("Object key must be a flat name, got '" + key + "'");
+    }
+    Path target = new Path(root, key);
+    if (objectStore) {
+      try (OutputStream out = fileSystem.create(target, true)) {
+        out.write(bytes);
+      }
+    } else {
+      Path temporary = new Path(root, "." + key + ".tmp-" + attempt);
+      try (OutputStream out = fileSystem.create(temporary, true)) {
+        out.write(bytes);
+      }
+      if (fileSystem.exists(target)) {
+        fileSystem.delete(target, false);
+      }
+      if (!fileSystem.rename(temporary, target)) {
+        fileSystem.delete(temporary, false);
+        throw new IOException("Could not rename " + temporary + " to " + target);
+      }
+    }
+    return fileSystem.makeQualified(target).toUri();
+  }
+
+  public FileSystem fileSystem() {
+    return fileSystem;
+  }
+
+  public Path root() {
+    return root;
+  }
+}

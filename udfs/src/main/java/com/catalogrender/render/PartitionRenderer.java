@@ -1,0 +1,355 @@
+package com.catalogrender.render;
+
+import com.catalogrender.caption.TemplateCaptionRewriter;
+import com.catalogrender.diffusion.DiffusionModel;
+import com.catalogrender.diffusion.DiffusionPredictor;
+import com.catalogrender.diffusion.RenderBatch;
+import com.catalogrender.diffusion.RenderRequest;
+import com.catalogrender.diffusion.SamplingOptions;
+import com.catalogrender.diffusion.Variant;
+import com.catalogrender.io.ImageStore;
+import com.catalogrender.io.ObjectKeys;
+import com.catalogrender.post.CutoutCompositor;
+import com.catalogrender.post.ImageEncoder;
+import com.catalogrender.post.ImageResizer;
+import com.catalogrender.runtime.ModelRegistry;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import javax.imageio.ImageIO;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.deploy.SparkHadoopUtil;
+import org.apache.spark.sql.Row;
+import org.apache.spark.util.LongAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Renders one partition of planned catalog rows into {@link RenderResult} rows, lazily, batch by
+ * batch, so a partition of any size needs memory for one batch only.
+ *
+ * <p>Phases per row: validate (bad rows fail here with a reason, before any model work) -> caption
+ * -> wait for a full batch of its variant -> text encoder, UNet, VAE (one predictor per task, on
+ * the model the executor-wide registry loaded once) -> composite, resize, sharpen, encode -> write
+ * under the image root. Stage seconds of a batch are split over its rows by their share of the work
+ * (all rows of a batch share native size and steps, so equally), and add up to the batch's measured
+ * seconds exactly.
+ */
+public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> {
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionRenderer.class);
+
+  private final RenderSpec spec;
+  private final LongAccumulator modelLoads;
+  private final LongAccumulator rowsDone;
+
+  public PartitionRenderer(RenderSpec spec, LongAccumulator modelLoads, LongAccumulator rowsDone) {
+    this.spec = spec;
+    this.modelLoads = modelLoads;
+    this.rowsDone = rowsDone;
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<Row> input) throws IOException {
+    TaskContext task = TaskContext.get();
+    DeviceAssignment assignment = DeviceAssignment.fromTask(task);
+    Configuration hadoop =
+        SparkEnv.get() == null
+            ? new Configuration()
+            : SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf());
+    String executorId = SparkEnv.get() == null ? "driver" : SparkEnv.get().executorId();
+    String attempt = task == null ? "local" : Long.toString(task.taskAttemptId());
+    TaskRendering rendering = new TaskRendering(assignment, hadoop, executorId, attempt);
+    if (task != null) {
+      task.addTaskCompletionListener(
+          (org.apache.spark.util.TaskCompletionListener) context -> rendering.close());
+    }
+    return new ResultIterator(input, rendering);
+  }
+
+  /** Per-task state: predictors per variant (closed at task end), image store, encoder. */
+  private final class TaskRendering implements AutoCloseable {
+    final DeviceAssignment assignment;
+    final Configuration hadoop;
+    final String executorId;
+    final String attempt;
+    final ImageStore store;
+    final ImageEncoder encoder;
+    final TemplateCaptionRewriter captions = new TemplateCaptionRewriter();
+    final Map<Variant, DiffusionPredictor> predictors = new EnumMap<>(Variant.class);
+    final boolean injectFailure;
+    int imagesWritten;
+
+    TaskRendering(
+        DeviceAssignment assignment, Configuration hadoop, String executorId, String attempt)
+        throws IOException {
+      this.assignment = assignment;
+      this.hadoop = hadoop;
+      this.executorId = executorId;
+      this.attempt = attempt;
+      this.store = new ImageStore(spec.imageRoot(), hadoop);
+      this.encoder = new ImageEncoder(spec.format(), spec.quality());
+      TaskContext task = TaskContext.get();
+      this.injectFailure =
+          spec.failFirstAttemptAfterRows() > 0
+              && task != null
+              && task.attemptNumber() == 0
+              && task.partitionId() == 0;
+    }
+
+    void afterImageWritten() {
+      imagesWritten++;
+      if (injectFailure && imagesWritten >= spec.failFirstAttemptAfterRows()) {
+        throw new IllegalStateException(
+            "injected failure after "
+                + imagesWritten
+                + " images (testing_fail_first_attempt_after_rows)");
+      }
+    }
+
+    DiffusionPredictor predictor(Variant variant) {
+      return predictors.computeIfAbsent(
+          variant,
+          v -> {
+            ModelRegistry.Acquired acquired =
+                ModelRegistry.executorWide()
+                    .acquire(Path.of(spec.modelDirectory()), v, assignment.device());
+            if (acquired.loadedNow()) {
+              modelLoads.add(1);
+            }
+            DiffusionModel model = acquired.model();
+            return model.newPredictor();
+          });
+    }
+
+    String device() {
+      return assignment.device().toString();
+    }
+
+    @Override
+    public void close() {
+      predictors.values().forEach(DiffusionPredictor::close);
+      predictors.clear();
+    }
+  }
+
+  /** A row that passed validation, with its caption and (optional) cut-out. */
+  private record Pending(
+      CatalogRow row, String caption, double captionSeconds, BufferedImage cutout) {}
+
+  private final class ResultIterator implements Iterator<Row> {
+    private final Iterator<Row> input;
+    private final TaskRendering task;
+    private final Map<Variant, List<Pending>> waiting = new EnumMap<>(Variant.class);
+    private final ArrayDeque<Row> ready = new ArrayDeque<>();
+
+    ResultIterator(Iterator<Row> input, TaskRendering task) {
+      this.input = input;
+      this.task = task;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (ready.isEmpty()) {
+        if (input.hasNext()) {
+          accept(CatalogRow.from(input.next()));
+        } else if (!waiting.isEmpty()) {
+          Variant variant = waiting.keySet().iterator().next();
+          renderBatch(variant, waiting.remove(variant));
+        } else {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return ready.poll();
+    }
+
+    private void accept(CatalogRow row) {
+      boolean gpu = task.assignment.device().cuda();
+      Variant variant =
+          row.width() == null || row.height() == null
+              ? spec.variants().cpuVariant()
+              : spec.variants().choose(row.width(), row.height(), gpu);
+      String reason = row.rejectReason(spec.maxSide());
+      BufferedImage cutout = null;
+      if (reason == null && row.sourceImage() != null && !row.sourceImage().isBlank()) {
+        try {
+          cutout = readCutout(row.sourceImage());
+        } catch (IOException | RuntimeException e) {
+          reason = e.getMessage();
+        }
+      }
+      if (reason != null) {
+        emit(
+            RenderResult.failed(
+                spec, row, variant.label(), task.device(), task.executorId, reason));
+        return;
+      }
+      long start = System.nanoTime();
+      String caption = task.captions.rewrite(row.category(), row.prompt());
+      double captionSeconds = (System.nanoTime() - start) / 1e9;
+      List<Pending> batch = waiting.computeIfAbsent(variant, v -> new ArrayList<>());
+      batch.add(new Pending(row, caption, captionSeconds, cutout));
+      if (batch.size() >= spec.batchSize()) {
+        renderBatch(variant, waiting.remove(variant));
+      }
+    }
+
+    private BufferedImage readCutout(String uri) throws IOException {
+      org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(uri);
+      FileSystem fs = path.getFileSystem(task.hadoop);
+      BufferedImage image;
+      try (InputStream in = fs.open(path)) {
+        image = ImageIO.read(in);
+      } catch (java.io.FileNotFoundException e) {
+        throw new IOException("source_image '" + uri + "' does not exist", e);
+      }
+      if (image == null) {
+        throw new IOException(
+            "source_image '" + uri + "' is not a readable image; give a PNG cut-out with alpha");
+      }
+      if (!image.getColorModel().hasAlpha()) {
+        throw new IOException(
+            "source_image '"
+                + uri
+                + "' has no alpha channel; a cut-out must be a PNG with transparency");
+      }
+      return image;
+    }
+
+    private void renderBatch(Variant variant, List<Pending> batch) {
+      List<RenderRequest> requests = new ArrayList<>(batch.size());
+      for (Pending p : batch) {
+        requests.add(new RenderRequest(p.caption(), p.row().seed()));
+      }
+      RenderBatch rendered;
+      try {
+        rendered =
+            task.predictor(variant)
+                .render(requests, new SamplingOptions(spec.steps(), spec.guidance()));
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "Batch of {} rows failed on {} ({})", batch.size(), task.device(), variant.label(), e);
+        for (Pending p : batch) {
+          emit(
+              RenderResult.failed(
+                  spec,
+                  p.row(),
+                  variant.label(),
+                  task.device(),
+                  task.executorId,
+                  "render failed: " + e.getMessage()));
+        }
+        return;
+      }
+      double share = 1.0 / batch.size();
+      for (int i = 0; i < batch.size(); i++) {
+        Pending p = batch.get(i);
+        // the last row takes the rounding remainder, so the rows add up to the batch exactly
+        double weight = i == batch.size() - 1 ? 1.0 - share * (batch.size() - 1) : share;
+        emit(finish(p, rendered.images().get(i), variant, batch.size(), rendered, weight));
+      }
+    }
+
+    private RenderResult finish(
+        Pending p,
+        BufferedImage image,
+        Variant variant,
+        int batchSize,
+        RenderBatch batch,
+        double weight) {
+      CatalogRow row = p.row();
+      long postStart = System.nanoTime();
+      byte[] bytes;
+      try {
+        BufferedImage sized =
+            ImageResizer.resize(
+                image, row.width().intValue(), row.height().intValue(), spec.sharpen());
+        if (p.cutout() != null) {
+          sized = CutoutCompositor.composite(sized, p.cutout());
+        }
+        bytes = task.encoder.encode(sized);
+      } catch (IOException | RuntimeException e) {
+        return RenderResult.failed(
+            spec,
+            row,
+            variant.label(),
+            task.device(),
+            task.executorId,
+            "post-processing failed: " + e.getMessage());
+      }
+      double postSeconds = (System.nanoTime() - postStart) / 1e9;
+      long ioStart = System.nanoTime();
+      URI uri;
+      try {
+        uri =
+            task.store.write(
+                ObjectKeys.imageKey(row.sku(), row.inputHash(), spec.format().extension()),
+                bytes,
+                task.attempt);
+      } catch (IOException | RuntimeException e) {
+        return RenderResult.failed(
+            spec,
+            row,
+            variant.label(),
+            task.device(),
+            task.executorId,
+            "upload failed: " + e.getMessage());
+      }
+      double ioSeconds = (System.nanoTime() - ioStart) / 1e9;
+      task.afterImageWritten();
+      return new RenderResult(
+          spec.runId(),
+          row.sku(),
+          row.category(),
+          row.inputHash(),
+          spec.modelId(),
+          spec.modelVersion(),
+          variant.label(),
+          task.device(),
+          task.executorId,
+          RenderResult.OK,
+          null,
+          uri.toString(),
+          bytes.length,
+          row.width(),
+          row.height(),
+          row.seed(),
+          p.caption(),
+          TemplateCaptionRewriter.SOURCE,
+          batchSize,
+          p.captionSeconds(),
+          batch.seconds().textEncoder() * weight,
+          batch.seconds().unet() * weight,
+          batch.seconds().vae() * weight,
+          postSeconds,
+          ioSeconds,
+          new Timestamp(System.currentTimeMillis()));
+    }
+
+    private void emit(RenderResult result) {
+      rowsDone.add(1);
+      ready.add(result.toRow());
+    }
+  }
+}

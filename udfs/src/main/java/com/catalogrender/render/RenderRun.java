@@ -1,0 +1,352 @@
+package com.catalogrender.render;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import com.catalogrender.catalog.CatalogSchema;
+import com.catalogrender.catalog.InputHash;
+import com.catalogrender.diffusion.ModelDirectory;
+import com.catalogrender.diffusion.ModelManifest;
+import com.catalogrender.diffusion.Variant;
+import io.delta.tables.DeltaTable;
+import java.io.IOException;
+import java.sql.Timestamp;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.apache.spark.SparkContext;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF8;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.util.LongAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One render run. Phases, each labelled in the Spark UI:
+ *
+ * <ol>
+ *   <li>open: read the catalog, check its schema, verify the model files (no model is loaded);
+ *   <li>plan: filter, hash each row's inputs, skip rows whose hash already has an ok render;
+ *   <li>render: map partitions through {@link PartitionRenderer} and append every result row to
+ *       {@code renders} in one Delta commit;
+ *   <li>record: count outcomes, write the {@code runs} row, draw the contact sheet.
+ * </ol>
+ */
+public final class RenderRun {
+  private static final Logger LOG = LoggerFactory.getLogger(RenderRun.class);
+  private static final String INPUT_HASH_FUNCTION = "catalog_render_input_hash";
+
+  private final SparkSession spark;
+  private final RenderConfig config;
+  private final Consumer<String> console;
+
+  public RenderRun(SparkSession spark, RenderConfig config, Consumer<String> console) {
+    this.spark = spark;
+    this.config = config;
+    this.console = console;
+  }
+
+  public RunSummary execute(String arguments) throws IOException {
+    SparkContext context = spark.sparkContext();
+    String runId = newRunId();
+    Timestamp started = new Timestamp(System.currentTimeMillis());
+    long wallStart = System.nanoTime();
+    context.setJobGroup("catalog-render " + runId, "catalog-render run " + runId, false);
+
+    // open
+    context.setJobDescription("catalog-render " + runId + ": open catalog");
+    Dataset<Row> catalog = CatalogSource.open(spark, config.catalog());
+    ModelManifest manifest =
+        ModelDirectory.open(java.nio.file.Path.of(config.modelDirectory())).manifest();
+    boolean gpu = gpuScheduled();
+    RenderSpec spec = spec(runId, manifest);
+
+    // plan
+    context.setJobDescription("catalog-render " + runId + ": plan (filter, hash, incremental)");
+    Dataset<Row> planned = plan(catalog, spec, gpu);
+    long rowsTotal = planned.count();
+    Dataset<Row> todo = planned;
+    if (!config.rerenderAll() && DeltaTable.isDeltaTable(spark, config.rendersPath())) {
+      Dataset<Row> done =
+          spark
+              .read()
+              .format("delta")
+              .load(config.rendersPath())
+              .where(col("status").equalTo(RenderResult.OK))
+              .select("input_hash")
+              .distinct();
+      todo =
+          planned.join(
+              done, planned.col("input_hash").equalTo(done.col("input_hash")), "left_anti");
+    }
+    todo = todo.cache();
+    long rowsToRender = todo.count();
+    long rowsSkipped = rowsTotal - rowsToRender;
+    console.accept(
+        String.format(
+            "run %s: %d catalog rows, %d to render, %d skipped (already rendered with the same inputs)%s",
+            runId,
+            rowsTotal,
+            rowsToRender,
+            rowsSkipped,
+            config.rerenderAll() ? " [--rerender-all]" : ""));
+
+    // render
+    LongAccumulator modelLoads = context.longAccumulator("catalog-render model loads");
+    LongAccumulator rowsDone = context.longAccumulator("catalog-render rows done");
+    long renderStart = System.nanoTime();
+    if (rowsToRender > 0) {
+      int partitions = partitions(rowsToRender);
+      context.setJobDescription(
+          "catalog-render "
+              + runId
+              + ": render "
+              + rowsToRender
+              + " rows in "
+              + partitions
+              + " tasks");
+      Dataset<Row> results =
+          todo.repartition(partitions, col("input_hash"))
+              .mapPartitions(
+                  new PartitionRenderer(spec, modelLoads, rowsDone),
+                  Encoders.row(RenderResult.SCHEMA));
+      try (RenderProgress progress =
+          new RenderProgress(rowsDone.id(), rowsToRender, console, 2000)) {
+        context.addSparkListener(progress);
+        try {
+          results
+              .write()
+              .format("delta")
+              .mode("append")
+              .option("mergeSchema", "true")
+              .save(config.rendersPath());
+        } finally {
+          context.removeSparkListener(progress);
+        }
+      }
+    }
+    double renderSeconds = (System.nanoTime() - renderStart) / 1e9;
+    todo.unpersist();
+
+    // record
+    context.setJobDescription("catalog-render " + runId + ": record run");
+    long ok = 0;
+    long failed = 0;
+    long executors = 0;
+    String contactSheet = null;
+    if (rowsToRender > 0) {
+      Dataset<Row> mine =
+          spark
+              .read()
+              .format("delta")
+              .load(config.rendersPath())
+              .where(col("run_id").equalTo(runId));
+      Row counts =
+          mine.agg(
+                  sum(when(col("status").equalTo(RenderResult.OK), 1).otherwise(0)),
+                  sum(when(col("status").equalTo(RenderResult.FAILED), 1).otherwise(0)),
+                  countDistinct(col("executor_id")))
+              .first();
+      ok = counts.isNullAt(0) ? 0 : counts.getLong(0);
+      failed = counts.isNullAt(1) ? 0 : counts.getLong(1);
+      executors = counts.getLong(2);
+      contactSheet = writeContactSheet(mine, runId);
+    }
+    RunSummary summary =
+        new RunSummary(
+            runId,
+            rowsTotal,
+            ok,
+            failed,
+            rowsSkipped,
+            executors,
+            modelLoads.value(),
+            (System.nanoTime() - wallStart) / 1e9,
+            renderSeconds,
+            config.images(),
+            config.rendersPath(),
+            config.runsPath(),
+            contactSheet);
+    RunsTable.append(
+        spark,
+        config,
+        summary,
+        started,
+        new Timestamp(System.currentTimeMillis()),
+        manifest.modelId(),
+        manifest.version(),
+        arguments);
+    context.clearJobGroup();
+    return summary;
+  }
+
+  private RenderSpec spec(String runId, ModelManifest manifest) {
+    return new RenderSpec(
+        runId,
+        java.nio.file.Path.of(config.modelDirectory()).toAbsolutePath().normalize().toString(),
+        manifest.modelId(),
+        manifest.version(),
+        new RenderSpec.VariantPolicy(config.cpuVariant(), config.fullPrecisionMinSide()),
+        config.batchSize(),
+        config.steps(),
+        config.guidance(),
+        config.maxSide(),
+        config.images(),
+        config.format(),
+        config.quality(),
+        config.sharpen(),
+        config.failFirstAttemptAfterRows());
+  }
+
+  /** Selects the columns executors read, in {@link CatalogRow#COLUMNS} order, with hashes. */
+  private Dataset<Row> plan(Dataset<Row> catalog, RenderSpec spec, boolean gpu) {
+    Dataset<Row> rows = catalog;
+    if (config.where() != null) {
+      try {
+        rows = rows.where(config.where());
+        rows.schema();
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(
+            "--where \""
+                + config.where()
+                + "\" is not a valid filter on the catalog: "
+                + firstLine(e.getMessage()),
+            e);
+      }
+    }
+    if (config.limit() != null) {
+      rows = rows.orderBy(col(CatalogSchema.SKU)).limit(config.limit());
+    }
+    Column source =
+        CatalogSchema.hasSourceImage(catalog.schema())
+            ? col(CatalogSchema.SOURCE_IMAGE)
+            : lit(null).cast(DataTypes.StringType);
+    Column width = col(CatalogSchema.WIDTH).cast(DataTypes.LongType);
+    Column height = col(CatalogSchema.HEIGHT).cast(DataTypes.LongType);
+    RenderSpec.VariantPolicy policy = spec.variants();
+    Column variant =
+        gpu
+            ? lit(Variant.FP16.label())
+            : when(
+                    greatest(width, height).geq(policy.fullPrecisionMinSide()),
+                    lit(Variant.FP32.label()))
+                .otherwise(lit(policy.cpuVariant().label()));
+    String modelId = spec.modelId();
+    String version = spec.modelVersion();
+    spark
+        .udf()
+        .register(
+            INPUT_HASH_FUNCTION,
+            (UDF8<String, Long, Long, Long, String, String, String, String, String>)
+                (prompt, w, h, seed, image, id, v, variantLabel) ->
+                    InputHash.of(
+                        prompt,
+                        w == null ? -1 : w,
+                        h == null ? -1 : h,
+                        seed == null ? -1 : seed,
+                        image,
+                        id,
+                        v,
+                        variantLabel),
+            DataTypes.StringType);
+    return rows.select(
+        col(CatalogSchema.SKU).as("sku"),
+        col(CatalogSchema.CATEGORY).as("category"),
+        col(CatalogSchema.PROMPT).as("prompt"),
+        width.as("width"),
+        height.as("height"),
+        col(CatalogSchema.SEED).cast(DataTypes.LongType).as("seed"),
+        source.as("source_image"),
+        org.apache
+            .spark
+            .sql
+            .functions
+            .callUDF(
+                INPUT_HASH_FUNCTION,
+                col(CatalogSchema.PROMPT),
+                width,
+                height,
+                col(CatalogSchema.SEED).cast(DataTypes.LongType),
+                source,
+                lit(modelId),
+                lit(version),
+                variant)
+            .as("input_hash"),
+        variant.as("planned_variant"));
+  }
+
+  private int partitions(long rows) {
+    if (config.partitions() > 0) {
+      return config.partitions();
+    }
+    long batches = (rows + config.batchSize() - 1) / config.batchSize();
+    int parallelism = spark.sparkContext().defaultParallelism();
+    return (int) Math.max(1, Math.min(batches, parallelism * 2L));
+  }
+
+  private boolean gpuScheduled() {
+    String amount = spark.conf().get("spark.executor.resource.gpu.amount", "0");
+    try {
+      return Double.parseDouble(amount) > 0;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "spark.executor.resource.gpu.amount is not a number: " + amount);
+    }
+  }
+
+  private String writeContactSheet(Dataset<Row> mine, String runId) {
+    if (config.contactSheetSize() == 0) {
+      return null;
+    }
+    List<ContactSheet.Entry> entries = new ArrayList<>();
+    for (Row row :
+        mine.where(col("status").equalTo(RenderResult.OK))
+            .orderBy(col("sku"))
+            .select("sku", "image_uri")
+            .limit(config.contactSheetSize())
+            .collectAsList()) {
+      entries.add(new ContactSheet.Entry(row.getString(0), row.getString(1)));
+    }
+    if (entries.isEmpty()) {
+      return null;
+    }
+    String root = config.images().endsWith("/") ? config.images() : config.images() + "/";
+    String target = root + "contact-sheet-" + runId + ".png";
+    try {
+      ContactSheet.write(entries, target, spark.sparkContext().hadoopConfiguration());
+      return new org.apache.hadoop.fs.Path(target)
+          .getFileSystem(spark.sparkContext().hadoopConfiguration())
+          .makeQualified(new org.apache.hadoop.fs.Path(target))
+          .toString();
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Could not write the contact sheet {}", target, e);
+      return null;
+    }
+  }
+
+  private static String newRunId() {
+    return LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+        + "-"
+        + UUID.randomUUID().toString().substring(0, 6);
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+}

@@ -1,0 +1,79 @@
+package com.catalogrender.render;
+
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/** The {@code runs} Delta table: one row per run, config with secrets redacted. */
+public final class RunsTable {
+  public static final StructType SCHEMA =
+      new StructType()
+          .add("run_id", DataTypes.StringType, false)
+          .add("started_at", DataTypes.TimestampType, false)
+          .add("ended_at", DataTypes.TimestampType, false)
+          .add("wall_seconds", DataTypes.DoubleType, false)
+          .add("render_seconds", DataTypes.DoubleType, false)
+          .add("catalog", DataTypes.StringType)
+          .add("model_id", DataTypes.StringType)
+          .add("model_version", DataTypes.StringType)
+          .add("spark_master", DataTypes.StringType)
+          .add("application_id", DataTypes.StringType)
+          .add("arguments", DataTypes.StringType)
+          .add("config", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
+          .add("rows_total", DataTypes.LongType, false)
+          .add("rows_ok", DataTypes.LongType, false)
+          .add("rows_failed", DataTypes.LongType, false)
+          .add("rows_skipped", DataTypes.LongType, false)
+          .add("executors", DataTypes.LongType, false)
+          .add("model_loads", DataTypes.LongType, false)
+          .add("renders_per_second", DataTypes.DoubleType, false)
+          .add("contact_sheet", DataTypes.StringType);
+
+  private RunsTable() {}
+
+  static void append(
+      SparkSession spark,
+      RenderConfig config,
+      RunSummary summary,
+      Timestamp started,
+      Timestamp ended,
+      String modelId,
+      String modelVersion,
+      String arguments) {
+    Map<String, String> redacted = config.redactedSettings();
+    Row row =
+        RowFactory.create(
+            summary.runId(),
+            started,
+            ended,
+            summary.wallSeconds(),
+            summary.renderSeconds(),
+            config.catalog(),
+            modelId,
+            modelVersion,
+            spark.sparkContext().master(),
+            spark.sparkContext().applicationId(),
+            arguments,
+            redacted,
+            summary.rowsTotal(),
+            summary.rowsOk(),
+            summary.rowsFailed(),
+            summary.rowsSkipped(),
+            summary.executors(),
+            summary.modelLoads(),
+            summary.rendersPerSecond(),
+            summary.contactSheet());
+    spark
+        .createDataFrame(List.of(row), SCHEMA)
+        .write()
+        .format("delta")
+        .mode("append")
+        .option("mergeSchema", "true")
+        .save(config.runsPath());
+  }
+}

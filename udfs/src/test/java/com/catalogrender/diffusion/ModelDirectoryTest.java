@@ -1,0 +1,88 @@
+package com.catalogrender.diffusion;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelDirectoryTest {
+  @TempDir Path temp;
+
+  @Test
+  void opensTheDemoModelAndReadsItsManifest() {
+    ModelDirectory model = ModelDirectory.open(DemoModel.directory());
+    ModelManifest manifest = model.manifest();
+    assertEquals("catalog-render-demo", manifest.modelId());
+    assertEquals(64, manifest.imageSize());
+    assertEquals(4, manifest.latentChannels());
+    assertEquals(1000, manifest.betas().length);
+    assertEquals(25, manifest.defaultSteps());
+    assertTrue(
+        manifest
+            .files()
+            .keySet()
+            .containsAll(java.util.List.of("unet_int8.pt", "unet_fp32.pt", "vocabulary.txt")));
+    assertEquals(
+        "red mug on beach, studio lighting from front",
+        manifest.caption(
+            java.util.Map.of(
+                "colour", "red", "category", "mug", "background", "beach", "lighting", "front")));
+    assertTrue(manifest.heldOutPrompts().size() >= 16);
+  }
+
+  @Test
+  void namesAMissingManifest() {
+    ModelArtifactException e =
+        assertThrows(ModelArtifactException.class, () -> ModelDirectory.open(temp));
+    assertTrue(e.getMessage().startsWith("No manifest.json in model directory "), e.getMessage());
+  }
+
+  @Test
+  void namesAMissingFile() throws IOException {
+    Path copy = copyOfDemo();
+    Files.delete(copy.resolve("vae_decoder.pt"));
+    ModelArtifactException e =
+        assertThrows(ModelArtifactException.class, () -> ModelDirectory.open(copy));
+    assertTrue(
+        e.getMessage().contains("vae_decoder.pt listed in the manifest is missing"),
+        e.getMessage());
+  }
+
+  @Test
+  void namesAFileWhoseChecksumDoesNotMatch() throws IOException {
+    Path copy = copyOfDemo();
+    Files.writeString(copy.resolve("vocabulary.txt"), "tampered\n", StandardOpenOption.APPEND);
+    ModelArtifactException e =
+        assertThrows(ModelArtifactException.class, () -> ModelDirectory.open(copy));
+    assertTrue(
+        e.getMessage().contains("vocabulary.txt does not match its manifest: sha256 is"),
+        e.getMessage());
+  }
+
+  @Test
+  void namesAMalformedManifest() throws IOException {
+    Files.writeString(temp.resolve("manifest.json"), "{\"model_id\": \"x\"}");
+    ModelArtifactException e =
+        assertThrows(ModelArtifactException.class, () -> ModelDirectory.open(temp));
+    assertTrue(e.getMessage().contains("field 'schedule' is missing"), e.getMessage());
+  }
+
+  private Path copyOfDemo() throws IOException {
+    Path source = DemoModel.directory();
+    Path target = temp.resolve("model");
+    Files.createDirectories(target);
+    try (Stream<Path> files = Files.list(source)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        Files.copy(file, target.resolve(file.getFileName()));
+      }
+    }
+    return target;
+  }
+}

@@ -1,0 +1,62 @@
+package com.catalogrender.diffusion;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * 1,000 renders in a row do not grow the process: no NDArray outlives its batch, and the native
+ * memory (resident set minus what the JVM has committed) stays flat after warm-up.
+ */
+class NativeMemoryTest {
+  private static final int BATCH = 8;
+  private static final int RENDERS = 1000;
+  private static final long NATIVE_GROWTH_LIMIT = 64L << 20;
+
+  @Test
+  void thousandRendersDoNotGrowTheProcess() throws IOException {
+    ModelDirectory directory = ModelDirectory.open(DemoModel.directory());
+    SamplingOptions options = new SamplingOptions(2, 4.0); // leaks do not depend on step count
+    try (DiffusionModel model = DiffusionModel.load(directory, Variant.INT8, ComputeDevice.CPU);
+        DiffusionPredictor predictor = model.newPredictor()) {
+      long warm = 0;
+      for (int start = 0; start < RENDERS; start += BATCH) {
+        List<RenderRequest> batch = new ArrayList<>();
+        for (int i = start; i < start + BATCH; i++) {
+          batch.add(new RenderRequest("red mug on beach " + (i % 7), i));
+        }
+        assertEquals(BATCH, predictor.render(batch, options).images().size());
+        assertEquals(0, predictor.liveArrays(), "NDArrays left after batch at " + start);
+        if (start == 200) {
+          warm = nativeBytes();
+        }
+      }
+      long growth = nativeBytes() - warm;
+      assertTrue(
+          growth < NATIVE_GROWTH_LIMIT,
+          "native memory grew by " + (growth >> 20) + " MiB over " + (RENDERS - 200) + " renders");
+    }
+  }
+
+  /** Resident set size minus the JVM's committed heap and non-heap memory. */
+  private static long nativeBytes() throws IOException {
+    System.gc();
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    long jvm =
+        memory.getHeapMemoryUsage().getCommitted() + memory.getNonHeapMemoryUsage().getCommitted();
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024 - jvm;
+      }
+    }
+    throw new IllegalStateException("no VmRSS in /proc/self/status");
+  }
+}
