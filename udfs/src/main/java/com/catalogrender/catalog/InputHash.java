@@ -8,8 +8,8 @@ import java.util.HexFormat;
 /**
  * What a render depends on, hashed: prompt, size, seed, source image, model id and version, and
  * UNet variant. An {@code ok} render with the same hash makes a row skippable; the hash is also
- * part of the image's object key. Fields are length-prefixed so no two inputs collide by
- * concatenation.
+ * part of the image's object key. Fields are length-prefixed (null as length -1) so no two
+ * inputs collide by concatenation.
  */
 public final class InputHash {
   private InputHash() {}
@@ -28,15 +28,19 @@ public final class InputHash {
       for (String field :
           new String[] {
             "v1",
-            prompt == null ? "\u0000null" : prompt,
+            prompt,
             Long.toString(width),
             Long.toString(height),
             Long.toString(seed),
-            sourceImage == null ? "\u0000null" : sourceImage,
+            sourceImage,
             modelId,
             modelVersion,
             variant
           }) {
+        if (field == null) {
+          digest.update("-1:".getBytes(StandardCharsets.UTF_8)); // no string has length -1
+          continue;
+        }
         byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
         digest.update(Integer.toString(bytes.length).getBytes(StandardCharsets.UTF_8));
         digest.update((byte) ':');

@@ -1,0 +1,30 @@
+package com.catalogrender.caption;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class TemplateCaptionRewriterTest {
+  private final TemplateCaptionRewriter rewriter = new TemplateCaptionRewriter();
+
+  @Test
+  void addsCategoryAwareLightingInTheModelsWords() {
+    assertEquals(
+        "white sneaker on beach, studio lighting from upper-left",
+        rewriter.rewrite("sneakers", "  white   sneaker on beach "));
+    assertEquals(
+        "red mug on wood, studio lighting from upper-right",
+        rewriter.rewrite("mugs", "red mug on wood"));
+    assertEquals(
+        "green box on marble, studio lighting from upper-left",
+        rewriter.rewrite("boxes", "green box on marble"));
+    assertEquals("a watch, studio lighting from front", rewriter.rewrite("watches", "a watch"));
+  }
+
+  @Test
+  void keepsAPromptThatNamesItsLightingAndIsDeterministicForUnknownCategories() {
+    assertEquals("red mug, soft lighting", rewriter.rewrite("mugs", "red mug, soft lighting"));
+    assertEquals(
+        rewriter.rewrite("candles", "ivory candle"), rewriter.rewrite("candles", "ivory candle"));
+  }
+}
