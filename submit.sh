@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # catalog-render's one entry point: builds what is missing, then runs a subcommand.
 #   ./submit.sh demo                      seed a small catalog, render it locally, show where the pictures are
-#   ./submit.sh render --catalog PATH --warehouse DIR --images DIR [--where SQL] [--limit N] [--rerender-all] [--master URL]
+#   ./submit.sh render --catalog PATH --warehouse DIR --images DIR [--where SQL] [--limit N] [--rerender-all]
+#        [--master URL] [--spark-conf KEY=VALUE ...] [--properties-file FILE]
 #   ./submit.sh sql [--warehouse DIR] [--format table|csv|json] "QUERY"
+#   ./submit.sh cost-report [--run ID]    the stage table of a run, and a PNG chart next to its images
 #   ./submit.sh seed-catalog --table PATH --rows N [--seed S]
 #   ./submit.sh render-one --caption TEXT --seed N --variant int8|fp32 --out FILE.png [--size 512]
 #   ./submit.sh bench-model [--json]
@@ -26,7 +28,12 @@ MODULE_FLAGS=(-XX:+IgnoreUnrecognizedVMOptions
   --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
   --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
   --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false)
-THREADS="${CATALOG_RENDER_THREADS:-$(nproc)}"
+# Torch intra-op threads: all cores for one-off commands; one per task for Spark commands, where
+# tasks run side by side (on a cluster, match spark.task.cpus).
+case "${1:-}" in
+  render-one|bench-model) THREADS="${CATALOG_RENDER_THREADS:-$(nproc)}" ;;
+  *) THREADS="${CATALOG_RENDER_THREADS:-1}" ;;
+esac
 DJL_FLAGS=(-Dai.djl.offline=true "-Dai.djl.pytorch.num_threads=$THREADS" -Dai.djl.pytorch.num_interop_threads=1)
 export OPT_OUT_TRACKING=true DJL_OFFLINE=true
 
@@ -41,7 +48,7 @@ if needs_build; then
 fi
 
 usage() {
-  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2
 }
 
 [[ $# -ge 1 ]] || { usage; exit 2; }
@@ -59,13 +66,19 @@ case "$command" in
       -cp "$CLASSPATH" com.catalogrender.jobs.Main "$@" ;;
 esac
 
-# Spark commands: take --master out of the job's arguments and give it to spark-submit.
+# Spark commands: --master, --spark-conf K=V (repeatable) and --properties-file F go to
+# spark-submit; everything else goes to the job.
 master="${CATALOG_RENDER_MASTER:-local[*]}"
 args=()
+spark_args=()
 shift
 while [[ $# -gt 0 ]]; do
-  if [[ "$1" == "--master" && $# -ge 2 ]]; then master="$2"; shift 2; continue; fi
-  args+=("$1"); shift
+  case "$1" in
+    --master) [[ $# -ge 2 ]] || { echo "error: --master needs a URL" >&2; exit 2; }; master="$2"; shift 2 ;;
+    --spark-conf) [[ $# -ge 2 ]] || { echo "error: --spark-conf needs KEY=VALUE" >&2; exit 2; }; spark_args+=(--conf "$2"); shift 2 ;;
+    --properties-file) [[ $# -ge 2 ]] || { echo "error: --properties-file needs a file" >&2; exit 2; }; spark_args+=(--properties-file "$2"); shift 2 ;;
+    *) args+=("$1"); shift ;;
+  esac
 done
 
 SUBMIT_CONF=(--conf "spark.driver.extraJavaOptions=${MODULE_FLAGS[*]} ${DJL_FLAGS[*]}"
@@ -76,10 +89,10 @@ if [[ -n "${SPARK_HOME:-}" ]]; then
   # a real Spark installation: ship our jar and the dependencies Spark does not have
   deps=$(tr ':' '\n' < "$CLASSPATH_FILE" | grep -vE '/(org/apache/spark|org/apache/hadoop|org/scala-lang)/' | paste -sd, -)
   exec "$SPARK_HOME/bin/spark-submit" --master "$master" --class com.catalogrender.jobs.Main \
-    --name "catalog-render $command" --jars "$deps" "${SUBMIT_CONF[@]}" "$JOBS_JAR" "$command" "${args[@]}"
+    --name "catalog-render $command" --jars "$deps" "${SUBMIT_CONF[@]}" "${spark_args[@]}" "$JOBS_JAR" "$command" "${args[@]}"
 fi
 
 exec "$JAVA" "${MODULE_FLAGS[@]}" "${DJL_FLAGS[@]}" "${LOG_FLAGS[@]}" ${CATALOG_RENDER_JAVA_OPTS:-} \
   -cp "$CLASSPATH" org.apache.spark.deploy.SparkSubmit --master "$master" \
   --class com.catalogrender.jobs.Main --name "catalog-render $command" "${SUBMIT_CONF[@]}" \
-  "$JOBS_JAR" "$command" "${args[@]}"
+  "${spark_args[@]}" "$JOBS_JAR" "$command" "${args[@]}"

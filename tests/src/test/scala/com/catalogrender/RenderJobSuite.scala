@@ -30,7 +30,8 @@ class RenderJobSuite extends AnyFunSuite with LocalSpark {
         "model_dir" -> modelDir.toString,
         "steps" -> "6", // the job is under test here, not picture quality
         "batch_size" -> "4",
-        "contact_sheet_size" -> "8"
+        "contact_sheet_size" -> "8",
+        "rates" -> root.resolve("conf/rates.properties").toString
       ) ++ extra).asJava)
 
   private def run(cfg: RenderConfig): RunSummary = new RenderRun(spark, cfg, (_: String) => ()).execute("test")
@@ -63,6 +64,31 @@ class RenderJobSuite extends AnyFunSuite with LocalSpark {
     val runRow = spark.read.format("delta").load(warehouse + "/runs").where(col("run_id") === first.runId).collect()
     assert(runRow.length == 1 && runRow.head.getAs[Long]("rows_ok") == 30 && runRow.head.getAs[Long]("model_loads") == first.modelLoads)
 
+    // cost: every ok row has a positive cost that is the sum of its stages; rows' device-seconds
+    // add up to what the executors measured
+    for (r <- results) {
+      val stages = Seq("caption", "text_encoder", "unet", "vae", "post", "io").map(s => r.getAs[Double](s"cost_${s}_eur")).sum
+      assert(r.getAs[Double]("cost_eur") > 0 && math.abs(r.getAs[Double]("cost_eur") - stages) < 1e-12)
+    }
+    assert(first.deviceSecondsMeasured > 0 && math.abs(first.reconciliation - 1.0) < 0.01,
+      s"rows ${first.deviceSecondsRows} vs measured ${first.deviceSecondsMeasured}")
+    assert(first.marginalCostEur > 0 && first.fixedCostEur > 0)
+    spark.read.format("delta").load(warehouse + "/renders").createOrReplaceTempView("renders")
+    com.catalogrender.cost.CostViews.register(spark)
+    val shares = spark.sql(s"select sum(share_of_time), sum(share_of_cost), count(*) from stage_breakdown where run_id = '${first.runId}'").first()
+    assert(math.abs(shares.getDouble(0) - 1) < 1e-9 && math.abs(shares.getDouble(1) - 1) < 1e-9 && shares.getLong(2) == 6)
+    assert(spark.sql(s"select sum(renders) from cost_per_render where run_id = '${first.runId}'").first().getLong(0) == 30)
+    val out = new java.io.ByteArrayOutputStream()
+    val code = Console.withOut(out) {
+      val saved = System.out
+      System.setOut(new java.io.PrintStream(out, true))
+      try com.catalogrender.jobs.Main.run(Array("cost-report", "--warehouse", warehouse, "--run", first.runId))
+      finally System.setOut(saved)
+    }
+    assert(code == 0, out.toString)
+    assert(out.toString.contains("% of wall time") && out.toString.contains("unet"), out.toString)
+    assert(ImageIO.read(Paths.get(images, s"cost-report-${first.runId}.png").toFile) != null)
+
     val second = run(config())
     assert(second.rowsSkipped == 30 && second.rowsOk == 0 && second.rowsFailed == 0)
     assert(second.modelLoads == 0, "nothing to render must load nothing")
@@ -78,7 +104,7 @@ class RenderJobSuite extends AnyFunSuite with LocalSpark {
     assert(all.rowsOk == 30 && all.rowsSkipped == 0)
     // the same inputs write the same keys: no second copy of any image
     val files = Files.list(Paths.get(images)).iterator().asScala.filter(_.toString.endsWith(".png"))
-      .filterNot(_.getFileName.toString.startsWith("contact-sheet")).toSeq
+      .filterNot(f => Seq("contact-sheet", "cost-report").exists(f.getFileName.toString.startsWith)).toSeq
     assert(files.length == 33, files.mkString("\n"))
     assert(!Files.list(Paths.get(images)).iterator().asScala.exists(_.getFileName.toString.startsWith(".")))
   }
@@ -112,6 +138,10 @@ class RenderJobSuite extends AnyFunSuite with LocalSpark {
     assert(error("HUGE-WIDTH") == "width 100000 is outside [16, 4096] pixels")
     assert(error("../../etc/passwd").contains("path-traversal"))
     assert(error("BAD-SOURCE").contains("is not a readable image"))
+    spark.read.format("delta").load(warehouse + "/renders").createOrReplaceTempView("renders")
+    com.catalogrender.cost.CostViews.register(spark)
+    val reasons = spark.sql(s"select reason, rows from failures where run_id = '${result.runId}'").collect()
+    assert(reasons.map(_.getLong(1)).sum == 6, reasons.mkString("\n"))
     for (sku <- Seq("GOOD-1", "shelf/A 12 ünïcode")) assert(byKey(sku).getAs[String]("status") == "ok", sku)
     val unicode = Paths.get(new URI(byKey("shelf/A 12 ünïcode").getAs[String]("image_uri")))
     assert(unicode.getParent == workDir.resolve("bad-images").toAbsolutePath.normalize)

@@ -66,7 +66,8 @@ class S3RenderSuite extends AnyFunSuite with BeforeAndAfterAll {
       "steps" -> "4",
       "batch_size" -> "2",
       "partitions" -> "2",
-      "testing_fail_first_attempt_after_rows" -> "1"
+      "testing_fail_first_attempt_after_rows" -> "1",
+      "rates" -> root.resolve("conf/rates.properties").toString
     ).asJava)
     val failedAttempts = new java.util.concurrent.atomic.AtomicInteger()
     val listener = new org.apache.spark.scheduler.SparkListener {

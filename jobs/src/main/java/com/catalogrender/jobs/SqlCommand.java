@@ -1,5 +1,6 @@
 package com.catalogrender.jobs;
 
+import com.catalogrender.cost.CostViews;
 import io.delta.tables.DeltaTable;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -8,7 +9,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * {@code sql [--warehouse DIR] [--catalog PATH] [--format table|csv|json] "QUERY"}: Spark SQL with
- * {@code catalog}, {@code renders} and {@code runs} registered as views.
+ * {@code catalog}, {@code renders} and {@code runs} registered as views, and the cost views of
+ * {@link CostViews} over them.
  */
 final class SqlCommand {
   int run(String[] argv, SparkSession spark) {
@@ -25,6 +27,9 @@ final class SqlCommand {
     register(spark, "renders", warehouse + "/renders");
     register(spark, "runs", warehouse + "/runs");
     register(spark, "catalog", args.optional("catalog", DemoPaths.CATALOG));
+    if (spark.catalog().tableExists("renders")) {
+      CostViews.register(spark);
+    }
     spark.sparkContext().setJobGroup("catalog-render sql", "catalog-render: sql " + query, false);
     Dataset<Row> result = spark.sql(query);
     String format = args.optional("format", "table");

@@ -8,8 +8,8 @@ import java.util.HexFormat;
 /**
  * What a render depends on, hashed: prompt, size, seed, source image, model id and version, and
  * UNet variant. An {@code ok} render with the same hash makes a row skippable; the hash is also
- * part of the image's object key. Fields are length-prefixed (null as length -1) so no two
- * inputs collide by concatenation.
+ * part of the image's object key. Fields are length-prefixed (null as length -1) so no two inputs
+ * collide by concatenation.
  */
 public final class InputHash {
   private InputHash() {}

@@ -1,6 +1,7 @@
 package com.catalogrender.render;
 
 import com.catalogrender.caption.TemplateCaptionRewriter;
+import com.catalogrender.cost.StageCosts;
 import com.catalogrender.diffusion.DiffusionModel;
 import com.catalogrender.diffusion.DiffusionPredictor;
 import com.catalogrender.diffusion.RenderBatch;
@@ -34,7 +35,6 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.Row;
-import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,13 +53,11 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
   private static final Logger LOG = LoggerFactory.getLogger(PartitionRenderer.class);
 
   private final RenderSpec spec;
-  private final LongAccumulator modelLoads;
-  private final LongAccumulator rowsDone;
+  private final RunMeters meters;
 
-  public PartitionRenderer(RenderSpec spec, LongAccumulator modelLoads, LongAccumulator rowsDone) {
+  public PartitionRenderer(RenderSpec spec, RunMeters meters) {
     this.spec = spec;
-    this.modelLoads = modelLoads;
-    this.rowsDone = rowsDone;
+    this.meters = meters;
   }
 
   @Override
@@ -128,7 +126,8 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
                 ModelRegistry.executorWide()
                     .acquire(Path.of(spec.modelDirectory()), v, assignment.device());
             if (acquired.loadedNow()) {
-              modelLoads.add(1);
+              meters.modelLoads().add(1);
+              meters.modelLoadSeconds().add(acquired.loadSeconds());
             }
             DiffusionModel model = acquired.model();
             return model.newPredictor();
@@ -137,6 +136,12 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
 
     String device() {
       return assignment.device().toString();
+    }
+
+    String deviceClass() {
+      return assignment.device().cuda()
+          ? spec.rates().gpuDeviceClass()
+          : spec.rates().cpuDeviceClass();
     }
 
     @Override
@@ -202,7 +207,13 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
       if (reason != null) {
         emit(
             RenderResult.failed(
-                spec, row, variant.label(), task.device(), task.executorId, reason));
+                spec,
+                row,
+                variant.label(),
+                task.device(),
+                task.deviceClass(),
+                task.executorId,
+                reason));
         return;
       }
       long start = System.nanoTime();
@@ -257,11 +268,13 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
                   p.row(),
                   variant.label(),
                   task.device(),
+                  task.deviceClass(),
                   task.executorId,
                   "render failed: " + e.getMessage()));
         }
         return;
       }
+      meters.deviceSeconds().add(rendered.seconds().total());
       double share = 1.0 / batch.size();
       for (int i = 0; i < batch.size(); i++) {
         Pending p = batch.get(i);
@@ -295,6 +308,7 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
             row,
             variant.label(),
             task.device(),
+            task.deviceClass(),
             task.executorId,
             "post-processing failed: " + e.getMessage());
       }
@@ -313,11 +327,38 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
             row,
             variant.label(),
             task.device(),
+            task.deviceClass(),
             task.executorId,
             "upload failed: " + e.getMessage());
       }
       double ioSeconds = (System.nanoTime() - ioStart) / 1e9;
       task.afterImageWritten();
+      RenderResult.StageSeconds seconds =
+          new RenderResult.StageSeconds(
+              p.captionSeconds(),
+              batch.seconds().textEncoder() * weight,
+              batch.seconds().unet() * weight,
+              batch.seconds().vae() * weight,
+              postSeconds,
+              ioSeconds);
+      long requests = 1;
+      StageCosts costs =
+          StageCosts.of(
+              new StageCosts.Usage(
+                  task.assignment.device().cuda(),
+                  seconds.caption(),
+                  seconds.textEncoder(),
+                  seconds.unet(),
+                  seconds.vae(),
+                  seconds.post(),
+                  seconds.io(),
+                  TemplateCaptionRewriter.SOURCE,
+                  0,
+                  0,
+                  requests,
+                  bytes.length),
+              spec.rates(),
+              spec.store());
       return new RenderResult(
           spec.runId(),
           row.sku(),
@@ -327,6 +368,7 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
           spec.modelVersion(),
           variant.label(),
           task.device(),
+          task.deviceClass(),
           task.executorId,
           RenderResult.OK,
           null,
@@ -337,18 +379,18 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
           row.seed(),
           p.caption(),
           TemplateCaptionRewriter.SOURCE,
+          TemplateCaptionRewriter.SOURCE,
+          0,
+          0,
           batchSize,
-          p.captionSeconds(),
-          batch.seconds().textEncoder() * weight,
-          batch.seconds().unet() * weight,
-          batch.seconds().vae() * weight,
-          postSeconds,
-          ioSeconds,
+          seconds,
+          requests,
+          costs,
           new Timestamp(System.currentTimeMillis()));
     }
 
     private void emit(RenderResult result) {
-      rowsDone.add(1);
+      meters.rowsDone().add(1);
       ready.add(result.toRow());
     }
   }

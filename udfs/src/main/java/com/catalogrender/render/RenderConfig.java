@@ -33,6 +33,7 @@ public record RenderConfig(
     int partitions,
     int contactSheetSize,
     int failFirstAttemptAfterRows,
+    String ratesFile,
     Map<String, String> settings) {
 
   public static final String CATALOG = "catalog";
@@ -64,6 +65,9 @@ public record RenderConfig(
   public static final String PARTITIONS = "partitions";
   public static final String CONTACT_SHEET_SIZE = "contact_sheet_size";
   public static final int CONTACT_SHEET_SIZE_DEFAULT = 24;
+
+  public static final String RATES = "rates";
+  public static final String RATES_DEFAULT = "conf/rates.properties";
 
   /** Testing only: fail the first attempt of partition 0 after this many images (0 = never). */
   public static final String TESTING_FAIL_FIRST_ATTEMPT_AFTER_ROWS =
@@ -146,6 +150,7 @@ public record RenderConfig(
         nonNegative(
             TESTING_FAIL_FIRST_ATTEMPT_AFTER_ROWS,
             s.getOrDefault(TESTING_FAIL_FIRST_ATTEMPT_AFTER_ROWS, "0")),
+        s.getOrDefault(RATES, RATES_DEFAULT),
         s);
   }
 

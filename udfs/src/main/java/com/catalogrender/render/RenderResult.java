@@ -1,5 +1,6 @@
 package com.catalogrender.render;
 
+import com.catalogrender.cost.StageCosts;
 import java.sql.Timestamp;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -7,8 +8,8 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * One row of the {@code renders} table: identity, outcome, measured seconds per stage. Every input
- * row of a run yields exactly one of these, ok or failed.
+ * One row of the {@code renders} table: identity, outcome, measured seconds per stage, usage and
+ * cost per stage. Every input row of a run yields exactly one of these, ok or failed.
  */
 public record RenderResult(
     String runId,
@@ -19,6 +20,7 @@ public record RenderResult(
     String modelVersion,
     String variant,
     String device,
+    String deviceClass,
     String executorId,
     String status,
     String error,
@@ -29,17 +31,27 @@ public record RenderResult(
     Long seed,
     String caption,
     String captionSource,
+    String captionModel,
+    long apiTokensIn,
+    long apiTokensOut,
     int batchSize,
-    double secondsCaption,
-    double secondsTextEncoder,
-    double secondsUnet,
-    double secondsVae,
-    double secondsPost,
-    double secondsIo,
+    StageSeconds seconds,
+    long requests,
+    StageCosts costs,
     Timestamp renderedAt) {
 
   public static final String OK = "ok";
   public static final String FAILED = "failed";
+
+  /** Measured seconds of one row per stage (the model stages are its share of its batch). */
+  public record StageSeconds(
+      double caption, double textEncoder, double unet, double vae, double post, double io) {
+    public static final StageSeconds NONE = new StageSeconds(0, 0, 0, 0, 0, 0);
+
+    public double device() {
+      return textEncoder + unet + vae;
+    }
+  }
 
   public static final StructType SCHEMA =
       new StructType()
@@ -51,6 +63,7 @@ public record RenderResult(
           .add("model_version", DataTypes.StringType, false)
           .add("variant", DataTypes.StringType)
           .add("device", DataTypes.StringType)
+          .add("device_class", DataTypes.StringType)
           .add("executor_id", DataTypes.StringType)
           .add("status", DataTypes.StringType, false)
           .add("error", DataTypes.StringType)
@@ -61,6 +74,9 @@ public record RenderResult(
           .add("seed", DataTypes.LongType)
           .add("caption", DataTypes.StringType)
           .add("caption_source", DataTypes.StringType)
+          .add("caption_model", DataTypes.StringType)
+          .add("api_tokens_in", DataTypes.LongType, false)
+          .add("api_tokens_out", DataTypes.LongType, false)
           .add("batch_size", DataTypes.IntegerType, false)
           .add("seconds_caption", DataTypes.DoubleType, false)
           .add("seconds_text_encoder", DataTypes.DoubleType, false)
@@ -68,6 +84,14 @@ public record RenderResult(
           .add("seconds_vae", DataTypes.DoubleType, false)
           .add("seconds_post", DataTypes.DoubleType, false)
           .add("seconds_io", DataTypes.DoubleType, false)
+          .add("requests", DataTypes.LongType, false)
+          .add("cost_caption_eur", DataTypes.DoubleType, false)
+          .add("cost_text_encoder_eur", DataTypes.DoubleType, false)
+          .add("cost_unet_eur", DataTypes.DoubleType, false)
+          .add("cost_vae_eur", DataTypes.DoubleType, false)
+          .add("cost_post_eur", DataTypes.DoubleType, false)
+          .add("cost_io_eur", DataTypes.DoubleType, false)
+          .add("cost_eur", DataTypes.DoubleType, false)
           .add("rendered_at", DataTypes.TimestampType, false);
 
   /** A row that failed before or during rendering: no image, the reason in {@code error}. */
@@ -76,6 +100,7 @@ public record RenderResult(
       CatalogRow row,
       String variant,
       String device,
+      String deviceClass,
       String executorId,
       String reason) {
     return new RenderResult(
@@ -87,6 +112,7 @@ public record RenderResult(
         spec.modelVersion(),
         variant,
         device,
+        deviceClass,
         executorId,
         FAILED,
         reason,
@@ -97,13 +123,13 @@ public record RenderResult(
         row.seed(),
         null,
         null,
+        null,
         0,
         0,
         0,
+        StageSeconds.NONE,
         0,
-        0,
-        0,
-        0,
+        new StageCosts(0, 0, 0, 0, 0, 0),
         new Timestamp(System.currentTimeMillis()));
   }
 
@@ -117,6 +143,7 @@ public record RenderResult(
         modelVersion,
         variant,
         device,
+        deviceClass,
         executorId,
         status,
         error,
@@ -127,13 +154,24 @@ public record RenderResult(
         seed,
         caption,
         captionSource,
+        captionModel,
+        apiTokensIn,
+        apiTokensOut,
         batchSize,
-        secondsCaption,
-        secondsTextEncoder,
-        secondsUnet,
-        secondsVae,
-        secondsPost,
-        secondsIo,
+        seconds.caption(),
+        seconds.textEncoder(),
+        seconds.unet(),
+        seconds.vae(),
+        seconds.post(),
+        seconds.io(),
+        requests,
+        costs.caption(),
+        costs.textEncoder(),
+        costs.unet(),
+        costs.vae(),
+        costs.post(),
+        costs.io(),
+        costs.total(),
         renderedAt);
   }
 }

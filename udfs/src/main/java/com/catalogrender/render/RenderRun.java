@@ -7,8 +7,10 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import com.catalogrender.caption.TemplateCaptionRewriter;
 import com.catalogrender.catalog.CatalogSchema;
 import com.catalogrender.catalog.InputHash;
+import com.catalogrender.cost.Rates;
 import com.catalogrender.diffusion.ModelDirectory;
 import com.catalogrender.diffusion.ModelManifest;
 import com.catalogrender.diffusion.Variant;
@@ -29,7 +31,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF8;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,7 +72,9 @@ public final class RenderRun {
     ModelManifest manifest =
         ModelDirectory.open(java.nio.file.Path.of(config.modelDirectory())).manifest();
     boolean gpu = gpuScheduled();
-    RenderSpec spec = spec(runId, manifest);
+    Rates rates = Rates.load(java.nio.file.Path.of(config.ratesFile()));
+    rates.validateFor(Rates.storeOf(config.images()), List.of(TemplateCaptionRewriter.SOURCE));
+    RenderSpec spec = spec(runId, manifest, rates);
 
     // plan
     context.setJobDescription("catalog-render " + runId + ": plan (filter, hash, incremental)");
@@ -104,8 +107,7 @@ public final class RenderRun {
             config.rerenderAll() ? " [--rerender-all]" : ""));
 
     // render
-    LongAccumulator modelLoads = context.longAccumulator("catalog-render model loads");
-    LongAccumulator rowsDone = context.longAccumulator("catalog-render rows done");
+    RunMeters meters = RunMeters.register(context, runId);
     long renderStart = System.nanoTime();
     if (rowsToRender > 0) {
       int partitions = partitions(rowsToRender);
@@ -120,10 +122,9 @@ public final class RenderRun {
       Dataset<Row> results =
           todo.repartition(partitions, col("input_hash"))
               .mapPartitions(
-                  new PartitionRenderer(spec, modelLoads, rowsDone),
-                  Encoders.row(RenderResult.SCHEMA));
+                  new PartitionRenderer(spec, meters), Encoders.row(RenderResult.SCHEMA));
       try (RenderProgress progress =
-          new RenderProgress(rowsDone.id(), rowsToRender, console, 2000)) {
+          new RenderProgress(meters.rowsDone().id(), rowsToRender, console, 2000)) {
         context.addSparkListener(progress);
         try {
           results
@@ -145,6 +146,8 @@ public final class RenderRun {
     long ok = 0;
     long failed = 0;
     long executors = 0;
+    double marginal = 0;
+    double deviceSecondsRows = 0;
     String contactSheet = null;
     if (rowsToRender > 0) {
       Dataset<Row> mine =
@@ -157,13 +160,26 @@ public final class RenderRun {
           mine.agg(
                   sum(when(col("status").equalTo(RenderResult.OK), 1).otherwise(0)),
                   sum(when(col("status").equalTo(RenderResult.FAILED), 1).otherwise(0)),
-                  countDistinct(col("executor_id")))
+                  countDistinct(col("executor_id")),
+                  sum(col("cost_eur")),
+                  sum(
+                      col("seconds_text_encoder")
+                          .plus(col("seconds_unet"))
+                          .plus(col("seconds_vae"))))
               .first();
       ok = counts.isNullAt(0) ? 0 : counts.getLong(0);
       failed = counts.isNullAt(1) ? 0 : counts.getLong(1);
       executors = counts.getLong(2);
+      marginal = counts.isNullAt(3) ? 0 : counts.getDouble(3);
+      deviceSecondsRows = counts.isNullAt(4) ? 0 : counts.getDouble(4);
       contactSheet = writeContactSheet(mine, runId);
     }
+    // model loads happened on the devices the tasks used: charged at the GPU rate when the run
+    // was scheduled on GPUs, else at the CPU rate
+    double loadRate =
+        gpu
+            ? rates.deviceEurPerSecond(rates.gpuDeviceClass())
+            : rates.deviceEurPerSecond(rates.cpuDeviceClass()) * rates.cpuCoresPerTask();
     RunSummary summary =
         new RunSummary(
             runId,
@@ -172,13 +188,17 @@ public final class RenderRun {
             failed,
             rowsSkipped,
             executors,
-            modelLoads.value(),
+            meters.modelLoads().value(),
             (System.nanoTime() - wallStart) / 1e9,
             renderSeconds,
             config.images(),
             config.rendersPath(),
             config.runsPath(),
-            contactSheet);
+            contactSheet,
+            marginal,
+            meters.modelLoadSeconds().value() * loadRate,
+            deviceSecondsRows,
+            meters.deviceSeconds().value());
     RunsTable.append(
         spark,
         config,
@@ -187,12 +207,15 @@ public final class RenderRun {
         new Timestamp(System.currentTimeMillis()),
         manifest.modelId(),
         manifest.version(),
-        arguments);
+        arguments,
+        rates,
+        meters.modelLoadSeconds().value());
     context.clearJobGroup();
     return summary;
   }
 
-  private RenderSpec spec(String runId, ModelManifest manifest) {
+  private RenderSpec spec(
+      String runId, ModelManifest manifest, com.catalogrender.cost.Rates rates) {
     return new RenderSpec(
         runId,
         java.nio.file.Path.of(config.modelDirectory()).toAbsolutePath().normalize().toString(),
@@ -207,6 +230,8 @@ public final class RenderRun {
         config.format(),
         config.quality(),
         config.sharpen(),
+        rates,
+        com.catalogrender.cost.Rates.storeOf(config.images()),
         config.failFirstAttemptAfterRows());
   }
 

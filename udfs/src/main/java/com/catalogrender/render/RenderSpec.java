@@ -21,6 +21,8 @@ import java.io.Serializable;
  * @param format output encoding
  * @param quality JPEG/WebP quality in (0, 1]
  * @param sharpen unsharp-mask strength after upscaling (0 = none)
+ * @param rates cost rates, validated on the driver for this run's classes
+ * @param store object store class of the image root, for request and storage rates
  * @param failFirstAttemptAfterRows testing only: the first attempt of partition 0 fails after
  *     writing this many images (0 = never), to prove that retries leave one object per row
  */
@@ -38,6 +40,8 @@ public record RenderSpec(
     ImageFormat format,
     double quality,
     double sharpen,
+    com.catalogrender.cost.Rates rates,
+    String store,
     int failFirstAttemptAfterRows)
     implements Serializable {
 

@@ -4,6 +4,10 @@ package com.catalogrender.render;
  * What a run did, as written to the {@code runs} table and printed at the end.
  *
  * @param contactSheet URI of the contact sheet PNG, or null when nothing rendered
+ * @param marginalCostEur sum of the rows' cost_eur
+ * @param fixedCostEur costs no row caused: model loading on the devices that loaded
+ * @param deviceSecondsRows sum of the rows' text encoder, UNet and VAE seconds
+ * @param deviceSecondsMeasured the same stages as the executors measured them per batch
  */
 public record RunSummary(
     String runId,
@@ -18,7 +22,21 @@ public record RunSummary(
     String images,
     String renders,
     String runs,
-    String contactSheet) {
+    String contactSheet,
+    double marginalCostEur,
+    double fixedCostEur,
+    double deviceSecondsRows,
+    double deviceSecondsMeasured) {
+
+  /** Mean marginal cost of an ok render, EUR. */
+  public double costPerRenderEur() {
+    return rowsOk > 0 ? marginalCostEur / rowsOk : 0;
+  }
+
+  /** Rows' device-seconds relative to what the executors measured (1.0 = they agree). */
+  public double reconciliation() {
+    return deviceSecondsMeasured > 0 ? deviceSecondsRows / deviceSecondsMeasured : 1.0;
+  }
 
   /** ok renders per second of the render phase. */
   public double rendersPerSecond() {

@@ -32,7 +32,14 @@ public final class RunsTable {
           .add("executors", DataTypes.LongType, false)
           .add("model_loads", DataTypes.LongType, false)
           .add("renders_per_second", DataTypes.DoubleType, false)
-          .add("contact_sheet", DataTypes.StringType);
+          .add("contact_sheet", DataTypes.StringType)
+          .add("marginal_cost_eur", DataTypes.DoubleType, false)
+          .add("cost_per_render_eur", DataTypes.DoubleType, false)
+          .add("model_load_seconds", DataTypes.DoubleType, false)
+          .add("fixed_cost_eur", DataTypes.DoubleType, false)
+          .add("device_seconds_rows", DataTypes.DoubleType, false)
+          .add("device_seconds_measured", DataTypes.DoubleType, false)
+          .add("rates", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
 
   private RunsTable() {}
 
@@ -44,7 +51,9 @@ public final class RunsTable {
       Timestamp ended,
       String modelId,
       String modelVersion,
-      String arguments) {
+      String arguments,
+      com.catalogrender.cost.Rates rates,
+      double modelLoadSeconds) {
     Map<String, String> redacted = config.redactedSettings();
     Row row =
         RowFactory.create(

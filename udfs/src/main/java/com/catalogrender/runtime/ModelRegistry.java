@@ -42,21 +42,27 @@ public final class ModelRegistry {
   /** Like {@link #get}, and says whether this call did the loading (for per-run load counts). */
   public Acquired acquire(Path modelDirectory, Variant variant, ComputeDevice device) {
     Key key = new Key(modelDirectory.toAbsolutePath().normalize(), variant, device);
+    double[] loadSeconds = {0};
     boolean[] loadedHere = {false};
     DiffusionModel model =
         models.computeIfAbsent(
             key,
             k -> {
+              long start = System.nanoTime();
               DiffusionModel loaded = loader.apply(k);
+              loadSeconds[0] = (System.nanoTime() - start) / 1e9;
               loads.incrementAndGet();
               loadedHere[0] = true;
               return loaded;
             });
-    return new Acquired(model, loadedHere[0]);
+    return new Acquired(model, loadedHere[0], loadSeconds[0]);
   }
 
-  /** A model from the registry, and whether the call that returned it loaded it. */
-  public record Acquired(DiffusionModel model, boolean loadedNow) {}
+  /**
+   * A model from the registry, whether the call that returned it loaded it, and how long that took
+   * (a fixed cost of the run, not of any row).
+   */
+  public record Acquired(DiffusionModel model, boolean loadedNow, double loadSeconds) {}
 
   /** How many models this JVM has loaded since it started (or since {@link #closeAll}). */
   public int loads() {

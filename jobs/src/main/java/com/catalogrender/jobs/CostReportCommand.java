@@ -1,0 +1,104 @@
+package com.catalogrender.jobs;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.catalogrender.cost.CostChart;
+import com.catalogrender.cost.CostViews;
+import io.delta.tables.DeltaTable;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code cost-report [--warehouse DIR] [--run ID]}: the stage table of a run (latest by default) in
+ * the seed's layout, its cost per render and reconciliation, and a PNG bar chart of share of time
+ * vs share of cost per stage, written next to the run's images.
+ */
+final class CostReportCommand {
+  int run(String[] argv, SparkSession spark) throws Exception {
+    CommandArguments args =
+        CommandArguments.parse("cost-report", argv, List.of("warehouse", "run"), List.of());
+    String warehouse = args.optional("warehouse", DemoPaths.WAREHOUSE);
+    for (String table : List.of("renders", "runs")) {
+      String path = warehouse + "/" + table;
+      if (!DeltaTable.isDeltaTable(spark, path)) {
+        throw new IllegalArgumentException(
+            "No " + table + " table at " + path + "; render something first");
+      }
+      spark.read().format("delta").load(path).createOrReplaceTempView(table);
+    }
+    CostViews.register(spark);
+    spark
+        .sparkContext()
+        .setJobGroup("catalog-render cost-report", "catalog-render: cost report", false);
+    String runId = args.optional("run", null);
+    List<Row> runRows =
+        (runId == null
+                ? spark.table("runs").where(col("rows_ok").gt(0)).orderBy(col("ended_at").desc())
+                : spark.table("runs").where(col("run_id").equalTo(runId)))
+            .limit(1)
+            .collectAsList();
+    if (runRows.isEmpty()) {
+      throw new IllegalArgumentException(
+          runId == null
+              ? "No run with ok renders in " + warehouse
+              : "No run '" + runId + "' in " + warehouse);
+    }
+    Row run = runRows.get(0);
+    runId = run.getAs("run_id");
+    List<Row> stages =
+        spark
+            .sql(
+                "SELECT stage, seconds, cost_eur, share_of_time, share_of_cost FROM stage_breakdown WHERE run_id = '"
+                    + runId.replace("'", "''")
+                    + "'")
+            .collectAsList();
+    long ok = run.getAs("rows_ok");
+    System.out.printf(
+        "run %s: %d ok renders, cost per render EUR %.7f (marginal), fixed EUR %.5f (model loads)%n",
+        runId, ok, (double) run.getAs("cost_per_render_eur"), (double) run.getAs("fixed_cost_eur"));
+    System.out.printf(
+        "%-14s %14s %11s %14s %11s%n",
+        "Stage", "% of wall time", "% of cost", "EUR/render", "s/render");
+    List<CostChart.Share> shares = new ArrayList<>();
+    for (String stage : CostViews.STAGES) {
+      for (Row r : stages) {
+        if (r.getString(0).equals(stage)) {
+          double time = r.isNullAt(3) ? 0 : r.getDouble(3);
+          double cost = r.isNullAt(4) ? 0 : r.getDouble(4);
+          System.out.printf(
+              "%-14s %13.1f%% %10.1f%% %14.7f %11.4f%n",
+              stage, 100 * time, 100 * cost, r.getDouble(2) / ok, r.getDouble(1) / ok);
+          shares.add(new CostChart.Share(stage, time, cost));
+        }
+      }
+    }
+    double rows = run.getAs("device_seconds_rows");
+    double measured = run.getAs("device_seconds_measured");
+    System.out.printf(
+        "device-seconds: rows %.3f, executors measured %.3f (%.2f%%)%n",
+        rows, measured, measured > 0 ? 100 * rows / measured : 100.0);
+    Map<String, String> config = run.getJavaMap(run.fieldIndex("config"));
+    String images = config.getOrDefault("images", DemoPaths.IMAGES);
+    Path target =
+        new Path((images.endsWith("/") ? images : images + "/") + "cost-report-" + runId + ".png");
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    ImageIO.write(
+        CostChart.draw("catalog-render run " + runId + ": share of time vs share of cost", shares),
+        "png",
+        png);
+    FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    try (OutputStream out = fs.create(target, true)) {
+      out.write(png.toByteArray());
+    }
+    System.out.println("chart: " + fs.makeQualified(target));
+    return 0;
+  }
+}

@@ -1,0 +1,138 @@
+package com.catalogrender.cost;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * Cost rates in EUR, parsed once on the driver from {@code conf/rates.properties} and shipped to
+ * executors. Lookups of an unknown device class, LLM model or store fail with the name and the
+ * known ones; {@link #validateFor} checks a run's classes before anything renders.
+ *
+ * @param values every {@code key=value} of the rates file, numbers parsed
+ * @param text the rates as written, copied into the {@code runs} table
+ */
+public record Rates(Map<String, Double> values, Map<String, String> text) implements Serializable {
+  public static final Path DEFAULT_FILE = Path.of("conf/rates.properties");
+  private static final String RUN_PREFIX = "run.";
+
+  public Rates {
+    values = Map.copyOf(values);
+    text = Map.copyOf(text);
+  }
+
+  public static Rates load(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(
+          "Rates file "
+              + file.toAbsolutePath()
+              + " does not exist; pass --rates FILE or restore conf/rates.properties");
+    }
+    Properties properties = new Properties();
+    try (InputStream in = Files.newInputStream(file)) {
+      properties.load(in);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "Cannot read rates file " + file + ": " + e.getMessage(), e);
+    }
+    Map<String, String> text = new TreeMap<>();
+    properties
+        .stringPropertyNames()
+        .forEach(k -> text.put(k.trim(), properties.getProperty(k).trim()));
+    return parse(text);
+  }
+
+  public static Rates parse(Map<String, String> text) {
+    Map<String, Double> values = new TreeMap<>();
+    for (Map.Entry<String, String> e : text.entrySet()) {
+      if (e.getKey().startsWith(RUN_PREFIX) && e.getKey().endsWith("_class")) {
+        continue;
+      }
+      try {
+        double value = Double.parseDouble(e.getValue());
+        if (value < 0 || Double.isNaN(value) || Double.isInfinite(value)) {
+          throw new NumberFormatException();
+        }
+        values.put(e.getKey(), value);
+      } catch (NumberFormatException ex) {
+        throw new IllegalArgumentException(
+            "Rate '" + e.getKey() + "' must be a number >= 0, got '" + e.getValue() + "'");
+      }
+    }
+    return new Rates(values, text);
+  }
+
+  public String cpuDeviceClass() {
+    return setting("run.cpu_device_class");
+  }
+
+  public String gpuDeviceClass() {
+    return setting("run.gpu_device_class");
+  }
+
+  public double cpuCoresPerTask() {
+    return value("run.cpu_cores_per_task", "set it to the torch threads per task");
+  }
+
+  /** EUR per second of one device of the class (a CPU class is per core). */
+  public double deviceEurPerSecond(String deviceClass) {
+    return value(
+            "device." + deviceClass + ".eur_per_hour",
+            "add device." + deviceClass + ".eur_per_hour")
+        / 3600.0;
+  }
+
+  public double llmEurPerToken(String model, boolean output) {
+    String key = "llm." + model + (output ? ".eur_per_million_output" : ".eur_per_million_input");
+    return value(key, "add " + key + " to the rates file") / 1_000_000.0;
+  }
+
+  public double storeEurPerPut(String store) {
+    return value("store." + store + ".eur_per_thousand_put", "add the store's rates") / 1000.0;
+  }
+
+  public double storeEurPerByte(String store) {
+    return value("store." + store + ".eur_per_gb_written", "add the store's rates") / 1e9;
+  }
+
+  /** Fails unless every class this run will use has a rate. */
+  public void validateFor(String store, Iterable<String> llmModels) {
+    deviceEurPerSecond(cpuDeviceClass());
+    deviceEurPerSecond(gpuDeviceClass());
+    cpuCoresPerTask();
+    storeEurPerPut(store);
+    storeEurPerByte(store);
+    for (String model : llmModels) {
+      llmEurPerToken(model, false);
+      llmEurPerToken(model, true);
+    }
+  }
+
+  /** The object store class of an image root: s3 for s3/s3a/s3n, else local. */
+  public static String storeOf(String imageRoot) {
+    String lower = imageRoot.toLowerCase(java.util.Locale.ROOT);
+    return lower.startsWith("s3") ? "s3" : "local";
+  }
+
+  private String setting(String key) {
+    String value = text.get(key);
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("Rates file has no '" + key + "'");
+    }
+    return value;
+  }
+
+  private double value(String key, String fix) {
+    Double value = values.get(key);
+    if (value == null) {
+      throw new IllegalArgumentException(
+          "No rate '" + key + "' in the rates file; " + fix + ". Known rates: " + values.keySet());
+    }
+    return value;
+  }
+}

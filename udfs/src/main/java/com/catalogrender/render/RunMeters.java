@@ -1,0 +1,27 @@
+package com.catalogrender.render;
+
+import java.io.Serializable;
+import org.apache.spark.SparkContext;
+import org.apache.spark.util.DoubleAccumulator;
+import org.apache.spark.util.LongAccumulator;
+
+/**
+ * What executors measure for the whole run, beside the rows: model loads and their seconds (fixed
+ * costs), device-seconds measured per batch (reconciled against the rows' device-seconds), and rows
+ * done (progress).
+ */
+public record RunMeters(
+    LongAccumulator modelLoads,
+    DoubleAccumulator modelLoadSeconds,
+    DoubleAccumulator deviceSeconds,
+    LongAccumulator rowsDone)
+    implements Serializable {
+
+  public static RunMeters register(SparkContext context, String runId) {
+    return new RunMeters(
+        context.longAccumulator("catalog-render " + runId + " model loads"),
+        context.doubleAccumulator("catalog-render " + runId + " model load seconds"),
+        context.doubleAccumulator("catalog-render " + runId + " device seconds measured"),
+        context.longAccumulator("catalog-render " + runId + " rows done"));
+  }
+}

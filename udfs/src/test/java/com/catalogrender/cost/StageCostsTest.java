@@ -1,0 +1,86 @@
+package com.catalogrender.cost;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.catalogrender.diffusion.DemoModel;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StageCostsTest {
+  private static Rates rates() {
+    Map<String, String> m = new HashMap<>();
+    m.put("device.cpu_core.eur_per_hour", "0.036");
+    m.put("device.h100_sxm.eur_per_hour", "3.6");
+    m.put("run.cpu_device_class", "cpu_core");
+    m.put("run.gpu_device_class", "h100_sxm");
+    m.put("run.cpu_cores_per_task", "2");
+    m.put("llm.gpt-4o-mini.eur_per_million_input", "0.1");
+    m.put("llm.gpt-4o-mini.eur_per_million_output", "0.5");
+    m.put("store.s3.eur_per_thousand_put", "5");
+    m.put("store.s3.eur_per_gb_written", "20");
+    return Rates.parse(m);
+  }
+
+  @Test
+  void chargesDeviceSecondsTokensRequestsAndBytes() {
+    StageCosts.Usage usage =
+        new StageCosts.Usage(
+            true, 0.5, 1, 10, 2, 1, 0.5, "gpt-4o-mini", 1_000_000, 100_000, 1, 1_000_000_000L);
+    StageCosts c = StageCosts.of(usage, rates(), "s3");
+    double cpu = 0.036 / 3600 * 2;
+    double gpu = 3.6 / 3600;
+    assertEquals(0.1 + 0.05 + 0.5 * cpu, c.caption(), 1e-12);
+    assertEquals(1 * gpu, c.textEncoder(), 1e-12);
+    assertEquals(10 * gpu, c.unet(), 1e-12);
+    assertEquals(2 * gpu, c.vae(), 1e-12);
+    assertEquals(1 * cpu, c.post(), 1e-12);
+    assertEquals(0.5 * cpu + 0.005 + 20, c.io(), 1e-12);
+    assertEquals(
+        c.caption() + c.textEncoder() + c.unet() + c.vae() + c.post() + c.io(), c.total(), 1e-15);
+  }
+
+  @Test
+  void cpuRowsAreChargedPerCoreAndTheTemplateCaptionIsFree() {
+    Map<String, String> m = new HashMap<>(rates().text());
+    m.put("llm.template.eur_per_million_input", "0");
+    m.put("llm.template.eur_per_million_output", "0");
+    StageCosts c =
+        StageCosts.of(
+            new StageCosts.Usage(false, 0, 0, 100, 0, 0, 0, "template", 0, 0, 0, 0),
+            Rates.parse(m),
+            "s3");
+    assertEquals(100 * 0.036 / 3600 * 2, c.unet(), 1e-12);
+    assertEquals(0, c.caption());
+  }
+
+  @Test
+  void unknownClassesAndModelsAreErrorsNotZeros() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> rates().validateFor("s3", List.of("gpt-5")));
+    assertTrue(
+        e.getMessage().startsWith("No rate 'llm.gpt-5.eur_per_million_input' in the rates file"),
+        e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> rates().deviceEurPerSecond("tpu_v5"));
+    Map<String, String> bad = new HashMap<>(rates().text());
+    bad.put("device.cpu_core.eur_per_hour", "-1");
+    assertEquals(
+        "Rate 'device.cpu_core.eur_per_hour' must be a number >= 0, got '-1'",
+        assertThrows(IllegalArgumentException.class, () -> Rates.parse(bad)).getMessage());
+  }
+
+  @Test
+  void theShippedRatesCoverTheDefaultRun() {
+    Path file = DemoModel.directory().getParent().getParent().resolve("conf/rates.properties");
+    Rates shipped = Rates.load(file);
+    shipped.validateFor("s3", List.of("template", "gpt-4o-mini", "claude-haiku-4-5"));
+    shipped.validateFor("local", List.of("template"));
+    assertEquals("s3", Rates.storeOf("s3a://bucket/x"));
+    assertEquals("local", Rates.storeOf("/tmp/images"));
+  }
+}
