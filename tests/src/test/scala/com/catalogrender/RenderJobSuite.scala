@@ -149,6 +149,59 @@ class RenderJobSuite extends AnyFunSuite with LocalSpark {
     assert(!Files.exists(workDir.resolve("etc")) && !Files.exists(workDir.getParent.resolve("etc/passwd")))
   }
 
+  test("known timings and fixed rates give exactly known costs per row, per stage and per run") {
+    val fixedCatalog = workDir.resolve("fixed-catalog").toString
+    val now = new Timestamp(System.currentTimeMillis())
+    val rows = (1 to 8).map(i => Row(s"FIX-$i", "mugs", "red mug on beach", 64, 64, i.toLong, null, now))
+    spark.createDataFrame(rows.asJava, DemoCatalog.SCHEMA).write.format("delta").save(fixedCatalog)
+    val rates = workDir.resolve("fixed-rates.properties")
+    Files.writeString(rates,
+      """device.cpu_core.eur_per_hour=3.6
+        |device.h100_sxm.eur_per_hour=36
+        |run.cpu_device_class=cpu_core
+        |run.gpu_device_class=h100_sxm
+        |run.cpu_cores_per_task=1
+        |llm.template.eur_per_million_input=0
+        |llm.template.eur_per_million_output=0
+        |store.local.eur_per_thousand_put=1
+        |store.local.eur_per_thousand_get=0
+        |store.local.eur_per_gb_written=0
+        |""".stripMargin)
+    val result = run(config(
+      "catalog" -> fixedCatalog,
+      "warehouse" -> workDir.resolve("fixed-warehouse").toString,
+      "images" -> workDir.resolve("fixed-images").toString,
+      "rates" -> rates.toString,
+      "testing_fixed_clock_step_seconds" -> "1",
+      "partitions" -> "1", // one task: two batches of four
+      "batch_size" -> "4"))
+    assert(result.rowsOk == 8)
+    // each measured stage takes exactly one clock step (1 s): caption, post and io per row,
+    // text encoder, UNet and VAE per batch of 4, so 0.25 s per row; CPU at 0.001 EUR/s, one PUT
+    // at 0.001 EUR
+    val rendered = spark.read.format("delta").load(workDir.resolve("fixed-warehouse").toString + "/renders").collect()
+    for (r <- rendered) {
+      assert(r.getAs[Double]("seconds_caption") == 1.0 && r.getAs[Double]("seconds_post") == 1.0 && r.getAs[Double]("seconds_io") == 1.0)
+      for (stage <- Seq("text_encoder", "unet", "vae")) {
+        assert(math.abs(r.getAs[Double](s"seconds_$stage") - 0.25) < 1e-12, stage)
+        assert(math.abs(r.getAs[Double](s"cost_${stage}_eur") - 0.00025) < 1e-15, stage)
+      }
+      assert(math.abs(r.getAs[Double]("cost_caption_eur") - 0.001) < 1e-15)
+      assert(math.abs(r.getAs[Double]("cost_io_eur") - 0.002) < 1e-15)
+      assert(math.abs(r.getAs[Double]("cost_eur") - 0.00475) < 1e-12)
+    }
+    assert(math.abs(result.marginalCostEur - 8 * 0.00475) < 1e-12)
+    assert(math.abs(result.deviceSecondsRows - 6.0) < 1e-12 && math.abs(result.deviceSecondsMeasured - 6.0) < 1e-12)
+    assert(math.abs(result.costPerRenderEur - 0.00475) < 1e-12)
+  }
+
+  test("a run with unknown rates fails at its start with a clear message") {
+    val rates = workDir.resolve("partial-rates.properties")
+    Files.writeString(rates, "device.cpu_core.eur_per_hour=0.04\nrun.cpu_device_class=cpu_core\nrun.gpu_device_class=tpu_v5\n")
+    val e = intercept[IllegalArgumentException](run(config("rates" -> rates.toString)))
+    assert(e.getMessage.startsWith("No rate 'device.tpu_v5.eur_per_hour' in the rates file"), e.getMessage)
+  }
+
   test("a wrong catalog schema or a non-Delta catalog fails fast with a clear message, before any model loads") {
     ModelRegistry.executorWide().closeAll()
     val wrong = workDir.resolve("wrong-catalog").toString

@@ -1,5 +1,6 @@
 package com.catalogrender.diffusion;
 
+import com.catalogrender.runtime.Ticker;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,10 +82,15 @@ public final class DiffusionModel implements AutoCloseable {
 
   /** A new predictor for one task (or thread); close it when the task ends. */
   public DiffusionPredictor newPredictor() {
+    return newPredictor(Ticker.system());
+  }
+
+  /** A new predictor that measures stage seconds with the given clock. */
+  public DiffusionPredictor newPredictor(Ticker ticker) {
     if (closed.get()) {
       throw new IllegalStateException("Model " + this + " is closed");
     }
-    return new DiffusionPredictor(this);
+    return new DiffusionPredictor(this, ticker);
   }
 
   public ModelManifest manifest() {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import com.catalogrender.runtime.Ticker;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,9 +19,11 @@ import java.util.List;
 public final class DiffusionPredictor implements AutoCloseable {
   private final DiffusionModel model;
   private final NDManager taskManager;
+  private final Ticker ticker;
 
-  DiffusionPredictor(DiffusionModel model) {
+  DiffusionPredictor(DiffusionModel model, Ticker ticker) {
     this.model = model;
+    this.ticker = ticker;
     this.taskManager = NDManager.newBaseManager(model.device().toDjl(), "PyTorch");
   }
 
@@ -57,16 +60,16 @@ public final class DiffusionPredictor implements AutoCloseable {
           "Initial noise has " + noise.length + " values, the batch needs " + latentShape.size());
     }
     try (NDManager manager = taskManager.newSubManager()) {
-      long t0 = System.nanoTime();
+      long t0 = ticker.nanoTime();
       NDArray conditioning = encodeText(manager, captions, batch);
       synchronize(conditioning);
-      long t1 = System.nanoTime();
+      long t1 = ticker.nanoTime();
       NDArray latents = sample(manager, manager.create(noise, latentShape), conditioning, options);
       synchronize(latents);
-      long t2 = System.nanoTime();
+      long t2 = ticker.nanoTime();
       float[] finalLatents = latents.toFloatArray();
       List<BufferedImage> images = decode(latents, batch, manifest.imageSize());
-      long t3 = System.nanoTime();
+      long t3 = ticker.nanoTime();
       return new RenderBatch(
           images,
           finalLatents,

@@ -89,6 +89,7 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
     final TemplateCaptionRewriter captions = new TemplateCaptionRewriter();
     final Map<Variant, DiffusionPredictor> predictors = new EnumMap<>(Variant.class);
     final boolean injectFailure;
+    final long startNanos;
     int imagesWritten;
 
     TaskRendering(
@@ -100,6 +101,7 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
       this.attempt = attempt;
       this.store = new ImageStore(spec.imageRoot(), hadoop);
       this.encoder = new ImageEncoder(spec.format(), spec.quality());
+      this.startNanos = spec.ticker().nanoTime();
       TaskContext task = TaskContext.get();
       this.injectFailure =
           spec.failFirstAttemptAfterRows() > 0
@@ -130,7 +132,7 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
               meters.modelLoadSeconds().add(acquired.loadSeconds());
             }
             DiffusionModel model = acquired.model();
-            return model.newPredictor();
+            return model.newPredictor(spec.ticker());
           });
     }
 
@@ -146,6 +148,7 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
 
     @Override
     public void close() {
+      meters.taskSeconds().add(spec.ticker().secondsSince(startNanos));
       predictors.values().forEach(DiffusionPredictor::close);
       predictors.clear();
     }
@@ -216,9 +219,9 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
                 reason));
         return;
       }
-      long start = System.nanoTime();
+      long start = spec.ticker().nanoTime();
       String caption = task.captions.rewrite(row.category(), row.prompt());
-      double captionSeconds = (System.nanoTime() - start) / 1e9;
+      double captionSeconds = spec.ticker().secondsSince(start);
       List<Pending> batch = waiting.computeIfAbsent(variant, v -> new ArrayList<>());
       batch.add(new Pending(row, caption, captionSeconds, cutout));
       if (batch.size() >= spec.batchSize()) {
@@ -292,7 +295,7 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
         RenderBatch batch,
         double weight) {
       CatalogRow row = p.row();
-      long postStart = System.nanoTime();
+      long postStart = spec.ticker().nanoTime();
       byte[] bytes;
       try {
         BufferedImage sized =
@@ -312,8 +315,8 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
             task.executorId,
             "post-processing failed: " + e.getMessage());
       }
-      double postSeconds = (System.nanoTime() - postStart) / 1e9;
-      long ioStart = System.nanoTime();
+      double postSeconds = spec.ticker().secondsSince(postStart);
+      long ioStart = spec.ticker().nanoTime();
       URI uri;
       try {
         uri =
@@ -331,7 +334,7 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
             task.executorId,
             "upload failed: " + e.getMessage());
       }
-      double ioSeconds = (System.nanoTime() - ioStart) / 1e9;
+      double ioSeconds = spec.ticker().secondsSince(ioStart);
       task.afterImageWritten();
       RenderResult.StageSeconds seconds =
           new RenderResult.StageSeconds(

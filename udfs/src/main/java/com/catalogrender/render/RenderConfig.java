@@ -34,6 +34,7 @@ public record RenderConfig(
     int contactSheetSize,
     int failFirstAttemptAfterRows,
     String ratesFile,
+    double fixedClockStepSeconds,
     Map<String, String> settings) {
 
   public static final String CATALOG = "catalog";
@@ -68,6 +69,11 @@ public record RenderConfig(
 
   public static final String RATES = "rates";
   public static final String RATES_DEFAULT = "conf/rates.properties";
+
+  /**
+   * Testing only: measure stages with a clock that advances this much per reading (0 = real clock).
+   */
+  public static final String TESTING_FIXED_CLOCK_STEP_SECONDS = "testing_fixed_clock_step_seconds";
 
   /** Testing only: fail the first attempt of partition 0 after this many images (0 = never). */
   public static final String TESTING_FAIL_FIRST_ATTEMPT_AFTER_ROWS =
@@ -151,6 +157,11 @@ public record RenderConfig(
             TESTING_FAIL_FIRST_ATTEMPT_AFTER_ROWS,
             s.getOrDefault(TESTING_FAIL_FIRST_ATTEMPT_AFTER_ROWS, "0")),
         s.getOrDefault(RATES, RATES_DEFAULT),
+        decimal(
+            TESTING_FIXED_CLOCK_STEP_SECONDS,
+            s.getOrDefault(TESTING_FIXED_CLOCK_STEP_SECONDS, "0"),
+            0,
+            3600),
         s);
   }
 
@@ -168,6 +179,12 @@ public record RenderConfig(
               out.put(k, secret ? "***" : v);
             });
     return out;
+  }
+
+  public com.catalogrender.runtime.Ticker ticker() {
+    return fixedClockStepSeconds > 0
+        ? com.catalogrender.runtime.Ticker.fixedStep(fixedClockStepSeconds)
+        : com.catalogrender.runtime.Ticker.system();
   }
 
   public String rendersPath() {

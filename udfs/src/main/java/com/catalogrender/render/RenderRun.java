@@ -66,14 +66,14 @@ public final class RenderRun {
     long wallStart = System.nanoTime();
     context.setJobGroup("catalog-render " + runId, "catalog-render run " + runId, false);
 
-    // open
+    // open: rates first, so a run with an unknown rate stops before touching anything
+    Rates rates = Rates.load(java.nio.file.Path.of(config.ratesFile()));
+    rates.validateFor(Rates.storeOf(config.images()), List.of(TemplateCaptionRewriter.SOURCE));
     context.setJobDescription("catalog-render " + runId + ": open catalog");
     Dataset<Row> catalog = CatalogSource.open(spark, config.catalog());
     ModelManifest manifest =
         ModelDirectory.open(java.nio.file.Path.of(config.modelDirectory())).manifest();
     boolean gpu = gpuScheduled();
-    Rates rates = Rates.load(java.nio.file.Path.of(config.ratesFile()));
-    rates.validateFor(Rates.storeOf(config.images()), List.of(TemplateCaptionRewriter.SOURCE));
     RenderSpec spec = spec(runId, manifest, rates);
 
     // plan
@@ -148,6 +148,7 @@ public final class RenderRun {
     long executors = 0;
     double marginal = 0;
     double deviceSecondsRows = 0;
+    double rowSeconds = 0;
     String contactSheet = null;
     if (rowsToRender > 0) {
       Dataset<Row> mine =
@@ -172,10 +173,12 @@ public final class RenderRun {
       executors = counts.getLong(2);
       marginal = counts.isNullAt(3) ? 0 : counts.getDouble(3);
       deviceSecondsRows = counts.isNullAt(4) ? 0 : counts.getDouble(4);
+      rowSeconds = counts.isNullAt(5) ? 0 : counts.getDouble(5);
       contactSheet = writeContactSheet(mine, runId);
     }
-    // model loads happened on the devices the tasks used: charged at the GPU rate when the run
-    // was scheduled on GPUs, else at the CPU rate
+    // fixed costs: model loads, and task time no row accounts for (waiting for input, scheduling),
+    // on the devices the tasks held: the GPU rate when the run was scheduled on GPUs, else CPU
+    double idleSeconds = Math.max(0, meters.taskSeconds().value() - rowSeconds);
     double loadRate =
         gpu
             ? rates.deviceEurPerSecond(rates.gpuDeviceClass())
@@ -196,7 +199,7 @@ public final class RenderRun {
             config.runsPath(),
             contactSheet,
             marginal,
-            meters.modelLoadSeconds().value() * loadRate,
+            (meters.modelLoadSeconds().value() + idleSeconds) * loadRate,
             deviceSecondsRows,
             meters.deviceSeconds().value());
     RunsTable.append(
@@ -209,7 +212,8 @@ public final class RenderRun {
         manifest.version(),
         arguments,
         rates,
-        meters.modelLoadSeconds().value());
+        meters.modelLoadSeconds().value(),
+        idleSeconds);
     context.clearJobGroup();
     return summary;
   }
@@ -232,6 +236,7 @@ public final class RenderRun {
         config.sharpen(),
         rates,
         com.catalogrender.cost.Rates.storeOf(config.images()),
+        config.ticker(),
         config.failFirstAttemptAfterRows());
   }
 

@@ -23,6 +23,7 @@ import java.io.Serializable;
  * @param sharpen unsharp-mask strength after upscaling (0 = none)
  * @param rates cost rates, validated on the driver for this run's classes
  * @param store object store class of the image root, for request and storage rates
+ * @param ticker the clock stage seconds are measured with
  * @param failFirstAttemptAfterRows testing only: the first attempt of partition 0 fails after
  *     writing this many images (0 = never), to prove that retries leave one object per row
  */
@@ -42,6 +43,7 @@ public record RenderSpec(
     double sharpen,
     com.catalogrender.cost.Rates rates,
     String store,
+    com.catalogrender.runtime.Ticker ticker,
     int failFirstAttemptAfterRows)
     implements Serializable {
 

@@ -14,6 +14,7 @@ public record RunMeters(
     LongAccumulator modelLoads,
     DoubleAccumulator modelLoadSeconds,
     DoubleAccumulator deviceSeconds,
+    DoubleAccumulator taskSeconds,
     LongAccumulator rowsDone)
     implements Serializable {
 
@@ -22,6 +23,7 @@ public record RunMeters(
         context.longAccumulator("catalog-render " + runId + " model loads"),
         context.doubleAccumulator("catalog-render " + runId + " model load seconds"),
         context.doubleAccumulator("catalog-render " + runId + " device seconds measured"),
+        context.doubleAccumulator("catalog-render " + runId + " task seconds"),
         context.longAccumulator("catalog-render " + runId + " rows done"));
   }
 }

@@ -5,7 +5,7 @@ package com.catalogrender.render;
  *
  * @param contactSheet URI of the contact sheet PNG, or null when nothing rendered
  * @param marginalCostEur sum of the rows' cost_eur
- * @param fixedCostEur costs no row caused: model loading on the devices that loaded
+ * @param fixedCostEur costs no row caused: model loading, and executor time no row accounts for
  * @param deviceSecondsRows sum of the rows' text encoder, UNet and VAE seconds
  * @param deviceSecondsMeasured the same stages as the executors measured them per batch
  */

@@ -36,6 +36,7 @@ public final class RunsTable {
           .add("marginal_cost_eur", DataTypes.DoubleType, false)
           .add("cost_per_render_eur", DataTypes.DoubleType, false)
           .add("model_load_seconds", DataTypes.DoubleType, false)
+          .add("idle_seconds", DataTypes.DoubleType, false)
           .add("fixed_cost_eur", DataTypes.DoubleType, false)
           .add("device_seconds_rows", DataTypes.DoubleType, false)
           .add("device_seconds_measured", DataTypes.DoubleType, false)
@@ -53,7 +54,8 @@ public final class RunsTable {
       String modelVersion,
       String arguments,
       com.catalogrender.cost.Rates rates,
-      double modelLoadSeconds) {
+      double modelLoadSeconds,
+      double idleSeconds) {
     Map<String, String> redacted = config.redactedSettings();
     Row row =
         RowFactory.create(
@@ -76,7 +78,15 @@ public final class RunsTable {
             summary.executors(),
             summary.modelLoads(),
             summary.rendersPerSecond(),
-            summary.contactSheet());
+            summary.contactSheet(),
+            summary.marginalCostEur(),
+            summary.costPerRenderEur(),
+            modelLoadSeconds,
+            idleSeconds,
+            summary.fixedCostEur(),
+            summary.deviceSecondsRows(),
+            summary.deviceSecondsMeasured(),
+            rates.text());
     spark
         .createDataFrame(List.of(row), SCHEMA)
         .write()
