@@ -36,8 +36,8 @@ class RenderJobSuite extends AnyFunSuite with LocalSpark {
 
   private def run(cfg: RenderConfig): RunSummary = new RenderRun(spark, cfg, (_: String) => ()).execute("test")
 
-  private def rendersOf(runId: String) =
-    spark.read.format("delta").load(warehouse + "/renders").where(col("run_id") === runId)
+  private def rendersOf(runId: String, at: String = null) =
+    spark.read.format("delta").load(Option(at).getOrElse(warehouse) + "/renders").where(col("run_id") === runId)
 
   test("every row renders once, a rerun renders nothing, changed prompts rerender, --rerender-all renders all") {
     ModelRegistry.executorWide().closeAll()
@@ -193,6 +193,33 @@ class RenderJobSuite extends AnyFunSuite with LocalSpark {
     assert(math.abs(result.marginalCostEur - 8 * 0.00475) < 1e-12)
     assert(math.abs(result.deviceSecondsRows - 6.0) < 1e-12 && math.abs(result.deviceSecondsMeasured - 6.0) < 1e-12)
     assert(math.abs(result.costPerRenderEur - 0.00475) < 1e-12)
+  }
+
+  test("--dry-run estimates from history and renders nothing; --budget-eur stops starting batches when spent") {
+    val fixedWarehouse = workDir.resolve("fixed-warehouse").toString
+    val rates = workDir.resolve("fixed-rates.properties").toString
+    val budgetCatalog = workDir.resolve("budget-catalog").toString
+    val now = new Timestamp(System.currentTimeMillis())
+    val rows = (1 to 12).map(i => Row(s"BUDGET-$i", "mugs", "red mug on beach", 64, 64, 100L + i, null, now))
+    spark.createDataFrame(rows.asJava, DemoCatalog.SCHEMA).write.format("delta").save(budgetCatalog)
+    def budgetConfig(extra: (String, String)*) = config((Seq(
+      "catalog" -> budgetCatalog, "warehouse" -> fixedWarehouse, "images" -> workDir.resolve("budget-images").toString,
+      "rates" -> rates, "testing_fixed_clock_step_seconds" -> "1", "partitions" -> "1", "batch_size" -> "4") ++ extra): _*)
+
+    // history from the fixed-clock run above: mugs/int8/64x64 cost exactly 0.00475 per render
+    val dry = run(budgetConfig("dry_run" -> "true"))
+    assert(dry.rowsOk == 0 && dry.rowsSkippedBudget == 12 && math.abs(dry.marginalCostEur - 12 * 0.00475) < 1e-9)
+    assert(spark.read.format("delta").load(fixedWarehouse + "/renders").where(col("sku").startsWith("BUDGET")).count() == 0)
+
+    // 0.04 EUR buys two batches of 4 at 0.019 each (estimate from history), not a third
+    val budgeted = run(budgetConfig("budget_eur" -> "0.04"))
+    assert(budgeted.rowsOk == 8 && budgeted.rowsSkippedBudget == 4 && budgeted.rowsFailed == 0, budgeted)
+    assert(math.abs(budgeted.budgetSpentEur - 8 * 0.00475) < 1e-9 && budgeted.budgetSpentEur <= 0.04)
+    val skipped = rendersOf(budgeted.runId, fixedWarehouse).where(col("status") === "skipped_budget").collect()
+    assert(skipped.length == 4 && skipped.forall(_.getAs[String]("error").contains("budget")))
+    // the skipped rows render in the next run
+    val rest = run(budgetConfig())
+    assert(rest.rowsOk == 4 && rest.rowsSkipped == 8)
   }
 
   test("a run with unknown rates fails at its start with a clear message") {

@@ -75,10 +75,15 @@ final class RenderCommand {
     if (args.flag("rerender-all")) {
       settings.put(RenderConfig.RERENDER_ALL, "true");
     }
+    if (args.flag("dry-run")) {
+      settings.put(RenderConfig.DRY_RUN, "true");
+    }
     RenderConfig config = RenderConfig.parse(settings);
     RunSummary summary =
         new RenderRun(spark, config, System.err::println).execute(String.join(" ", argv));
-    print(summary);
+    if (!config.dryRun()) {
+      print(summary);
+    }
     return 0;
   }
 
@@ -94,6 +99,14 @@ final class RenderCommand {
         s.executors(),
         s.modelLoads(),
         s.wallSeconds());
+    System.out.printf(
+        "cost:          EUR %.6f marginal (%.7f per render), EUR %.6f fixed; device-seconds rows %.2f vs measured %.2f%n",
+        s.marginalCostEur(), s.costPerRenderEur(), s.fixedCostEur(), s.deviceSecondsRows(), s.deviceSecondsMeasured());
+    if (s.budgetEur() > 0) {
+      System.out.printf(
+          "budget:        spent EUR %.6f of %.6f; %d row(s) left for a later run (status skipped_budget)%n",
+          s.budgetSpentEur(), s.budgetEur(), s.rowsSkippedBudget());
+    }
     System.out.printf("images:        %s%n", s.images());
     if (s.contactSheet() != null) {
       System.out.printf("contact sheet: %s%n", s.contactSheet());

@@ -90,6 +90,9 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
     final Map<Variant, DiffusionPredictor> predictors = new EnumMap<>(Variant.class);
     final boolean injectFailure;
     final long startNanos;
+    final com.catalogrender.budget.BudgetClient budget;
+    boolean budgetSpent;
+    double lastBatchEurPerRow;
     int imagesWritten;
 
     TaskRendering(
@@ -102,6 +105,10 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
       this.store = new ImageStore(spec.imageRoot(), hadoop);
       this.encoder = new ImageEncoder(spec.format(), spec.quality());
       this.startNanos = spec.ticker().nanoTime();
+      this.budget =
+          spec.budgetUrl() == null
+              ? null
+              : new com.catalogrender.budget.BudgetClient(spec.budgetUrl());
       TaskContext task = TaskContext.get();
       this.injectFailure =
           spec.failFirstAttemptAfterRows() > 0
@@ -251,11 +258,49 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
       return image;
     }
 
+    /** Asks the run's budget for this batch; null means go, else the reason it may not start. */
+    private String budgetRefusal(int rows) {
+      if (task.budget == null) {
+        return null;
+      }
+      if (!task.budgetSpent) {
+        double perRow =
+            task.lastBatchEurPerRow > 0 ? task.lastBatchEurPerRow : spec.estimatedEurPerRow();
+        if (task.budget.reserve(perRow * rows)) {
+          return null;
+        }
+        task.budgetSpent = true;
+      }
+      return "the run's budget was spent before this batch started; a later run renders it";
+    }
+
     private void renderBatch(Variant variant, List<Pending> batch) {
       List<RenderRequest> requests = new ArrayList<>(batch.size());
       for (Pending p : batch) {
         requests.add(new RenderRequest(p.caption(), p.row().seed()));
       }
+      String refusal = budgetRefusal(batch.size());
+      if (refusal != null) {
+        for (Pending p : batch) {
+          emit(
+              RenderResult.skippedForBudget(
+                  spec,
+                  p.row(),
+                  variant.label(),
+                  task.device(),
+                  task.deviceClass(),
+                  task.executorId,
+                  refusal));
+        }
+        return;
+      }
+      double reserved =
+          task.budget == null
+              ? 0
+              : batch.size()
+                  * (task.lastBatchEurPerRow > 0
+                      ? task.lastBatchEurPerRow
+                      : spec.estimatedEurPerRow());
       RenderBatch rendered;
       try {
         rendered =
@@ -275,15 +320,26 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
                   task.executorId,
                   "render failed: " + e.getMessage()));
         }
+        if (task.budget != null) {
+          task.budget.settle(reserved, 0);
+        }
         return;
       }
       meters.deviceSeconds().add(rendered.seconds().total());
+      double spent = 0;
       double share = 1.0 / batch.size();
       for (int i = 0; i < batch.size(); i++) {
         Pending p = batch.get(i);
         // the last row takes the rounding remainder, so the rows add up to the batch exactly
         double weight = i == batch.size() - 1 ? 1.0 - share * (batch.size() - 1) : share;
-        emit(finish(p, rendered.images().get(i), variant, batch.size(), rendered, weight));
+        RenderResult result =
+            finish(p, rendered.images().get(i), variant, batch.size(), rendered, weight);
+        spent += result.costs().total();
+        emit(result);
+      }
+      if (task.budget != null) {
+        task.budget.settle(reserved, spent);
+        task.lastBatchEurPerRow = spent / batch.size();
       }
     }
 

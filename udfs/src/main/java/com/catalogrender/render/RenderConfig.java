@@ -35,6 +35,8 @@ public record RenderConfig(
     int failFirstAttemptAfterRows,
     String ratesFile,
     double fixedClockStepSeconds,
+    double budgetEur,
+    boolean dryRun,
     Map<String, String> settings) {
 
   public static final String CATALOG = "catalog";
@@ -67,6 +69,12 @@ public record RenderConfig(
   public static final String CONTACT_SHEET_SIZE = "contact_sheet_size";
   public static final int CONTACT_SHEET_SIZE_DEFAULT = 24;
 
+  /** Stop starting batches once this much was spent (0 = no budget). */
+  public static final String BUDGET_EUR = "budget_eur";
+
+  /** Estimate rows, cost and time, render nothing. */
+  public static final String DRY_RUN = "dry_run";
+
   public static final String RATES = "rates";
   public static final String RATES_DEFAULT = "conf/rates.properties";
 
@@ -98,7 +106,9 @@ public record RenderConfig(
           IMAGE_QUALITY,
           SHARPEN,
           PARTITIONS,
-          CONTACT_SHEET_SIZE);
+          CONTACT_SHEET_SIZE,
+          BUDGET_EUR,
+          DRY_RUN);
   private static final String[] SECRET_WORDS = {"secret", "password", "token", "key", "credential"};
 
   public RenderConfig {
@@ -162,6 +172,8 @@ public record RenderConfig(
             s.getOrDefault(TESTING_FIXED_CLOCK_STEP_SECONDS, "0"),
             0,
             3600),
+        decimal(BUDGET_EUR, s.getOrDefault(BUDGET_EUR, "0"), 0, 1e9),
+        bool(DRY_RUN, s.getOrDefault(DRY_RUN, "false")),
         s);
   }
 

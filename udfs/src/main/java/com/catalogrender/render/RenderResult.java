@@ -42,6 +42,7 @@ public record RenderResult(
 
   public static final String OK = "ok";
   public static final String FAILED = "failed";
+  public static final String SKIPPED_BUDGET = "skipped_budget";
 
   /** Measured seconds of one row per stage (the model stages are its share of its batch). */
   public record StageSeconds(
@@ -103,6 +104,30 @@ public record RenderResult(
       String deviceClass,
       String executorId,
       String reason) {
+    return unrendered(FAILED, spec, row, variant, device, deviceClass, executorId, reason);
+  }
+
+  /** A row left for a later run because the run's budget was spent before its batch started. */
+  public static RenderResult skippedForBudget(
+      RenderSpec spec,
+      CatalogRow row,
+      String variant,
+      String device,
+      String deviceClass,
+      String executorId,
+      String reason) {
+    return unrendered(SKIPPED_BUDGET, spec, row, variant, device, deviceClass, executorId, reason);
+  }
+
+  private static RenderResult unrendered(
+      String status,
+      RenderSpec spec,
+      CatalogRow row,
+      String variant,
+      String device,
+      String deviceClass,
+      String executorId,
+      String reason) {
     return new RenderResult(
         spec.runId(),
         row.sku(),
@@ -114,7 +139,7 @@ public record RenderResult(
         device,
         deviceClass,
         executorId,
-        FAILED,
+        status,
         reason,
         null,
         0L,

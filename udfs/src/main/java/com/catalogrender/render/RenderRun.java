@@ -7,9 +7,11 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import com.catalogrender.budget.BudgetLedger;
 import com.catalogrender.caption.TemplateCaptionRewriter;
 import com.catalogrender.catalog.CatalogSchema;
 import com.catalogrender.catalog.InputHash;
+import com.catalogrender.cost.CostEstimate;
 import com.catalogrender.cost.Rates;
 import com.catalogrender.diffusion.ModelDirectory;
 import com.catalogrender.diffusion.ModelManifest;
@@ -75,6 +77,10 @@ public final class RenderRun {
         ModelDirectory.open(java.nio.file.Path.of(config.modelDirectory())).manifest();
     boolean gpu = gpuScheduled();
     RenderSpec spec = spec(runId, manifest, rates);
+    if (config.budgetEur() > 0 && config.dryRun()) {
+      throw new IllegalArgumentException(
+          "--dry-run and --budget-eur do not combine: a dry run spends nothing");
+    }
 
     // plan
     context.setJobDescription("catalog-render " + runId + ": plan (filter, hash, incremental)");
@@ -106,8 +112,40 @@ public final class RenderRun {
             rowsSkipped,
             config.rerenderAll() ? " [--rerender-all]" : ""));
 
+    Dataset<Row> history =
+        DeltaTable.isDeltaTable(spark, config.rendersPath())
+            ? spark.read().format("delta").load(config.rendersPath())
+            : null;
+    if (config.dryRun()) {
+      context.setJobDescription("catalog-render " + runId + ": dry run estimate");
+      CostEstimate estimate = CostEstimate.of(todo, history);
+      int slots = Math.max(1, spark.sparkContext().defaultParallelism());
+      console.accept(
+          String.format(
+              "dry run: %d rows would render (%d skipped); estimated EUR %.6f in total, %.7f per render"
+                  + " (%d rows without history use the default %.5f); ETA %.0fs on %d task slots",
+              rowsToRender,
+              rowsSkipped,
+              estimate.totalEur(),
+              estimate.eurPerRender(),
+              estimate.rowsWithoutHistory(),
+              CostEstimate.DEFAULT_EUR_PER_RENDER,
+              estimate.totalSeconds() / slots,
+              slots));
+      todo.unpersist();
+      context.clearJobGroup();
+      return RunSummary.dryRun(runId, rowsTotal, rowsToRender, rowsSkipped, estimate, config);
+    }
+
     // render
     RunMeters meters = RunMeters.register(context, runId);
+    BudgetLedger ledger = null;
+    if (config.budgetEur() > 0) {
+      ledger =
+          BudgetLedger.start(
+              config.budgetEur(), spark.conf().get("spark.driver.host", "127.0.0.1"));
+      spec = spec.withBudget(ledger.url(), CostEstimate.of(todo, history).eurPerRender());
+    }
     long renderStart = System.nanoTime();
     if (rowsToRender > 0) {
       int partitions = partitions(rowsToRender);
@@ -138,6 +176,10 @@ public final class RenderRun {
         }
       }
     }
+    double budgetSpent = ledger == null ? 0 : ledger.spent();
+    if (ledger != null) {
+      ledger.close();
+    }
     double renderSeconds = (System.nanoTime() - renderStart) / 1e9;
     todo.unpersist();
 
@@ -145,6 +187,7 @@ public final class RenderRun {
     context.setJobDescription("catalog-render " + runId + ": record run");
     long ok = 0;
     long failed = 0;
+    long skippedBudget = 0;
     long executors = 0;
     double marginal = 0;
     double deviceSecondsRows = 0;
@@ -169,6 +212,7 @@ public final class RenderRun {
                           .plus(col("seconds_vae"))))
               .first();
       ok = counts.isNullAt(0) ? 0 : counts.getLong(0);
+      skippedBudget = counts.isNullAt(6) ? 0 : counts.getLong(6);
       failed = counts.isNullAt(1) ? 0 : counts.getLong(1);
       executors = counts.getLong(2);
       marginal = counts.isNullAt(3) ? 0 : counts.getDouble(3);
@@ -201,7 +245,10 @@ public final class RenderRun {
             marginal,
             (meters.modelLoadSeconds().value() + idleSeconds) * loadRate,
             deviceSecondsRows,
-            meters.deviceSeconds().value());
+            meters.deviceSeconds().value(),
+            skippedBudget,
+            config.budgetEur(),
+            budgetSpent);
     RunsTable.append(
         spark,
         config,
@@ -237,6 +284,8 @@ public final class RenderRun {
         rates,
         com.catalogrender.cost.Rates.storeOf(config.images()),
         config.ticker(),
+        null,
+        0,
         config.failFirstAttemptAfterRows());
   }
 

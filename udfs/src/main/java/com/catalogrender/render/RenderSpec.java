@@ -24,6 +24,8 @@ import java.io.Serializable;
  * @param rates cost rates, validated on the driver for this run's classes
  * @param store object store class of the image root, for request and storage rates
  * @param ticker the clock stage seconds are measured with
+ * @param budgetUrl the run's budget ledger, or null when the run has no budget
+ * @param estimatedEurPerRow cost estimate of a row before any batch of the task has rendered
  * @param failFirstAttemptAfterRows testing only: the first attempt of partition 0 fails after
  *     writing this many images (0 = never), to prove that retries leave one object per row
  */
@@ -44,8 +46,34 @@ public record RenderSpec(
     com.catalogrender.cost.Rates rates,
     String store,
     com.catalogrender.runtime.Ticker ticker,
+    String budgetUrl,
+    double estimatedEurPerRow,
     int failFirstAttemptAfterRows)
     implements Serializable {
+
+  /** The same spec with the run's budget ledger and the per-row estimate for first batches. */
+  public RenderSpec withBudget(String url, double eurPerRow) {
+    return new RenderSpec(
+        runId,
+        modelDirectory,
+        modelId,
+        modelVersion,
+        variants,
+        batchSize,
+        steps,
+        guidance,
+        maxSide,
+        imageRoot,
+        format,
+        quality,
+        sharpen,
+        rates,
+        store,
+        ticker,
+        url,
+        eurPerRow,
+        failFirstAttemptAfterRows);
+  }
 
   /** Which UNet variant renders a row: full precision for large renders, as the seed does. */
   public record VariantPolicy(Variant cpuVariant, int fullPrecisionMinSide)

@@ -1,5 +1,7 @@
 package com.catalogrender.render;
 
+import com.catalogrender.cost.CostEstimate;
+
 /**
  * What a run did, as written to the {@code runs} table and printed at the end.
  *
@@ -8,6 +10,10 @@ package com.catalogrender.render;
  * @param fixedCostEur costs no row caused: model loading, and executor time no row accounts for
  * @param deviceSecondsRows sum of the rows' text encoder, UNet and VAE seconds
  * @param deviceSecondsMeasured the same stages as the executors measured them per batch
+ * @param rowsSkippedBudget rows left for a later run because the budget was spent (in a dry run:
+ *     the rows that would render)
+ * @param budgetEur the run's budget, 0 for none
+ * @param budgetSpentEur what the budget ledger recorded as spent
  */
 public record RunSummary(
     String runId,
@@ -26,7 +32,41 @@ public record RunSummary(
     double marginalCostEur,
     double fixedCostEur,
     double deviceSecondsRows,
-    double deviceSecondsMeasured) {
+    double deviceSecondsMeasured,
+    long rowsSkippedBudget,
+    double budgetEur,
+    double budgetSpentEur) {
+
+  /** What a dry run reports: rows that would render and their estimated cost, nothing rendered. */
+  static RunSummary dryRun(
+      String runId,
+      long total,
+      long toRender,
+      long skipped,
+      CostEstimate estimate,
+      RenderConfig config) {
+    return new RunSummary(
+        runId,
+        total,
+        0,
+        0,
+        skipped,
+        0,
+        0,
+        0,
+        0,
+        config.images(),
+        config.rendersPath(),
+        config.runsPath(),
+        null,
+        estimate.totalEur(),
+        0,
+        0,
+        0,
+        toRender,
+        0,
+        0);
+  }
 
   /** Mean marginal cost of an ok render, EUR. */
   public double costPerRenderEur() {

@@ -40,7 +40,10 @@ public final class RunsTable {
           .add("fixed_cost_eur", DataTypes.DoubleType, false)
           .add("device_seconds_rows", DataTypes.DoubleType, false)
           .add("device_seconds_measured", DataTypes.DoubleType, false)
-          .add("rates", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
+          .add("rates", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
+          .add("rows_skipped_budget", DataTypes.LongType, false)
+          .add("budget_eur", DataTypes.DoubleType, false)
+          .add("budget_spent_eur", DataTypes.DoubleType, false);
 
   private RunsTable() {}
 
@@ -86,7 +89,10 @@ public final class RunsTable {
             summary.fixedCostEur(),
             summary.deviceSecondsRows(),
             summary.deviceSecondsMeasured(),
-            rates.text());
+            rates.text(),
+            summary.rowsSkippedBudget(),
+            summary.budgetEur(),
+            summary.budgetSpentEur());
     spark
         .createDataFrame(List.of(row), SCHEMA)
         .write()
