@@ -19,6 +19,7 @@ public final class Main {
     COMMANDS.put("render", args -> new RenderCommand().run(args, spark("render")));
     COMMANDS.put("sql", args -> new SqlCommand().run(args, spark("sql")));
     COMMANDS.put("demo", args -> new DemoCommand().run(args, spark("demo")));
+    COMMANDS.put("sql-server", args -> new SqlServerCommand().run(args, spark("sql-server")));
     COMMANDS.put("cost-report", args -> new CostReportCommand().run(args, spark("cost-report")));
   }
 

@@ -19,6 +19,10 @@ final class SparkSessions {
         "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
     conf.setIfMissing("spark.executor.heartbeatInterval", "2s");
     conf.setIfMissing("spark.ui.showConsoleProgress", "true");
+    if (appName.endsWith("sql-server")) {
+      // every JDBC connection shares this session, so it sees the registered views
+      conf.setIfMissing(SqlServerCommand.SINGLE_SESSION, "true");
+    }
     if (conf.get("spark.master").startsWith("local")) {
       conf.setIfMissing("spark.sql.shuffle.partitions", "8");
       conf.setIfMissing("spark.databricks.delta.snapshotPartitions", "2");

@@ -1,7 +1,6 @@
 package com.catalogrender.jobs;
 
 import com.catalogrender.cost.CostViews;
-import io.delta.tables.DeltaTable;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -23,13 +22,8 @@ final class SqlCommand {
     CommandArguments args =
         CommandArguments.parse(
             "sql", options, List.of("warehouse", "catalog", "format", "limit"), List.of());
-    String warehouse = args.optional("warehouse", DemoPaths.WAREHOUSE);
-    register(spark, "renders", warehouse + "/renders");
-    register(spark, "runs", warehouse + "/runs");
-    register(spark, "catalog", args.optional("catalog", DemoPaths.CATALOG));
-    if (spark.catalog().tableExists("renders")) {
-      CostViews.register(spark);
-    }
+    TableViews.register(
+        spark, args.optional("warehouse", DemoPaths.WAREHOUSE), args.optional("catalog", DemoPaths.CATALOG));
     spark.sparkContext().setJobGroup("catalog-render sql", "catalog-render: sql " + query, false);
     Dataset<Row> result = spark.sql(query);
     String format = args.optional("format", "table");
@@ -42,12 +36,6 @@ final class SqlCommand {
               "sql: --format must be table, csv or json, got '" + format + "'");
     }
     return 0;
-  }
-
-  private static void register(SparkSession spark, String view, String path) {
-    if (DeltaTable.isDeltaTable(spark, path)) {
-      spark.read().format("delta").load(path).createOrReplaceTempView(view);
-    }
   }
 
   private static void printCsv(Dataset<Row> result) {
