@@ -101,7 +101,11 @@ final class RenderCommand {
         s.wallSeconds());
     System.out.printf(
         "cost:          EUR %.6f marginal (%.7f per render), EUR %.6f fixed; device-seconds rows %.2f vs measured %.2f%n",
-        s.marginalCostEur(), s.costPerRenderEur(), s.fixedCostEur(), s.deviceSecondsRows(), s.deviceSecondsMeasured());
+        s.marginalCostEur(),
+        s.costPerRenderEur(),
+        s.fixedCostEur(),
+        s.deviceSecondsRows(),
+        s.deviceSecondsMeasured());
     if (s.budgetEur() > 0) {
       System.out.printf(
           "budget:        spent EUR %.6f of %.6f; %d row(s) left for a later run (status skipped_budget)%n",

@@ -22,8 +22,10 @@ final class SqlCommand {
     CommandArguments args =
         CommandArguments.parse(
             "sql", options, List.of("warehouse", "catalog", "format", "limit"), List.of());
-    TableViews.register(
-        spark, args.optional("warehouse", DemoPaths.WAREHOUSE), args.optional("catalog", DemoPaths.CATALOG));
+    TableViews.registerAll(
+        spark,
+        args.optional("warehouse", DemoPaths.WAREHOUSE),
+        args.optional("catalog", DemoPaths.CATALOG));
     spark.sparkContext().setJobGroup("catalog-render sql", "catalog-render: sql " + query, false);
     Dataset<Row> result = spark.sql(query);
     String format = args.optional("format", "table");

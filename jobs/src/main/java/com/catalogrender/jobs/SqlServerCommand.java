@@ -22,7 +22,8 @@ public final class SqlServerCommand {
   /** Starts the server and returns it; the caller stops it. */
   public static HiveThriftServer2 start(String[] argv, SparkSession spark) {
     CommandArguments args =
-        CommandArguments.parse("sql-server", argv, List.of("warehouse", "catalog", "host", "port"), List.of());
+        CommandArguments.parse(
+            "sql-server", argv, List.of("warehouse", "catalog", "host", "port"), List.of());
     if (!"true".equals(spark.conf().get(SINGLE_SESSION, "false"))) {
       throw new IllegalStateException(SINGLE_SESSION + " must be true when the session starts");
     }
@@ -31,12 +32,16 @@ public final class SqlServerCommand {
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("sql-server: --port must be in [1, 65535], got " + port);
     }
-    TableViews.register(
-        spark, args.optional("warehouse", DemoPaths.WAREHOUSE), args.optional("catalog", DemoPaths.CATALOG));
+    TableViews.registerAll(
+        spark,
+        args.optional("warehouse", DemoPaths.WAREHOUSE),
+        args.optional("catalog", DemoPaths.CATALOG));
     spark.conf().set("hive.server2.thrift.bind.host", host);
     spark.conf().set("hive.server2.thrift.port", Integer.toString(port));
     spark.conf().set("hive.server2.transport.mode", "binary");
-    spark.sparkContext().setJobGroup("catalog-render sql-server", "catalog-render: JDBC queries", false);
+    spark
+        .sparkContext()
+        .setJobGroup("catalog-render sql-server", "catalog-render: JDBC queries", false);
     HiveThriftServer2 server = HiveThriftServer2.startWithContext(spark.sqlContext());
     System.out.printf(
         "JDBC server on jdbc:hive2://%s:%d/default with catalog, renders, runs, cost_per_render, stage_breakdown,"

@@ -4,11 +4,14 @@ import com.catalogrender.cost.CostViews;
 import io.delta.tables.DeltaTable;
 import org.apache.spark.sql.SparkSession;
 
-/** Registers catalog, renders and runs (where they exist) and the cost views, for sql and sql-server. */
+/**
+ * Registers catalog, renders and runs (where they exist) and the cost views, for sql and
+ * sql-server.
+ */
 final class TableViews {
   private TableViews() {}
 
-  static void register(SparkSession spark, String warehouse, String catalog) {
+  static void registerAll(SparkSession spark, String warehouse, String catalog) {
     register(spark, "renders", warehouse + "/renders");
     register(spark, "runs", warehouse + "/runs");
     register(spark, "catalog", catalog);
