@@ -94,7 +94,9 @@ final class CostReportCommand {
         CostChart.draw("catalog-render run " + runId + ": share of time vs share of cost", shares),
         "png",
         png);
-    FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    FileSystem fs =
+        com.catalogrender.io.ImageFileSystems.of(
+            target, spark.sparkContext().hadoopConfiguration());
     try (OutputStream out = fs.create(target, true)) {
       out.write(png.toByteArray());
     }

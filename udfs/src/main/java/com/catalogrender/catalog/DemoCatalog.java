@@ -136,7 +136,7 @@ public final class DemoCatalog {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     ImageIO.write(image, "png", bytes);
     Path path = new Path(directory, name);
-    FileSystem fs = path.getFileSystem(hadoop);
+    FileSystem fs = com.catalogrender.io.ImageFileSystems.of(path, hadoop);
     try (OutputStream out = fs.create(path, true)) {
       out.write(bytes.toByteArray());
     }

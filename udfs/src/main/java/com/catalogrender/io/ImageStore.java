@@ -20,7 +20,7 @@ public final class ImageStore {
 
   public ImageStore(String rootUri, Configuration hadoop) throws IOException {
     this.root = new Path(rootUri);
-    this.fileSystem = root.getFileSystem(hadoop);
+    this.fileSystem = ImageFileSystems.of(root, hadoop);
     String scheme = fileSystem.getUri().getScheme();
     this.objectStore =
         scheme != null

@@ -66,7 +66,7 @@ public final class ContactSheet {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     ImageIO.write(sheet, "png", bytes);
     Path path = new Path(target);
-    FileSystem fs = path.getFileSystem(hadoop);
+    FileSystem fs = com.catalogrender.io.ImageFileSystems.of(path, hadoop);
     try (OutputStream out = fs.create(path, true)) {
       out.write(bytes.toByteArray());
     }

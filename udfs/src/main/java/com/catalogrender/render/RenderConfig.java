@@ -108,7 +108,10 @@ public record RenderConfig(
           PARTITIONS,
           CONTACT_SHEET_SIZE,
           BUDGET_EUR,
-          DRY_RUN);
+          DRY_RUN,
+          RATES,
+          TESTING_FAIL_FIRST_ATTEMPT_AFTER_ROWS,
+          TESTING_FIXED_CLOCK_STEP_SECONDS);
   private static final String[] SECRET_WORDS = {"secret", "password", "token", "key", "credential"};
 
   public RenderConfig {

@@ -209,7 +209,15 @@ public final class RenderRun {
                   sum(
                       col("seconds_text_encoder")
                           .plus(col("seconds_unet"))
-                          .plus(col("seconds_vae"))))
+                          .plus(col("seconds_vae"))),
+                  sum(
+                      col("seconds_caption")
+                          .plus(col("seconds_text_encoder"))
+                          .plus(col("seconds_unet"))
+                          .plus(col("seconds_vae"))
+                          .plus(col("seconds_post"))
+                          .plus(col("seconds_io"))),
+                  sum(when(col("status").equalTo(RenderResult.SKIPPED_BUDGET), 1).otherwise(0)))
               .first();
       ok = counts.isNullAt(0) ? 0 : counts.getLong(0);
       skippedBudget = counts.isNullAt(6) ? 0 : counts.getLong(6);

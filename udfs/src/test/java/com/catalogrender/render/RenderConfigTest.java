@@ -51,7 +51,17 @@ class RenderConfigTest {
     m.put("image_format", "webp");
     m.put("image_quality", "0.8");
     m.put("partitions", "3");
+    m.put("rates", "/etc/rates.properties");
+    m.put("budget_eur", "2.5");
+    m.put("dry_run", "true");
+    m.put("testing_fail_first_attempt_after_rows", "2");
+    m.put("testing_fixed_clock_step_seconds", "0.5");
     RenderConfig c = RenderConfig.parse(m);
+    assertEquals("/etc/rates.properties", c.ratesFile());
+    assertEquals(2.5, c.budgetEur());
+    assertEquals(true, c.dryRun());
+    assertEquals(2, c.failFirstAttemptAfterRows());
+    assertEquals(0.5, c.fixedClockStepSeconds());
     assertEquals("category = 'mugs'", c.where());
     assertEquals(10, c.limit());
     assertEquals(true, c.rerenderAll());
