@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,29 +21,31 @@ import org.apache.spark.sql.SparkSession;
 final class RenderCommand {
   static final Path DEFAULTS = Path.of("conf/render.properties");
 
+  /** Flags that set a {@link RenderConfig} key of the same name (dashes for underscores). */
+  static final List<String> SETTING_OPTIONS =
+      List.of(
+          "catalog",
+          "warehouse",
+          "images",
+          "where",
+          "limit",
+          "model-dir",
+          "batch-size",
+          "steps",
+          "guidance",
+          "image-format",
+          "image-quality",
+          "cpu-variant",
+          "full-precision-min-side",
+          "partitions",
+          "rates",
+          "budget-eur");
+
   int run(String[] argv, SparkSession spark) throws IOException {
+    List<String> options = new ArrayList<>(SETTING_OPTIONS);
+    options.addAll(List.of("conf", "master"));
     CommandArguments args =
-        CommandArguments.parse(
-            "render",
-            argv,
-            List.of(
-                "catalog",
-                "warehouse",
-                "images",
-                "where",
-                "limit",
-                "conf",
-                "model-dir",
-                "batch-size",
-                "steps",
-                "guidance",
-                "image-format",
-                "image-quality",
-                "cpu-variant",
-                "full-precision-min-side",
-                "partitions",
-                "master"),
-            List.of("rerender-all"));
+        CommandArguments.parse("render", argv, options, List.of("rerender-all", "dry-run"));
     Map<String, String> settings = new HashMap<>();
     load(DEFAULTS, settings, false);
     if (args.optional("conf", null) != null) {
@@ -51,22 +54,7 @@ final class RenderCommand {
     settings.putIfAbsent(RenderConfig.CATALOG, DemoPaths.CATALOG);
     settings.putIfAbsent(RenderConfig.WAREHOUSE, DemoPaths.WAREHOUSE);
     settings.putIfAbsent(RenderConfig.IMAGES, DemoPaths.IMAGES);
-    for (String option :
-        List.of(
-            "catalog",
-            "warehouse",
-            "images",
-            "where",
-            "limit",
-            "model-dir",
-            "batch-size",
-            "steps",
-            "guidance",
-            "image-format",
-            "image-quality",
-            "cpu-variant",
-            "full-precision-min-side",
-            "partitions")) {
+    for (String option : SETTING_OPTIONS) {
       String value = args.optional(option, null);
       if (value != null) {
         settings.put(option.replace('-', '_'), value);

@@ -215,15 +215,7 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
         }
       }
       if (reason != null) {
-        emit(
-            RenderResult.failed(
-                spec,
-                row,
-                variant.label(),
-                task.device(),
-                task.deviceClass(),
-                task.executorId,
-                reason));
+        emit(failure(row, variant, reason));
         return;
       }
       long start = spec.ticker().nanoTime();
@@ -310,15 +302,7 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
         LOG.warn(
             "Batch of {} rows failed on {} ({})", batch.size(), task.device(), variant.label(), e);
         for (Pending p : batch) {
-          emit(
-              RenderResult.failed(
-                  spec,
-                  p.row(),
-                  variant.label(),
-                  task.device(),
-                  task.deviceClass(),
-                  task.executorId,
-                  "render failed: " + e.getMessage()));
+          emit(failure(p.row(), variant, "render failed: " + e.getMessage()));
         }
         if (task.budget != null) {
           task.budget.settle(reserved, 0);
@@ -362,14 +346,7 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
         }
         bytes = task.encoder.encode(sized);
       } catch (IOException | RuntimeException e) {
-        return RenderResult.failed(
-            spec,
-            row,
-            variant.label(),
-            task.device(),
-            task.deviceClass(),
-            task.executorId,
-            "post-processing failed: " + e.getMessage());
+        return failure(row, variant, "post-processing failed: " + e.getMessage());
       }
       double postSeconds = spec.ticker().secondsSince(postStart);
       long ioStart = spec.ticker().nanoTime();
@@ -381,14 +358,7 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
                 bytes,
                 task.attempt);
       } catch (IOException | RuntimeException e) {
-        return RenderResult.failed(
-            spec,
-            row,
-            variant.label(),
-            task.device(),
-            task.deviceClass(),
-            task.executorId,
-            "upload failed: " + e.getMessage());
+        return failure(row, variant, "upload failed: " + e.getMessage());
       }
       double ioSeconds = spec.ticker().secondsSince(ioStart);
       task.afterImageWritten();
@@ -446,6 +416,11 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
           requests,
           costs,
           new Timestamp(System.currentTimeMillis()));
+    }
+
+    private RenderResult failure(CatalogRow row, Variant variant, String reason) {
+      return RenderResult.failed(
+          spec, row, variant.label(), task.device(), task.deviceClass(), task.executorId, reason);
     }
 
     private void emit(RenderResult result) {

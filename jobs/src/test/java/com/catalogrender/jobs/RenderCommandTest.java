@@ -1,0 +1,40 @@
+package com.catalogrender.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.catalogrender.render.RenderConfig;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RenderCommandTest {
+  @Test
+  void everySettingFlagIsARenderConfigKey() {
+    Map<String, String> values =
+        Map.ofEntries(
+            Map.entry("catalog", "/c"),
+            Map.entry("warehouse", "/w"),
+            Map.entry("images", "/i"),
+            Map.entry("where", "category = 'mugs'"),
+            Map.entry("limit", "5"),
+            Map.entry("model-dir", "m"),
+            Map.entry("batch-size", "2"),
+            Map.entry("steps", "10"),
+            Map.entry("guidance", "3"),
+            Map.entry("image-format", "webp"),
+            Map.entry("image-quality", "0.8"),
+            Map.entry("cpu-variant", "fp32"),
+            Map.entry("full-precision-min-side", "1024"),
+            Map.entry("partitions", "3"),
+            Map.entry("rates", "r.properties"),
+            Map.entry("budget-eur", "1.5"));
+    Map<String, String> settings = new HashMap<>();
+    for (String option : RenderCommand.SETTING_OPTIONS) {
+      settings.put(option.replace('-', '_'), values.get(option));
+    }
+    RenderConfig config = RenderConfig.parse(settings);
+    assertEquals(1.5, config.budgetEur());
+    assertEquals("r.properties", config.ratesFile());
+    assertEquals(RenderCommand.SETTING_OPTIONS.size(), values.size());
+  }
+}
