@@ -281,7 +281,8 @@ def main():
         path = os.path.join(a.out, name)
         if os.path.isfile(path) and name.endswith((".pt", ".txt")):
             files[name] = sha256(path)
-    summary = {k: ck[k] for k in ("autoencoder_psnr", "ae_steps", "unet_steps", "clip_steps", "train_seconds", "images") if k in ck}
+    summary = {k: ck[k] for k in ("autoencoder_psnr", "ae_steps", "unet_steps", "clip_steps", "train_seconds",
+                                  "images", "resume_command") if k in ck}
     manifest = {
         "model_id": MODEL_ID,
         "version": VERSION,

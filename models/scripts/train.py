@@ -76,8 +76,11 @@ def encode_all(ae, x):
     return torch.cat([ae.encoder(x[i:i + 512]) for i in range(0, len(x), 512)])
 
 
-def train_unet(latents, ids, minutes, vocab_size, log, checkpoint):
+def train_unet(latents, ids, minutes, vocab_size, log, checkpoint, start=None, peak_lr=5e-4):
     unet, text = models.UNet(), models.TextEncoder(vocab_size)
+    if start is not None:  # resume from a checkpoint's (EMA) weights with a fresh optimizer
+        unet.load_state_dict(start["unet"])
+        text.load_state_dict(start["text_encoder"])
     params = list(unet.parameters()) + list(text.parameters())
     opt = torch.optim.AdamW(params, lr=5e-4, weight_decay=1e-4)
     ema_unet, ema_text = copy.deepcopy(unet), copy.deepcopy(text)
@@ -88,7 +91,7 @@ def train_unet(latents, ids, minutes, vocab_size, log, checkpoint):
     while time.time() - start < minutes * 60:
         frac = (time.time() - start) / (minutes * 60)
         for g in opt.param_groups:
-            g["lr"] = lr_at(frac, 5e-4)
+            g["lr"] = lr_at(frac, peak_lr)
         idx = torch.randint(0, len(latents), (batch,))
         x0, tokens = latents[idx], ids[idx].clone()
         drop = torch.rand(batch) < 0.1
@@ -154,6 +157,8 @@ def main():
     p.add_argument("--ae-minutes", type=float, default=8)
     p.add_argument("--unet-minutes", type=float, default=25)
     p.add_argument("--clip-minutes", type=float, default=4)
+    p.add_argument("--resume", help="checkpoint to continue the UNet and text encoder from (AE and CLIP kept)")
+    p.add_argument("--resume-lr", type=float, default=2e-4)
     a = p.parse_args()
     torch.set_num_threads(2)
     torch.manual_seed(a.seed)
@@ -175,6 +180,9 @@ def main():
 
     vocab = v.build_vocabulary()
     index = {w: i for i, w in enumerate(vocab)}
+    if a.resume:
+        resume(a, log, checkpoint, state)
+        return
     images, attrs = make_dataset(a.images, a.seed)
     log(f"dataset {images.shape}")
     x = to_tensor(images)
@@ -203,6 +211,31 @@ def main():
     with open(os.path.join(a.out, "train_summary.json"), "w") as f:
         json.dump({k: state[k] for k in ("autoencoder_psnr", "latent_scale", "ae_steps", "unet_steps",
                                          "clip_steps", "train_seconds", "images")}, f, indent=1)
+
+
+def resume(a, log, checkpoint, state):
+    """Continues UNet + text encoder training; autoencoder and CLIP come from the checkpoint."""
+    t0 = time.time()
+    old = torch.load(a.resume)
+    state.update(old)
+    vocab = old["vocabulary"]
+    index = {w: i for i, w in enumerate(vocab)}
+    images, attrs = make_dataset(a.images, a.seed)
+    x = to_tensor(images)
+    ids = torch.tensor([v.encode(v.caption(*at), index) for at in attrs], dtype=torch.long)
+    ae = models.Autoencoder()
+    ae.load_state_dict(old["autoencoder"])
+    ae.eval()
+    z = encode_all(ae, x) * old["latent_scale"]
+    log(f"resume: dataset and latents in {time.time() - t0:.0f}s")
+    unet, text, steps = train_unet(z, ids, a.unet_minutes, len(vocab), log, checkpoint, start=old,
+                                   peak_lr=a.resume_lr)
+    total = old.get("unet_steps", 0) + steps
+    checkpoint(unet=unet.state_dict(), text_encoder=text.state_dict(), unet_steps=total,
+               train_seconds=old.get("train_seconds", 0) + time.time() - t0,
+               resume_command=f"/usr/bin/python3 models/scripts/train.py --out {a.out} --images {a.images} "
+                              f"--resume {a.resume} --resume-lr {a.resume_lr} --unet-minutes {a.unet_minutes}")
+    log(f"resumed unet: +{steps} steps, {total} in all")
 
 
 if __name__ == "__main__":
