@@ -50,7 +50,11 @@ final class SqlCommand {
         }
         Object value = row.get(i);
         if (value != null) {
-          String text = value.toString();
+          // plain decimals: spreadsheets and BI tools misread 6.7E-6
+          String text =
+              value instanceof Double d && Double.isFinite(d)
+                  ? java.math.BigDecimal.valueOf(d).toPlainString()
+                  : value.toString();
           boolean quote = text.contains(",") || text.contains("\"") || text.contains("\n");
           line.append(quote ? "\"" + text.replace("\"", "\"\"") + "\"" : text);
         }
