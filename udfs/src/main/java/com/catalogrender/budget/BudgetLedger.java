@@ -54,10 +54,6 @@ public final class BudgetLedger implements AutoCloseable {
     return url;
   }
 
-  public double budgetEur() {
-    return budgetEur;
-  }
-
   public synchronized double spent() {
     return spent;
   }

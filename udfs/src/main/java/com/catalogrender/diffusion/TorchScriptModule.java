@@ -12,7 +12,7 @@ import java.util.Map;
  * Thread-safe for inference: TorchScript modules can be called from several threads at once; each
  * caller passes inputs from its own NDManager, and the outputs are attached to that manager.
  */
-final class TorchScriptModule implements AutoCloseable {
+public final class TorchScriptModule implements AutoCloseable {
   private final String name;
   private final Model model;
 
@@ -21,7 +21,8 @@ final class TorchScriptModule implements AutoCloseable {
     this.model = model;
   }
 
-  static TorchScriptModule load(ModelDirectory directory, String name, ComputeDevice device) {
+  public static TorchScriptModule load(
+      ModelDirectory directory, String name, ComputeDevice device) {
     directory.module(name); // fails with a clear message when the manifest does not list it
     Model model = Model.newInstance(name, device.toDjl(), "PyTorch");
     try {
@@ -42,12 +43,12 @@ final class TorchScriptModule implements AutoCloseable {
     return new TorchScriptModule(name, model);
   }
 
-  NDList forward(NDList inputs) {
+  public NDList forward(NDList inputs) {
     ParameterStore store = new ParameterStore(inputs.head().getManager(), false);
     return model.getBlock().forward(store, inputs, false);
   }
 
-  String name() {
+  public String name() {
     return name;
   }
 

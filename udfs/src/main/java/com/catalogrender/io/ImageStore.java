@@ -58,12 +58,4 @@ public final class ImageStore {
     }
     return fileSystem.makeQualified(target).toUri();
   }
-
-  public FileSystem fileSystem() {
-    return fileSystem;
-  }
-
-  public Path root() {
-    return root;
-  }
 }

@@ -1,19 +1,16 @@
 package com.catalogrender.quality;
 
-import ai.djl.MalformedModelException;
-import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
-import com.catalogrender.diffusion.ModelArtifactException;
+import com.catalogrender.diffusion.ComputeDevice;
 import com.catalogrender.diffusion.ModelDirectory;
 import com.catalogrender.diffusion.ModelManifest;
+import com.catalogrender.diffusion.TorchScriptModule;
 import com.catalogrender.diffusion.WordTokenizer;
 import com.catalogrender.post.ImageResizer;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +23,14 @@ import java.util.Map;
 public final class ClipScorer implements AutoCloseable {
   private final ModelManifest manifest;
   private final WordTokenizer tokenizer;
-  private final Model image;
-  private final Model text;
+  private final TorchScriptModule image;
+  private final TorchScriptModule text;
 
-  private ClipScorer(ModelManifest manifest, WordTokenizer tokenizer, Model image, Model text) {
+  private ClipScorer(
+      ModelManifest manifest,
+      WordTokenizer tokenizer,
+      TorchScriptModule image,
+      TorchScriptModule text) {
     this.manifest = manifest;
     this.tokenizer = tokenizer;
     this.image = image;
@@ -37,28 +38,16 @@ public final class ClipScorer implements AutoCloseable {
   }
 
   public static ClipScorer load(ModelDirectory directory) {
-    Model image = loadModule(directory, "clip_image");
+    TorchScriptModule image = TorchScriptModule.load(directory, "clip_image", ComputeDevice.CPU);
     try {
       return new ClipScorer(
           directory.manifest(),
           WordTokenizer.load(directory),
           image,
-          loadModule(directory, "clip_text"));
+          TorchScriptModule.load(directory, "clip_text", ComputeDevice.CPU));
     } catch (RuntimeException e) {
       image.close();
       throw e;
-    }
-  }
-
-  private static Model loadModule(ModelDirectory directory, String name) {
-    directory.module(name);
-    Model model = Model.newInstance(name, ai.djl.Device.cpu(), "PyTorch");
-    try {
-      model.load(directory.root(), name);
-      return model;
-    } catch (IOException | MalformedModelException e) {
-      model.close();
-      throw new ModelArtifactException("Cannot load " + name + " from " + directory.root(), e);
     }
   }
 
@@ -153,11 +142,8 @@ public final class ClipScorer implements AutoCloseable {
     return forward(text, manager.create(ids, new Shape(captions.size(), length)));
   }
 
-  private static NDArray forward(Model model, NDArray input) {
-    return model
-        .getBlock()
-        .forward(new ParameterStore(input.getManager(), false), new NDList(input), false)
-        .get(0);
+  private static NDArray forward(TorchScriptModule module, NDArray input) {
+    return module.forward(new NDList(input)).get(0);
   }
 
   @Override
