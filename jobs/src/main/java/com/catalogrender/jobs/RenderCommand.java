@@ -39,7 +39,12 @@ final class RenderCommand {
           "full-precision-min-side",
           "partitions",
           "rates",
-          "budget-eur");
+          "budget-eur",
+          "caption-rewriter",
+          "gateway-url",
+          "gateway-flavor",
+          "gateway-model",
+          "embedding-cache");
 
   int run(String[] argv, SparkSession spark) throws IOException {
     List<String> options = new ArrayList<>(SETTING_OPTIONS);
@@ -57,7 +62,7 @@ final class RenderCommand {
     for (String option : SETTING_OPTIONS) {
       String value = args.optional(option, null);
       if (value != null) {
-        settings.put(option.replace('-', '_'), value);
+        settings.put(settingKey(option), value);
       }
     }
     if (args.flag("rerender-all")) {
@@ -73,6 +78,13 @@ final class RenderCommand {
       print(summary);
     }
     return 0;
+  }
+
+  /** {@code gateway-url} sets {@code gateway.url}; other flags their name with underscores. */
+  static String settingKey(String option) {
+    return option.startsWith("gateway-")
+        ? "gateway." + option.substring("gateway-".length()).replace('-', '_')
+        : option.replace('-', '_');
   }
 
   static void print(RunSummary s) {
@@ -99,6 +111,22 @@ final class RenderCommand {
           "budget:        spent EUR %.6f of %.6f; %d row(s) left for a later run (status skipped_budget)%n",
           s.budgetSpentEur(), s.budgetEur(), s.rowsSkippedBudget());
     }
+    RunSummary.CacheFigures c = s.caches();
+    System.out.printf(
+        "captions:      %s, %d distinct prompts, %d gateway requests, cache hit rate %s, %d template fallbacks, EUR %.6f%n",
+        c.captionRewriter(),
+        c.captionDistinct(),
+        c.captionRequests(),
+        percent(c.captionCacheHitRate()),
+        c.captionFallbacks(),
+        c.captionApiEur());
+    System.out.printf(
+        "embeddings:    cache %s, %d hits, %d misses (hit rate %s), %d cache failures%n",
+        c.embeddingCache(),
+        c.embeddingHits(),
+        c.embeddingMisses(),
+        percent(c.embeddingHitRate()),
+        c.embeddingFailures());
     System.out.printf("images:        %s%n", s.images());
     if (s.contactSheet() != null) {
       System.out.printf("contact sheet: %s%n", s.contactSheet());
@@ -109,6 +137,10 @@ final class RenderCommand {
           "failed rows:   ./submit.sh sql \"select sku, error from renders where run_id = '%s' and status = 'failed'\"%n",
           s.runId());
     }
+  }
+
+  private static String percent(Double rate) {
+    return rate == null ? "-" : String.format(java.util.Locale.ROOT, "%.1f%%", 100 * rate);
   }
 
   private static void load(Path file, Map<String, String> settings, boolean required)

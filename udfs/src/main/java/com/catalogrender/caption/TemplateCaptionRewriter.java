@@ -8,8 +8,8 @@ import java.util.Map;
  * category-aware lighting phrase in the words the demo model was trained on ("..., studio lighting
  * from upper-left"). A prompt that already names its lighting is kept as it is.
  */
-public final class TemplateCaptionRewriter {
-  public static final String SOURCE = "template";
+public final class TemplateCaptionRewriter implements CaptionRewriter {
+  public static final String SOURCE = Caption.TEMPLATE;
   private static final Map<String, String> LIGHT_BY_CATEGORY =
       Map.of(
           "sneaker", "upper-left",
@@ -20,8 +20,16 @@ public final class TemplateCaptionRewriter {
           "lamp", "upper-right");
   private static final String[] FALLBACK_LIGHTS = {"upper-left", "upper-right", "front"};
 
+  @Override
+  public Caption rewrite(String category, String prompt, boolean bypassCache) {
+    long start = System.nanoTime();
+    String text = caption(category, prompt);
+    return new Caption(
+        text, SOURCE, SOURCE, null, 0, 0, null, 0, (System.nanoTime() - start) / 1e9, null);
+  }
+
   /** The caption for one row; never null. */
-  public String rewrite(String category, String prompt) {
+  public String caption(String category, String prompt) {
     String base = prompt.trim().replaceAll("\\s+", " ");
     if (base.toLowerCase(Locale.ROOT).contains("lighting")) {
       return base;

@@ -11,7 +11,8 @@ import org.apache.spark.sql.SparkSession;
  *       day);
  *   <li>{@code stage_breakdown}: per run and stage, seconds and EUR, and each stage's share of time
  *       and of cost (the seed's table);
- *   <li>{@code cache_efficiency}: per run, the caption sources and the gateway cache hit rate;
+ *   <li>{@code cache_efficiency}: per run, the caption sources, the gateway cache hit rate, the
+ *       caption cost and tokens, and the text-embedding cache hit rate;
  *   <li>{@code failures}: per run, failed rows by reason (quoted values masked, so like reasons
  *       group).
  * </ul>
@@ -59,7 +60,13 @@ public final class CostViews {
             + "count_if(caption_source = 'template_fallback') AS captions_template_fallback, "
             + "count_if(caption_source LIKE 'gateway%') AS captions_gateway, "
             + "count_if(caption_source = 'gateway_cache') / nullif(count_if(caption_source LIKE 'gateway%'), 0) "
-            + "AS caption_cache_hit_rate "
+            + "AS caption_cache_hit_rate, "
+            + "sum(cost_caption_eur) AS caption_cost_eur, "
+            + "sum(api_tokens_in + api_tokens_out) AS caption_tokens, "
+            + "count_if(embedding_cache_hit) AS embedding_cache_hits, "
+            + "count_if(embedding_cache_hit) / nullif(count_if(embedding_cache_hit IS NOT NULL), 0) "
+            + "AS embedding_cache_hit_rate, "
+            + "sum(cost_text_encoder_eur) AS text_encoder_cost_eur "
             + "FROM renders WHERE status = 'ok' GROUP BY run_id");
     spark.sql(
         "CREATE OR REPLACE TEMPORARY VIEW failures AS "

@@ -92,6 +92,49 @@ public record Rates(Map<String, Double> values, Map<String, String> text) implem
     return value(key, "add " + key + " to the rates file") / 1_000_000.0;
   }
 
+  /**
+   * What one caption call cost, in EUR: its tokens at the price of the model that answered (matched
+   * exactly, without a {@code provider/} prefix, or by the longest priced name it starts with, so
+   * {@code openai/gpt-4o-mini-2024-07-18} is priced as {@code gpt-4o-mini}); when that model has no
+   * price, the cost the gateway reported (USD, at {@code currency.eur_per_usd}); else null, so the
+   * caller can price it at the configured model and say so.
+   */
+  public Double captionEur(
+      String answeredModel, long tokensIn, long tokensOut, Double reportedUsd) {
+    if (tokensIn == 0 && tokensOut == 0 && (reportedUsd == null || reportedUsd == 0)) {
+      return 0.0;
+    }
+    String priced = pricedModel(answeredModel);
+    if (priced != null && (tokensIn > 0 || tokensOut > 0)) {
+      return tokensIn * llmEurPerToken(priced, false) + tokensOut * llmEurPerToken(priced, true);
+    }
+    if (reportedUsd != null && values.containsKey("currency.eur_per_usd")) {
+      return reportedUsd * values.get("currency.eur_per_usd");
+    }
+    return null;
+  }
+
+  private String pricedModel(String model) {
+    if (model == null) {
+      return null;
+    }
+    String name = model.trim();
+    if (values.containsKey("llm." + name + ".eur_per_million_input")) {
+      return name;
+    }
+    String bare = name.substring(name.lastIndexOf('/') + 1);
+    String best = null;
+    for (String key : values.keySet()) {
+      if (key.startsWith("llm.") && key.endsWith(".eur_per_million_input")) {
+        String known = key.substring(4, key.length() - ".eur_per_million_input".length());
+        if (bare.startsWith(known) && (best == null || known.length() > best.length())) {
+          best = known;
+        }
+      }
+    }
+    return best;
+  }
+
   public double storeEurPerPut(String store) {
     return value("store." + store + ".eur_per_thousand_put", "add the store's rates") / 1000.0;
   }

@@ -12,7 +12,10 @@ public record StageCosts(
     return caption + textEncoder + unet + vae + post + io;
   }
 
-  /** Measured inputs of one row. */
+  /**
+   * Measured inputs of one row; {@code captionApiEur} is the row's share of what its caption's
+   * gateway calls cost (priced on the driver by {@link Rates#captionEur}).
+   */
   public record Usage(
       boolean gpu,
       double secondsCaption,
@@ -21,22 +24,15 @@ public record StageCosts(
       double secondsVae,
       double secondsPost,
       double secondsIo,
-      String captionModel,
-      long tokensIn,
-      long tokensOut,
+      double captionApiEur,
       long requests,
       long bytesWritten) {}
 
   public static StageCosts of(Usage u, Rates rates, String store) {
     double cpu = rates.deviceEurPerSecond(rates.cpuDeviceClass()) * rates.cpuCoresPerTask();
     double model = u.gpu() ? rates.deviceEurPerSecond(rates.gpuDeviceClass()) : cpu;
-    double api =
-        u.captionModel() == null
-            ? 0
-            : u.tokensIn() * rates.llmEurPerToken(u.captionModel(), false)
-                + u.tokensOut() * rates.llmEurPerToken(u.captionModel(), true);
     return new StageCosts(
-        api + u.secondsCaption() * cpu,
+        u.captionApiEur() + u.secondsCaption() * cpu,
         u.secondsTextEncoder() * model,
         u.secondsUnet() * model,
         u.secondsVae() * model,

@@ -1,6 +1,9 @@
 package com.catalogrender.diffusion;
 
+import ai.djl.ndarray.NDManager;
+import com.catalogrender.embedding.EmbeddingCache;
 import com.catalogrender.runtime.Ticker;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +24,7 @@ public final class DiffusionModel implements AutoCloseable {
   private final TorchScriptModule unet;
   private final TorchScriptModule vaeDecoder;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile float[] unconditional;
 
   private DiffusionModel(
       ModelDirectory directory,
@@ -85,12 +89,17 @@ public final class DiffusionModel implements AutoCloseable {
     return newPredictor(Ticker.system());
   }
 
-  /** A new predictor that measures stage seconds with the given clock. */
+  /** A new predictor that measures stage seconds with the given clock, without a cache. */
   public DiffusionPredictor newPredictor(Ticker ticker) {
+    return newPredictor(ticker, EmbeddingCache.NONE);
+  }
+
+  /** A new predictor that reads and fills the given embedding cache. */
+  public DiffusionPredictor newPredictor(Ticker ticker, EmbeddingCache cache) {
     if (closed.get()) {
       throw new IllegalStateException("Model " + this + " is closed");
     }
-    return new DiffusionPredictor(this, ticker);
+    return new DiffusionPredictor(this, ticker, cache);
   }
 
   public ModelManifest manifest() {
@@ -103,6 +112,36 @@ public final class DiffusionModel implements AutoCloseable {
 
   public ComputeDevice device() {
     return device;
+  }
+
+  /**
+   * Identifies the text encoder for the embedding cache: model id, version and the sha256 of its
+   * TorchScript file, so retrained weights never read an old model's cached states.
+   */
+  public String textEncoderId() {
+    String sha = manifest().files().getOrDefault("text_encoder.pt", "");
+    return manifest().modelId() + ":" + manifest().version() + ":" + sha;
+  }
+
+  /** Text-encoder hidden states of captions, flattened [n, tokens, hidden]. */
+  float[] encodeText(NDManager manager, List<String> captions) {
+    return TextEmbeddings.encode(this, manager, captions);
+  }
+
+  /** The empty caption's hidden states (classifier-free guidance), computed once per model. */
+  float[] unconditionalEmbedding() {
+    float[] value = unconditional;
+    if (value == null) {
+      synchronized (this) {
+        if (unconditional == null) {
+          try (NDManager manager = NDManager.newBaseManager(device.toDjl(), "PyTorch")) {
+            unconditional = encodeText(manager, List.of(""));
+          }
+        }
+        value = unconditional;
+      }
+    }
+    return value;
   }
 
   WordTokenizer tokenizer() {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import com.catalogrender.embedding.EmbeddingCache;
 import com.catalogrender.runtime.Ticker;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -20,10 +21,12 @@ public final class DiffusionPredictor implements AutoCloseable {
   private final DiffusionModel model;
   private final NDManager taskManager;
   private final Ticker ticker;
+  private final TextEmbeddings embeddings;
 
-  DiffusionPredictor(DiffusionModel model, Ticker ticker) {
+  DiffusionPredictor(DiffusionModel model, Ticker ticker, EmbeddingCache cache) {
     this.model = model;
     this.ticker = ticker;
+    this.embeddings = new TextEmbeddings(model, cache);
     this.taskManager = NDManager.newBaseManager(model.device().toDjl(), "PyTorch");
   }
 
@@ -61,7 +64,8 @@ public final class DiffusionPredictor implements AutoCloseable {
     }
     try (NDManager manager = taskManager.newSubManager()) {
       long t0 = ticker.nanoTime();
-      NDArray conditioning = encodeText(manager, captions, batch);
+      TextEmbeddings.Embedded embedded = embeddings.embed(manager, captions);
+      NDArray conditioning = embedded.conditioning();
       synchronize(conditioning);
       long t1 = ticker.nanoTime();
       NDArray latents = sample(manager, manager.create(noise, latentShape), conditioning, options);
@@ -73,23 +77,10 @@ public final class DiffusionPredictor implements AutoCloseable {
       return new RenderBatch(
           images,
           finalLatents,
-          new StageSeconds((t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9));
+          new StageSeconds((t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9),
+          embedded.cacheHits(),
+          embedded.cacheFailures());
     }
-  }
-
-  /** Text hidden states for the doubled batch: [unconditional x batch; conditional x batch]. */
-  private NDArray encodeText(NDManager manager, List<String> captions, int batch) {
-    WordTokenizer tokenizer = model.tokenizer();
-    int length = tokenizer.length();
-    long[] ids = new long[(batch + 1) * length];
-    System.arraycopy(tokenizer.encode(""), 0, ids, 0, length);
-    for (int i = 0; i < batch; i++) {
-      System.arraycopy(tokenizer.encode(captions.get(i)), 0, ids, (i + 1) * length, length);
-    }
-    NDArray tokens = manager.create(ids, new Shape(batch + 1, length));
-    NDArray hidden = model.textEncoder().forward(new NDList(tokens)).get(0);
-    NDArray unconditional = hidden.get("0:1").repeat(0, batch);
-    return NDArrays.concat(new NDList(unconditional, hidden.get("1:")), 0);
   }
 
   private NDArray sample(

@@ -10,8 +10,15 @@ import java.util.List;
  * @param images RGB images at the model's native size
  * @param latents final latents, flattened [batch, channels, size, size], before VAE scaling
  * @param seconds measured stage seconds of the whole batch
+ * @param embeddingCacheHits per image, whether its caption's text embedding came from the cache
+ * @param embeddingCacheFailures cache reads or writes of this batch that failed (Redis down)
  */
-public record RenderBatch(List<BufferedImage> images, float[] latents, StageSeconds seconds) {
+public record RenderBatch(
+    List<BufferedImage> images,
+    float[] latents,
+    StageSeconds seconds,
+    boolean[] embeddingCacheHits,
+    int embeddingCacheFailures) {
   public RenderBatch {
     images = List.copyOf(images);
   }

@@ -16,7 +16,39 @@ public record CatalogRow(
     Long seed,
     String sourceImage,
     String inputHash,
-    String plannedVariant) {
+    String plannedVariant,
+    PlannedCaption caption) {
+
+  /**
+   * The caption the driver's caption phase chose for this row's (category, prompt), and this row's
+   * share of what it cost: {@code rows} rows share one rewrite; this is the {@code rank}-th of them
+   * (0-based), which decides who carries the remainder of indivisible tokens.
+   */
+  public record PlannedCaption(
+      String text,
+      String source,
+      String model,
+      String reason,
+      long rows,
+      long rank,
+      long tokensIn,
+      long tokensOut,
+      double apiEur,
+      double seconds) {
+
+    public double secondsShare() {
+      return seconds / rows;
+    }
+
+    public double apiEurShare() {
+      return apiEur / rows;
+    }
+
+    /** Integer tokens split over the rows; the sum over all rows is exactly {@code total}. */
+    public long share(long total) {
+      return total / rows + (rank < total % rows ? 1 : 0);
+    }
+  }
 
   /** The planned dataset's columns, in order. */
   public static final String[] COLUMNS = {
@@ -28,7 +60,17 @@ public record CatalogRow(
     "seed",
     "source_image",
     "input_hash",
-    "planned_variant"
+    "planned_variant",
+    "caption",
+    "caption_source",
+    "caption_model",
+    "caption_reason",
+    "caption_rows",
+    "caption_rank",
+    "caption_tokens_in",
+    "caption_tokens_out",
+    "caption_api_eur",
+    "caption_seconds"
   };
 
   public static final int MAX_PROMPT_CHARS = 1000;
@@ -44,7 +86,20 @@ public record CatalogRow(
         row.isNullAt(5) ? null : row.getLong(5),
         row.isNullAt(6) ? null : row.getString(6),
         row.getString(7),
-        row.getString(8));
+        row.getString(8),
+        row.isNullAt(9)
+            ? null
+            : new PlannedCaption(
+                row.getString(9),
+                row.getString(10),
+                row.isNullAt(11) ? null : row.getString(11),
+                row.isNullAt(12) ? null : row.getString(12),
+                row.getLong(13),
+                row.getLong(14),
+                row.getLong(15),
+                row.getLong(16),
+                row.getDouble(17),
+                row.getDouble(18)));
   }
 
   /** Why this row cannot be rendered, or null when it can. */
@@ -53,6 +108,26 @@ public record CatalogRow(
     if (skuProblem != null) {
       return skuProblem;
     }
+    String promptProblem = promptProblem(prompt);
+    if (promptProblem != null) {
+      return promptProblem;
+    }
+    String widthProblem = sideProblem("width", width, maxSide);
+    if (widthProblem != null) {
+      return widthProblem;
+    }
+    String heightProblem = sideProblem("height", height, maxSide);
+    if (heightProblem != null) {
+      return heightProblem;
+    }
+    if (seed == null) {
+      return "seed is null; every row needs a seed so its render is reproducible";
+    }
+    return null;
+  }
+
+  /** Why a prompt cannot be rendered (nor sent to a caption gateway), or null when it can. */
+  public static String promptProblem(String prompt) {
     if (prompt == null || prompt.isBlank()) {
       return "prompt is null or empty; write a product prompt such as 'white sneaker on beach'";
     }
@@ -71,17 +146,6 @@ public record CatalogRow(
             + " at position "
             + i;
       }
-    }
-    String widthProblem = sideProblem("width", width, maxSide);
-    if (widthProblem != null) {
-      return widthProblem;
-    }
-    String heightProblem = sideProblem("height", height, maxSide);
-    if (heightProblem != null) {
-      return heightProblem;
-    }
-    if (seed == null) {
-      return "seed is null; every row needs a seed so its render is reproducible";
     }
     return null;
   }

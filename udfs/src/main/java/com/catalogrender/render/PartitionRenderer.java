@@ -86,7 +86,7 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
     final String attempt;
     final ImageStore store;
     final ImageEncoder encoder;
-    final TemplateCaptionRewriter captions = new TemplateCaptionRewriter();
+    final TemplateCaptionRewriter template = new TemplateCaptionRewriter();
     final Map<Variant, DiffusionPredictor> predictors = new EnumMap<>(Variant.class);
     final boolean injectFailure;
     final long startNanos;
@@ -139,7 +139,7 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
               meters.modelLoadSeconds().add(acquired.loadSeconds());
             }
             DiffusionModel model = acquired.model();
-            return model.newPredictor(spec.ticker());
+            return model.newPredictor(spec.ticker(), spec.embeddingCache().executorWide());
           });
     }
 
@@ -162,8 +162,7 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
   }
 
   /** A row that passed validation, with its caption and (optional) cut-out. */
-  private record Pending(
-      CatalogRow row, String caption, double captionSeconds, BufferedImage cutout) {}
+  private record Pending(CatalogRow row, CatalogRow.PlannedCaption caption, BufferedImage cutout) {}
 
   private final class ResultIterator implements Iterator<Row> {
     private final Iterator<Row> input;
@@ -218,11 +217,26 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
         emit(failure(row, variant, reason));
         return;
       }
-      long start = spec.ticker().nanoTime();
-      String caption = task.captions.rewrite(row.category(), row.prompt());
-      double captionSeconds = spec.ticker().secondsSince(start);
+      CatalogRow.PlannedCaption caption = row.caption();
+      if (caption == null) {
+        // not planned by the driver's caption phase (a row built outside a run): template, here
+        long start = spec.ticker().nanoTime();
+        String text = task.template.caption(row.category(), row.prompt());
+        caption =
+            new CatalogRow.PlannedCaption(
+                text,
+                TemplateCaptionRewriter.SOURCE,
+                TemplateCaptionRewriter.SOURCE,
+                null,
+                1,
+                0,
+                0,
+                0,
+                0,
+                spec.ticker().secondsSince(start));
+      }
       List<Pending> batch = waiting.computeIfAbsent(variant, v -> new ArrayList<>());
-      batch.add(new Pending(row, caption, captionSeconds, cutout));
+      batch.add(new Pending(row, caption, cutout));
       if (batch.size() >= spec.batchSize()) {
         renderBatch(variant, waiting.remove(variant));
       }
@@ -269,7 +283,7 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
     private void renderBatch(Variant variant, List<Pending> batch) {
       List<RenderRequest> requests = new ArrayList<>(batch.size());
       for (Pending p : batch) {
-        requests.add(new RenderRequest(p.caption(), p.row().seed()));
+        requests.add(new RenderRequest(p.caption().text(), p.row().seed()));
       }
       String refusal = budgetRefusal(batch.size());
       if (refusal != null) {
@@ -310,14 +324,20 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
         return;
       }
       meters.deviceSeconds().add(rendered.seconds().total());
+      int hits = 0;
+      for (boolean hit : rendered.embeddingCacheHits()) {
+        hits += hit ? 1 : 0;
+      }
+      meters.embeddingHits().add(hits);
+      meters.embeddingMisses().add(batch.size() - hits);
+      meters.embeddingFailures().add(rendered.embeddingCacheFailures());
       double spent = 0;
       double share = 1.0 / batch.size();
       for (int i = 0; i < batch.size(); i++) {
         Pending p = batch.get(i);
         // the last row takes the rounding remainder, so the rows add up to the batch exactly
         double weight = i == batch.size() - 1 ? 1.0 - share * (batch.size() - 1) : share;
-        RenderResult result =
-            finish(p, rendered.images().get(i), variant, batch.size(), rendered, weight);
+        RenderResult result = finish(p, i, variant, batch.size(), rendered, weight);
         spent += result.costs().total();
         emit(result);
       }
@@ -328,13 +348,10 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
     }
 
     private RenderResult finish(
-        Pending p,
-        BufferedImage image,
-        Variant variant,
-        int batchSize,
-        RenderBatch batch,
-        double weight) {
+        Pending p, int index, Variant variant, int batchSize, RenderBatch batch, double weight) {
       CatalogRow row = p.row();
+      BufferedImage image = batch.images().get(index);
+      CatalogRow.PlannedCaption caption = p.caption();
       long postStart = spec.ticker().nanoTime();
       byte[] bytes;
       try {
@@ -364,7 +381,7 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
       task.afterImageWritten();
       RenderResult.StageSeconds seconds =
           new RenderResult.StageSeconds(
-              p.captionSeconds(),
+              caption.secondsShare(),
               batch.seconds().textEncoder() * weight,
               batch.seconds().unet() * weight,
               batch.seconds().vae() * weight,
@@ -381,9 +398,7 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
                   seconds.vae(),
                   seconds.post(),
                   seconds.io(),
-                  TemplateCaptionRewriter.SOURCE,
-                  0,
-                  0,
+                  caption.apiEurShare(),
                   requests,
                   bytes.length),
               spec.rates(),
@@ -406,11 +421,13 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
           row.width(),
           row.height(),
           row.seed(),
-          p.caption(),
-          TemplateCaptionRewriter.SOURCE,
-          TemplateCaptionRewriter.SOURCE,
-          0,
-          0,
+          caption.text(),
+          caption.source(),
+          caption.model(),
+          caption.reason(),
+          batch.embeddingCacheHits()[index],
+          caption.share(caption.tokensIn()),
+          caption.share(caption.tokensOut()),
           batchSize,
           seconds,
           requests,

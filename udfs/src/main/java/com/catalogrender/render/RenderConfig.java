@@ -37,6 +37,7 @@ public record RenderConfig(
     double fixedClockStepSeconds,
     double budgetEur,
     boolean dryRun,
+    com.catalogrender.caption.CaptionSettings captions,
     Map<String, String> settings) {
 
   public static final String CATALOG = "catalog";
@@ -111,7 +112,9 @@ public record RenderConfig(
           DRY_RUN,
           RATES,
           TESTING_FAIL_FIRST_ATTEMPT_AFTER_ROWS,
-          TESTING_FIXED_CLOCK_STEP_SECONDS);
+          TESTING_FIXED_CLOCK_STEP_SECONDS,
+          com.catalogrender.caption.CaptionSettings.REWRITER,
+          com.catalogrender.caption.CaptionSettings.DEDUPE);
   private static final String[] SECRET_WORDS = {"secret", "password", "token", "key", "credential"};
 
   public RenderConfig {
@@ -123,7 +126,10 @@ public record RenderConfig(
     Map<String, String> s = new TreeMap<>();
     raw.forEach((k, v) -> s.put(k.trim().toLowerCase(Locale.ROOT).replace('-', '_'), v));
     for (String key : s.keySet()) {
-      if (!KNOWN.contains(key) && !key.startsWith("spark.") && !key.startsWith("gateway.")) {
+      if (!KNOWN.contains(key)
+          && !com.catalogrender.embedding.EmbeddingCacheSpec.KEYS.contains(key)
+          && !key.startsWith("spark.")
+          && !key.startsWith(com.catalogrender.caption.GatewaySettings.PREFIX)) {
         throw new IllegalArgumentException(
             "Unknown render setting '"
                 + key
@@ -177,6 +183,7 @@ public record RenderConfig(
             3600),
         decimal(BUDGET_EUR, s.getOrDefault(BUDGET_EUR, "0"), 0, 1e9),
         bool(DRY_RUN, s.getOrDefault(DRY_RUN, "false")),
+        com.catalogrender.caption.CaptionSettings.parse(s),
         s);
   }
 

@@ -32,6 +32,8 @@ public record RenderResult(
     String caption,
     String captionSource,
     String captionModel,
+    String captionReason,
+    Boolean embeddingCacheHit,
     long apiTokensIn,
     long apiTokensOut,
     int batchSize,
@@ -76,6 +78,8 @@ public record RenderResult(
           .add("caption", DataTypes.StringType)
           .add("caption_source", DataTypes.StringType)
           .add("caption_model", DataTypes.StringType)
+          .add("caption_reason", DataTypes.StringType)
+          .add("embedding_cache_hit", DataTypes.BooleanType)
           .add("api_tokens_in", DataTypes.LongType, false)
           .add("api_tokens_out", DataTypes.LongType, false)
           .add("batch_size", DataTypes.IntegerType, false)
@@ -149,6 +153,8 @@ public record RenderResult(
         null,
         null,
         null,
+        null,
+        null,
         0,
         0,
         0,
@@ -180,6 +186,8 @@ public record RenderResult(
         caption,
         captionSource,
         captionModel,
+        captionReason,
+        embeddingCacheHit,
         apiTokensIn,
         apiTokensOut,
         batchSize,

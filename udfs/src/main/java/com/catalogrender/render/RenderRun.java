@@ -1,14 +1,17 @@
 package com.catalogrender.render;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import com.catalogrender.budget.BudgetLedger;
-import com.catalogrender.caption.TemplateCaptionRewriter;
+import com.catalogrender.caption.CaptionRewriter;
+import com.catalogrender.caption.CaptionStage;
 import com.catalogrender.catalog.CatalogSchema;
 import com.catalogrender.catalog.InputHash;
 import com.catalogrender.cost.CostEstimate;
@@ -16,6 +19,7 @@ import com.catalogrender.cost.Rates;
 import com.catalogrender.diffusion.ModelDirectory;
 import com.catalogrender.diffusion.ModelManifest;
 import com.catalogrender.diffusion.Variant;
+import com.catalogrender.embedding.EmbeddingCacheSpec;
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.sql.Timestamp;
@@ -32,6 +36,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF8;
+import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +47,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>open: read the catalog, check its schema, verify the model files (no model is loaded);
  *   <li>plan: filter, hash each row's inputs, skip rows whose hash already has an ok render;
+ *   <li>captions: rewrite each distinct (category, prompt) once on the driver ({@link
+ *       CaptionStage}) and join the captions back to the rows;
  *   <li>render: map partitions through {@link PartitionRenderer} and append every result row to
  *       {@code renders} in one Delta commit;
  *   <li>record: count outcomes, write the {@code runs} row, draw the contact sheet.
@@ -70,13 +77,15 @@ public final class RenderRun {
 
     // open: rates first, so a run with an unknown rate stops before touching anything
     Rates rates = Rates.load(java.nio.file.Path.of(config.ratesFile()));
-    rates.validateFor(Rates.storeOf(config.images()), List.of(TemplateCaptionRewriter.SOURCE));
+    rates.validateFor(Rates.storeOf(config.images()), List.of(config.captions().pricedModel()));
+    EmbeddingCacheSpec embeddingCache =
+        EmbeddingCacheSpec.parse(config.settings(), context.getConf());
     context.setJobDescription("catalog-render " + runId + ": open catalog");
     Dataset<Row> catalog = CatalogSource.open(spark, config.catalog());
     ModelManifest manifest =
         ModelDirectory.open(java.nio.file.Path.of(config.modelDirectory())).manifest();
     boolean gpu = gpuScheduled();
-    RenderSpec spec = spec(runId, manifest, rates);
+    RenderSpec spec = spec(runId, manifest, rates, embeddingCache);
     if (config.budgetEur() > 0 && config.dryRun()) {
       throw new IllegalArgumentException(
           "--dry-run and --budget-eur do not combine: a dry run spends nothing");
@@ -147,7 +156,40 @@ public final class RenderRun {
       spec = spec.withBudget(ledger.url(), CostEstimate.of(todo, history).eurPerRender());
     }
     long renderStart = System.nanoTime();
+    CaptionStage.Outcome captions = null;
     if (rowsToRender > 0) {
+      context.setJobDescription(
+          "catalog-render "
+              + runId
+              + ": captions ("
+              + config.captions().rewriter()
+              + ", distinct prompts)");
+      try (CaptionRewriter rewriter =
+          CaptionStage.rewriterFor(config.captions(), context.hadoopConfiguration())) {
+        captions = new CaptionStage(config.captions(), rewriter, rates).run(spark, todo);
+      }
+      console.accept(captionLine(captions));
+      Dataset<Row> table = captions.captions();
+      Dataset<Row> joined =
+          todo.join(
+                  broadcast(table),
+                  todo.col("category")
+                      .eqNullSafe(table.col("caption_category"))
+                      .and(todo.col("prompt").eqNullSafe(table.col("caption_prompt"))),
+                  "left")
+              .withColumn(
+                  "caption_rank",
+                  row_number()
+                      .over(
+                          Window.partitionBy(col("category"), col("prompt"))
+                              .orderBy(col("sku"), col("input_hash")))
+                      .minus(1)
+                      .cast(DataTypes.LongType));
+      Column[] columns = new Column[CatalogRow.COLUMNS.length];
+      for (int i = 0; i < columns.length; i++) {
+        columns[i] = col(CatalogRow.COLUMNS[i]);
+      }
+      Dataset<Row> captioned = joined.select(columns);
       int partitions = partitions(rowsToRender);
       context.setJobDescription(
           "catalog-render "
@@ -158,7 +200,8 @@ public final class RenderRun {
               + partitions
               + " tasks");
       Dataset<Row> results =
-          todo.repartition(partitions, col("input_hash"))
+          captioned
+              .repartition(partitions, col("input_hash"))
               .mapPartitions(
                   new PartitionRenderer(spec, meters), Encoders.row(RenderResult.SCHEMA));
       try (RenderProgress progress =
@@ -256,7 +299,21 @@ public final class RenderRun {
             meters.deviceSeconds().value(),
             skippedBudget,
             config.budgetEur(),
-            budgetSpent);
+            budgetSpent,
+            new RunSummary.CacheFigures(
+                config.captions().rewriter(),
+                captions == null ? 0 : captions.distinctPrompts(),
+                captions == null ? 0 : captions.rewrites(),
+                captions == null ? 0 : captions.httpRequests(),
+                captions == null ? 0 : captions.gatewayAnswers(),
+                captions == null ? 0 : captions.cacheHits(),
+                captions == null ? 0 : captions.fallbacks(),
+                captions == null ? 0 : captions.bypassedPrompts(),
+                captions == null ? 0 : captions.apiEur(),
+                embeddingCache.describe(),
+                meters.embeddingHits().value(),
+                meters.embeddingMisses().value(),
+                meters.embeddingFailures().value()));
     RunsTable.append(
         spark,
         config,
@@ -273,8 +330,27 @@ public final class RenderRun {
     return summary;
   }
 
+  private static String captionLine(CaptionStage.Outcome c) {
+    Double hitRate = c.cacheHitRate();
+    return String.format(
+        java.util.Locale.ROOT,
+        "captions: %d distinct prompts, %d rewrites, %d gateway requests, %d answered (%s from its"
+            + " cache), %d template fallbacks, %d long-tail prompts bypassed the cache, EUR %.6f",
+        c.distinctPrompts(),
+        c.rewrites(),
+        c.httpRequests(),
+        c.gatewayAnswers(),
+        hitRate == null ? "-" : String.format(java.util.Locale.ROOT, "%.1f%%", 100 * hitRate),
+        c.fallbacks(),
+        c.bypassedPrompts(),
+        c.apiEur());
+  }
+
   private RenderSpec spec(
-      String runId, ModelManifest manifest, com.catalogrender.cost.Rates rates) {
+      String runId,
+      ModelManifest manifest,
+      com.catalogrender.cost.Rates rates,
+      EmbeddingCacheSpec embeddingCache) {
     return new RenderSpec(
         runId,
         java.nio.file.Path.of(config.modelDirectory()).toAbsolutePath().normalize().toString(),
@@ -294,7 +370,8 @@ public final class RenderRun {
         config.ticker(),
         null,
         0,
-        config.failFirstAttemptAfterRows());
+        config.failFirstAttemptAfterRows(),
+        embeddingCache);
   }
 
   /** Selects the columns executors read, in {@link CatalogRow#COLUMNS} order, with hashes. */

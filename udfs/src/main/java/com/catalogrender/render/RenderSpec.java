@@ -28,6 +28,7 @@ import java.io.Serializable;
  * @param estimatedEurPerRow cost estimate of a row before any batch of the task has rendered
  * @param failFirstAttemptAfterRows testing only: the first attempt of partition 0 fails after
  *     writing this many images (0 = never), to prove that retries leave one object per row
+ * @param embeddingCache where executors cache text embeddings
  */
 public record RenderSpec(
     String runId,
@@ -48,7 +49,8 @@ public record RenderSpec(
     com.catalogrender.runtime.Ticker ticker,
     String budgetUrl,
     double estimatedEurPerRow,
-    int failFirstAttemptAfterRows)
+    int failFirstAttemptAfterRows,
+    com.catalogrender.embedding.EmbeddingCacheSpec embeddingCache)
     implements Serializable {
 
   /** The same spec with the run's budget ledger and the per-row estimate for first batches. */
@@ -72,7 +74,8 @@ public record RenderSpec(
         ticker,
         url,
         eurPerRow,
-        failFirstAttemptAfterRows);
+        failFirstAttemptAfterRows,
+        embeddingCache);
   }
 
   /** Which UNet variant renders a row: full precision for large renders, as the seed does. */

@@ -8,14 +8,17 @@ import org.apache.spark.util.LongAccumulator;
 /**
  * What executors measure for the whole run, beside the rows: model loads and their seconds (fixed
  * costs), device-seconds measured per batch (reconciled against the rows' device-seconds), and rows
- * done (progress).
+ * done (progress), and the embedding cache's hits, misses and failures.
  */
 public record RunMeters(
     LongAccumulator modelLoads,
     DoubleAccumulator modelLoadSeconds,
     DoubleAccumulator deviceSeconds,
     DoubleAccumulator taskSeconds,
-    LongAccumulator rowsDone)
+    LongAccumulator rowsDone,
+    LongAccumulator embeddingHits,
+    LongAccumulator embeddingMisses,
+    LongAccumulator embeddingFailures)
     implements Serializable {
 
   public static RunMeters register(SparkContext context, String runId) {
@@ -24,6 +27,9 @@ public record RunMeters(
         context.doubleAccumulator("catalog-render " + runId + " model load seconds"),
         context.doubleAccumulator("catalog-render " + runId + " device seconds measured"),
         context.doubleAccumulator("catalog-render " + runId + " task seconds"),
-        context.longAccumulator("catalog-render " + runId + " rows done"));
+        context.longAccumulator("catalog-render " + runId + " rows done"),
+        context.longAccumulator("catalog-render " + runId + " embedding cache hits"),
+        context.longAccumulator("catalog-render " + runId + " embedding cache misses"),
+        context.longAccumulator("catalog-render " + runId + " embedding cache failures"));
   }
 }

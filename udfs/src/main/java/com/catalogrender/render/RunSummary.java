@@ -35,7 +35,54 @@ public record RunSummary(
     double deviceSecondsMeasured,
     long rowsSkippedBudget,
     double budgetEur,
-    double budgetSpentEur) {
+    double budgetSpentEur,
+    CacheFigures caches) {
+
+  /**
+   * What the caption phase and the embedding cache did in this run.
+   *
+   * @param captionRewriter template or gateway
+   * @param captionDistinct distinct (category, prompt) pairs rewritten
+   * @param captionRewrites rewrites done (= distinct with dedupe, = rows without)
+   * @param captionRequests HTTP requests sent to the gateway, retries included
+   * @param captionGatewayAnswers rewrites the gateway answered (from a model or its cache)
+   * @param captionCacheHits answers from the gateway's semantic cache
+   * @param captionFallbacks rewrites that fell back to the template
+   * @param captionBypassed distinct prompts of long-tail categories that bypassed the cache
+   * @param captionApiEur what the gateway calls cost
+   * @param embeddingCache where text embeddings were cached (off, memory, redis://host:port/db)
+   * @param embeddingHits rendered rows whose embedding came from the cache
+   * @param embeddingMisses rendered rows whose embedding the encoder computed
+   * @param embeddingFailures cache reads or writes that failed (the rows rendered anyway)
+   */
+  public record CacheFigures(
+      String captionRewriter,
+      long captionDistinct,
+      long captionRewrites,
+      long captionRequests,
+      long captionGatewayAnswers,
+      long captionCacheHits,
+      long captionFallbacks,
+      long captionBypassed,
+      double captionApiEur,
+      String embeddingCache,
+      long embeddingHits,
+      long embeddingMisses,
+      long embeddingFailures) {
+    public static final CacheFigures NONE =
+        new CacheFigures("template", 0, 0, 0, 0, 0, 0, 0, 0, "off", 0, 0, 0);
+
+    /** Share of gateway answers served from its cache, or null when the gateway answered none. */
+    public Double captionCacheHitRate() {
+      return captionGatewayAnswers == 0 ? null : (double) captionCacheHits / captionGatewayAnswers;
+    }
+
+    /** Share of rendered rows whose text embedding was cached, or null when none rendered. */
+    public Double embeddingHitRate() {
+      long all = embeddingHits + embeddingMisses;
+      return all == 0 ? null : (double) embeddingHits / all;
+    }
+  }
 
   /** What a dry run reports: rows that would render and their estimated cost, nothing rendered. */
   static RunSummary dryRun(
@@ -65,7 +112,8 @@ public record RunSummary(
         0,
         toRender,
         0,
-        0);
+        0,
+        CacheFigures.NONE);
   }
 
   /** Mean marginal cost of an ok render, EUR. */

@@ -43,7 +43,22 @@ public final class RunsTable {
           .add("rates", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType))
           .add("rows_skipped_budget", DataTypes.LongType, false)
           .add("budget_eur", DataTypes.DoubleType, false)
-          .add("budget_spent_eur", DataTypes.DoubleType, false);
+          .add("budget_spent_eur", DataTypes.DoubleType, false)
+          .add("caption_rewriter", DataTypes.StringType)
+          .add("caption_distinct_prompts", DataTypes.LongType)
+          .add("caption_rewrites", DataTypes.LongType)
+          .add("caption_requests", DataTypes.LongType)
+          .add("caption_gateway_answers", DataTypes.LongType)
+          .add("caption_cache_hits", DataTypes.LongType)
+          .add("caption_cache_hit_rate", DataTypes.DoubleType)
+          .add("caption_fallbacks", DataTypes.LongType)
+          .add("caption_bypassed_prompts", DataTypes.LongType)
+          .add("caption_cost_eur", DataTypes.DoubleType)
+          .add("embedding_cache", DataTypes.StringType)
+          .add("embedding_cache_hits", DataTypes.LongType)
+          .add("embedding_cache_misses", DataTypes.LongType)
+          .add("embedding_cache_hit_rate", DataTypes.DoubleType)
+          .add("embedding_cache_failures", DataTypes.LongType);
 
   private RunsTable() {}
 
@@ -60,6 +75,7 @@ public final class RunsTable {
       double modelLoadSeconds,
       double idleSeconds) {
     Map<String, String> redacted = config.redactedSettings();
+    RunSummary.CacheFigures c = summary.caches();
     Row row =
         RowFactory.create(
             summary.runId(),
@@ -92,7 +108,22 @@ public final class RunsTable {
             rates.text(),
             summary.rowsSkippedBudget(),
             summary.budgetEur(),
-            summary.budgetSpentEur());
+            summary.budgetSpentEur(),
+            c.captionRewriter(),
+            c.captionDistinct(),
+            c.captionRewrites(),
+            c.captionRequests(),
+            c.captionGatewayAnswers(),
+            c.captionCacheHits(),
+            c.captionCacheHitRate(),
+            c.captionFallbacks(),
+            c.captionBypassed(),
+            c.captionApiEur(),
+            c.embeddingCache(),
+            c.embeddingHits(),
+            c.embeddingMisses(),
+            c.embeddingHitRate(),
+            c.embeddingFailures());
     spark
         .createDataFrame(List.of(row), SCHEMA)
         .write()

@@ -11,20 +11,20 @@ class TemplateCaptionRewriterTest {
   void addsCategoryAwareLightingInTheModelsWords() {
     assertEquals(
         "white sneaker on beach, studio lighting from upper-left",
-        rewriter.rewrite("sneakers", "  white   sneaker on beach "));
+        rewriter.caption("sneakers", "  white   sneaker on beach "));
     assertEquals(
         "red mug on wood, studio lighting from upper-right",
-        rewriter.rewrite("mugs", "red mug on wood"));
+        rewriter.caption("mugs", "red mug on wood"));
     assertEquals(
         "green box on marble, studio lighting from upper-left",
-        rewriter.rewrite("boxes", "green box on marble"));
-    assertEquals("a watch, studio lighting from front", rewriter.rewrite("watches", "a watch"));
+        rewriter.caption("boxes", "green box on marble"));
+    assertEquals("a watch, studio lighting from front", rewriter.caption("watches", "a watch"));
   }
 
   @Test
   void keepsAPromptThatNamesItsLightingAndIsDeterministicForUnknownCategories() {
-    assertEquals("red mug, soft lighting", rewriter.rewrite("mugs", "red mug, soft lighting"));
+    assertEquals("red mug, soft lighting", rewriter.caption("mugs", "red mug, soft lighting"));
     assertEquals(
-        rewriter.rewrite("candles", "ivory candle"), rewriter.rewrite("candles", "ivory candle"));
+        rewriter.caption("candles", "ivory candle"), rewriter.caption("candles", "ivory candle"));
   }
 }

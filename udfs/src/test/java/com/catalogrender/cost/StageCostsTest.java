@@ -30,7 +30,16 @@ class StageCostsTest {
   void chargesDeviceSecondsTokensRequestsAndBytes() {
     StageCosts.Usage usage =
         new StageCosts.Usage(
-            true, 0.5, 1, 10, 2, 1, 0.5, "gpt-4o-mini", 1_000_000, 100_000, 1, 1_000_000_000L);
+            true,
+            0.5,
+            1,
+            10,
+            2,
+            1,
+            0.5,
+            rates().captionEur("gpt-4o-mini", 1_000_000, 100_000, null),
+            1,
+            1_000_000_000L);
     StageCosts c = StageCosts.of(usage, rates(), "s3");
     double cpu = 0.036 / 3600 * 2;
     double gpu = 3.6 / 3600;
@@ -51,9 +60,7 @@ class StageCostsTest {
     m.put("llm.template.eur_per_million_output", "0");
     StageCosts c =
         StageCosts.of(
-            new StageCosts.Usage(false, 0, 0, 100, 0, 0, 0, "template", 0, 0, 0, 0),
-            Rates.parse(m),
-            "s3");
+            new StageCosts.Usage(false, 0, 0, 100, 0, 0, 0, 0, 0, 0), Rates.parse(m), "s3");
     assertEquals(100 * 0.036 / 3600 * 2, c.unet(), 1e-12);
     assertEquals(0, c.caption());
   }

@@ -1,0 +1,101 @@
+package com.catalogrender.diffusion;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.catalogrender.embedding.EmbeddingCache;
+import com.catalogrender.embedding.EmbeddingCodec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The conditioning of a batch: text-encoder hidden states of each caption, through the embedding
+ * cache (one multi-get per batch; the encoder runs once per distinct missing caption; one multi-set
+ * for what it computed), preceded by the unconditional (empty caption) states, which the model
+ * computes once per executor.
+ */
+final class TextEmbeddings {
+  /** Conditioning for the doubled batch, and per caption whether it came from the cache. */
+  record Embedded(NDArray conditioning, boolean[] cacheHits, int cacheFailures) {}
+
+  private final DiffusionModel model;
+  private final EmbeddingCache cache;
+
+  TextEmbeddings(DiffusionModel model, EmbeddingCache cache) {
+    this.model = model;
+    this.cache = cache;
+  }
+
+  Embedded embed(NDManager manager, List<String> captions) {
+    int batch = captions.size();
+    int perCaption = model.manifest().maxTokens() * model.manifest().textHiddenSize();
+    Map<String, float[]> byCaption = new LinkedHashMap<>();
+    captions.forEach(c -> byCaption.put(c, null));
+    List<String> distinct = new ArrayList<>(byCaption.keySet());
+    byte[][] keys = new byte[distinct.size()][];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = EmbeddingCodec.key(model.textEncoderId(), distinct.get(i));
+    }
+    EmbeddingCache.Lookup lookup = cache.getAll(keys);
+    int failures = lookup.failed() ? 1 : 0;
+    List<Integer> missing = new ArrayList<>();
+    for (int i = 0; i < keys.length; i++) {
+      float[] cached = EmbeddingCodec.decode(lookup.values()[i], perCaption);
+      if (cached == null) {
+        missing.add(i);
+      } else {
+        byCaption.put(distinct.get(i), cached);
+      }
+    }
+    boolean[] hits = new boolean[batch];
+    for (int i = 0; i < batch; i++) {
+      hits[i] = byCaption.get(captions.get(i)) != null;
+    }
+    if (!missing.isEmpty()) {
+      List<String> toEncode = new ArrayList<>(missing.size());
+      missing.forEach(i -> toEncode.add(distinct.get(i)));
+      float[] encoded = model.encodeText(manager, toEncode);
+      byte[][] missKeys = new byte[missing.size()][];
+      byte[][] missValues = new byte[missing.size()][];
+      for (int m = 0; m < missing.size(); m++) {
+        float[] one = new float[perCaption];
+        System.arraycopy(encoded, m * perCaption, one, 0, perCaption);
+        byCaption.put(toEncode.get(m), one);
+        missKeys[m] = keys[missing.get(m)];
+        missValues[m] = EmbeddingCodec.encode(one);
+      }
+      if (!cache.putAll(missKeys, missValues)) {
+        failures++;
+      }
+    }
+    float[] unconditional = model.unconditionalEmbedding();
+    float[] all = new float[2 * batch * perCaption];
+    for (int i = 0; i < batch; i++) {
+      System.arraycopy(unconditional, 0, all, i * perCaption, perCaption);
+      System.arraycopy(
+          byCaption.get(captions.get(i)), 0, all, (batch + i) * perCaption, perCaption);
+    }
+    NDArray conditioning =
+        manager.create(
+            all,
+            new Shape(2L * batch, model.manifest().maxTokens(), model.manifest().textHiddenSize()));
+    return new Embedded(conditioning, hits, failures);
+  }
+
+  /** Runs the text encoder on captions; hidden states flattened [n, tokens, hidden]. */
+  static float[] encode(DiffusionModel model, NDManager manager, List<String> captions) {
+    WordTokenizer tokenizer = model.tokenizer();
+    int length = tokenizer.length();
+    long[] ids = new long[captions.size() * length];
+    for (int i = 0; i < captions.size(); i++) {
+      System.arraycopy(tokenizer.encode(captions.get(i)), 0, ids, i * length, length);
+    }
+    try (NDManager scope = manager.newSubManager()) {
+      NDArray tokens = scope.create(ids, new Shape(captions.size(), length));
+      return model.textEncoder().forward(new NDList(tokens)).get(0).toFloatArray();
+    }
+  }
+}
