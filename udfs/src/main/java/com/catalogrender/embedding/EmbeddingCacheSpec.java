@@ -45,9 +45,19 @@ public record EmbeddingCacheSpec(
   private static final Map<EmbeddingCacheSpec, EmbeddingCache> EXECUTOR_WIDE =
       new ConcurrentHashMap<>();
 
-  /** Parses the settings; {@code spark} supplies {@code spark.redis.*} (null: no Spark). */
+  /**
+   * Parses the settings; {@code spark.redis.*} come from the Spark conf, overridden by the same
+   * keys in the settings (null conf: only the settings).
+   */
   public static EmbeddingCacheSpec parse(Map<String, String> s, SparkConf spark) {
     String mode = s.getOrDefault(MODE, "auto").trim().toLowerCase(Locale.ROOT);
+    for (Map.Entry<String, String> e : s.entrySet()) {
+      if (e.getKey().startsWith("spark.redis.")) {
+        // a render --conf file or flag may name the Redis of this run
+        spark =
+            (spark == null ? new SparkConf(false) : spark.clone()).set(e.getKey(), e.getValue());
+      }
+    }
     boolean redisConfigured = spark != null && spark.contains("spark.redis.host");
     Mode chosen =
         switch (mode) {

@@ -115,7 +115,9 @@ public record RenderConfig(
           TESTING_FIXED_CLOCK_STEP_SECONDS,
           com.catalogrender.caption.CaptionSettings.REWRITER,
           com.catalogrender.caption.CaptionSettings.DEDUPE);
-  private static final String[] SECRET_WORDS = {"secret", "password", "token", "key", "credential"};
+  private static final String[] SECRET_WORDS = {
+    "secret", "password", "token", "key", "credential", "auth"
+  };
 
   public RenderConfig {
     settings = Map.copyOf(settings);
