@@ -21,6 +21,8 @@ public final class Main {
     COMMANDS.put("demo", args -> new DemoCommand().run(args, spark("demo")));
     COMMANDS.put("sql-server", args -> new SqlServerCommand().run(args, spark("sql-server")));
     COMMANDS.put("cost-report", args -> new CostReportCommand().run(args, spark("cost-report")));
+    COMMANDS.put("cache-warmup", args -> new CacheWarmupCommand().run(args, spark("cache-warmup")));
+    COMMANDS.put("cache-stats", args -> new CacheStatsCommand().run(args, spark("cache-stats")));
   }
 
   private Main() {}

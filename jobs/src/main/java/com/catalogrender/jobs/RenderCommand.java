@@ -51,6 +51,17 @@ final class RenderCommand {
     options.addAll(List.of("conf", "master"));
     CommandArguments args =
         CommandArguments.parse("render", argv, options, List.of("rerender-all", "dry-run"));
+    RenderConfig config = RenderConfig.parse(settings(args));
+    RunSummary summary =
+        new RenderRun(spark, config, System.err::println).execute(String.join(" ", argv));
+    if (!config.dryRun()) {
+      print(summary);
+    }
+    return 0;
+  }
+
+  /** The render settings: conf/render.properties, then --conf FILE, then the flags. */
+  static Map<String, String> settings(CommandArguments args) throws IOException {
     Map<String, String> settings = new HashMap<>();
     load(DEFAULTS, settings, false);
     if (args.optional("conf", null) != null) {
@@ -71,13 +82,7 @@ final class RenderCommand {
     if (args.flag("dry-run")) {
       settings.put(RenderConfig.DRY_RUN, "true");
     }
-    RenderConfig config = RenderConfig.parse(settings);
-    RunSummary summary =
-        new RenderRun(spark, config, System.err::println).execute(String.join(" ", argv));
-    if (!config.dryRun()) {
-      print(summary);
-    }
-    return 0;
+    return settings;
   }
 
   /** {@code gateway-url} sets {@code gateway.url}; other flags their name with underscores. */

@@ -128,6 +128,13 @@ public final class DiffusionModel implements AutoCloseable {
     return TextEmbeddings.encode(this, manager, captions);
   }
 
+  /** Text-encoder hidden states of captions, flattened [n, tokens, hidden] (cache warm-up). */
+  public float[] encode(List<String> captions) {
+    try (NDManager manager = NDManager.newBaseManager(device.toDjl(), "PyTorch")) {
+      return encodeText(manager, captions);
+    }
+  }
+
   /** The empty caption's hidden states (classifier-free guidance), computed once per model. */
   float[] unconditionalEmbedding() {
     float[] value = unconditional;
