@@ -47,7 +47,7 @@ needs_build() {
 
 if needs_build; then
   echo "submit.sh: building (mvn -B -q install -DskipTests) ..." >&2
-  mvn -B -q install -DskipTests -Dspotless.check.skip=true >&2
+  mvn -B -q install -DskipTests -Dspotless.check.skip=true -pl jobs -am >&2
 fi
 
 usage() {

@@ -41,7 +41,7 @@ class SqlServerSuite extends AnyFunSuite with BeforeAndAfterAll {
   }
 
   private def row(sku: String, status: String, unet: Double, cost: Double) =
-    new RenderResult("run-1", sku, "mugs", "h" + sku, "demo", "1.0.0", "int8", "cpu", "cpu_core", "driver", status,
+    new RenderResult("run-1", sku, "mugs", "h" + sku, "demo", "1.0.0", "int8", "cpu", null, "cpu_core", "driver", status,
       null, null, 0L, 64L, 64L, 1L, "c", "template", "template", null, java.lang.Boolean.FALSE, 0L, 0L, 4,
       new RenderResult.StageSeconds(0.1, 0.1, unet, 0.1, 0.1, 0.1), 1L, new StageCosts(0, 0, cost, 0, 0, 0),
       new Timestamp(0)).toRow

@@ -28,6 +28,24 @@ public final class ImageStore {
   }
 
   /**
+   * Deletes the temporary files that attempts of run {@code runId} left behind (an executor killed
+   * between write and rename); their rows were rendered again by a retry. Returns how many.
+   */
+  public int sweepTemporary(String runId) throws IOException {
+    if (objectStore || !fileSystem.exists(root)) {
+      return 0; // object stores have no temporary names: an upload appears whole on close
+    }
+    int deleted = 0;
+    for (org.apache.hadoop.fs.FileStatus status : fileSystem.listStatus(root)) {
+      String name = status.getPath().getName();
+      if (name.startsWith(".") && name.contains(".tmp-" + runId + "-")) {
+        deleted += fileSystem.delete(status.getPath(), false) ? 1 : 0;
+      }
+    }
+    return deleted;
+  }
+
+  /**
    * Stores one object.
    *
    * @param key a flat key from {@link ObjectKeys#imageKey}

@@ -16,7 +16,25 @@ import scala.Option;
 public record DeviceAssignment(ComputeDevice device, String gpuAddress) {
   public static final String GPU_RESOURCE = "gpu";
 
+  /** What models and the device semaphore are keyed by: the GPU address, or the CPU. */
+  public String slot() {
+    return gpuAddress == null ? device.toString() : "gpu:" + gpuAddress;
+  }
+
+  /** Whether Spark scheduled this task on a GPU (real, or mapped to the CPU). */
+  public boolean scheduledOnGpu() {
+    return gpuAddress != null;
+  }
+
   public static DeviceAssignment fromTask(TaskContext task) {
+    return fromTask(task, false);
+  }
+
+  /**
+   * The task's device; with {@code gpuAddressesOnCpu} a GPU address runs on the CPU but keeps its
+   * address (see {@link TaskPolicy#gpuAddressesOnCpu}).
+   */
+  public static DeviceAssignment fromTask(TaskContext task, boolean gpuAddressesOnCpu) {
     if (task == null) {
       return new DeviceAssignment(ComputeDevice.CPU, null);
     }
@@ -25,6 +43,9 @@ public record DeviceAssignment(ComputeDevice device, String gpuAddress) {
       return new DeviceAssignment(ComputeDevice.CPU, null);
     }
     String address = gpu.get().addresses()[0];
+    if (gpuAddressesOnCpu) {
+      return new DeviceAssignment(ComputeDevice.CPU, address);
+    }
     try {
       return new DeviceAssignment(ComputeDevice.cuda(Integer.parseInt(address.trim())), address);
     } catch (NumberFormatException e) {

@@ -13,6 +13,7 @@ import com.catalogrender.io.ObjectKeys;
 import com.catalogrender.post.CutoutCompositor;
 import com.catalogrender.post.ImageEncoder;
 import com.catalogrender.post.ImageResizer;
+import com.catalogrender.runtime.DeviceSemaphore;
 import com.catalogrender.runtime.ModelRegistry;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -27,6 +28,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -63,13 +70,15 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
   @Override
   public Iterator<Row> call(Iterator<Row> input) throws IOException {
     TaskContext task = TaskContext.get();
-    DeviceAssignment assignment = DeviceAssignment.fromTask(task);
+    DeviceAssignment assignment = DeviceAssignment.fromTask(task, spec.tasks().gpuAddressesOnCpu());
     Configuration hadoop =
         SparkEnv.get() == null
             ? new Configuration()
             : SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf());
     String executorId = SparkEnv.get() == null ? "driver" : SparkEnv.get().executorId();
-    String attempt = task == null ? "local" : Long.toString(task.taskAttemptId());
+    // temporary image files are named by run and attempt, so the run can sweep what a lost
+    // executor left behind
+    String attempt = spec.runId() + "-" + (task == null ? "local" : task.taskAttemptId());
     TaskRendering rendering = new TaskRendering(assignment, hadoop, executorId, attempt);
     if (task != null) {
       task.addTaskCompletionListener(
@@ -91,9 +100,12 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
     final boolean injectFailure;
     final long startNanos;
     final com.catalogrender.budget.BudgetClient budget;
+    final ExecutorService finisher;
     boolean budgetSpent;
-    double lastBatchEurPerRow;
-    int imagesWritten;
+    volatile double lastBatchEurPerRow;
+    final AtomicInteger imagesWritten = new AtomicInteger();
+    double deviceSeconds;
+    boolean rendered;
 
     TaskRendering(
         DeviceAssignment assignment, Configuration hadoop, String executorId, String attempt)
@@ -115,14 +127,23 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
               && task != null
               && task.attemptNumber() == 0
               && task.partitionId() == 0;
+      this.finisher =
+          spec.tasks().postQueueBatches() == 0
+              ? null
+              : Executors.newSingleThreadExecutor(
+                  r -> {
+                    Thread t = new Thread(r, "catalog-render-post-" + attempt);
+                    t.setDaemon(true);
+                    return t;
+                  });
     }
 
     void afterImageWritten() {
-      imagesWritten++;
-      if (injectFailure && imagesWritten >= spec.failFirstAttemptAfterRows()) {
+      int written = imagesWritten.incrementAndGet();
+      if (injectFailure && written >= spec.failFirstAttemptAfterRows()) {
         throw new IllegalStateException(
             "injected failure after "
-                + imagesWritten
+                + written
                 + " images (testing_fail_first_attempt_after_rows)");
       }
     }
@@ -133,7 +154,8 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
           v -> {
             ModelRegistry.Acquired acquired =
                 ModelRegistry.executorWide()
-                    .acquire(Path.of(spec.modelDirectory()), v, assignment.device());
+                    .acquire(
+                        Path.of(spec.modelDirectory()), v, assignment.device(), assignment.slot());
             if (acquired.loadedNow()) {
               meters.modelLoads().add(1);
               meters.modelLoadSeconds().add(acquired.loadSeconds());
@@ -155,7 +177,14 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
 
     @Override
     public void close() {
-      meters.taskSeconds().add(spec.ticker().secondsSince(startNanos));
+      if (finisher != null) {
+        finisher.shutdownNow();
+      }
+      double taskSeconds = spec.ticker().secondsSince(startNanos);
+      meters.taskSeconds().add(taskSeconds);
+      if (rendered && taskSeconds > 0) {
+        meters.deviceBusySharePerTask().add(Math.min(1.0, deviceSeconds / taskSeconds));
+      }
       predictors.values().forEach(DiffusionPredictor::close);
       predictors.clear();
     }
@@ -169,6 +198,7 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
     private final TaskRendering task;
     private final Map<Variant, List<Pending>> waiting = new EnumMap<>(Variant.class);
     private final ArrayDeque<Row> ready = new ArrayDeque<>();
+    private final ArrayDeque<Future<List<RenderResult>>> finishing = new ArrayDeque<>();
 
     ResultIterator(Iterator<Row> input, TaskRendering task) {
       this.input = input;
@@ -178,11 +208,15 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
     @Override
     public boolean hasNext() {
       while (ready.isEmpty()) {
-        if (input.hasNext()) {
+        if (!finishing.isEmpty() && finishing.peek().isDone()) {
+          collect(finishing.poll());
+        } else if (input.hasNext()) {
           accept(CatalogRow.from(input.next()));
         } else if (!waiting.isEmpty()) {
           Variant variant = waiting.keySet().iterator().next();
           renderBatch(variant, waiting.remove(variant));
+        } else if (!finishing.isEmpty()) {
+          collect(finishing.poll());
         } else {
           return false;
         }
@@ -308,10 +342,24 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
                       ? task.lastBatchEurPerRow
                       : spec.estimatedEurPerRow());
       RenderBatch rendered;
+      DiffusionPredictor predictor;
       try {
-        rendered =
-            task.predictor(variant)
-                .render(requests, new SamplingOptions(spec.steps(), spec.guidance()));
+        predictor = task.predictor(variant);
+      } catch (RuntimeException e) {
+        LOG.warn("Model for {} ({}) failed to load", task.device(), variant.label(), e);
+        for (Pending p : batch) {
+          emit(failure(p.row(), variant, "model failed to load: " + e.getMessage()));
+        }
+        if (task.budget != null) {
+          task.budget.settle(reserved, 0);
+        }
+        return;
+      }
+      int permits = task.assignment.scheduledOnGpu() ? spec.tasks().deviceConcurrentTasks() : 0;
+      try (DeviceSemaphore.Permit permit =
+          DeviceSemaphore.acquire(task.assignment.slot(), permits)) {
+        meters.deviceWaitSeconds().add(permit.waitedSeconds());
+        rendered = predictor.render(requests, new SamplingOptions(spec.steps(), spec.guidance()));
       } catch (RuntimeException e) {
         LOG.warn(
             "Batch of {} rows failed on {} ({})", batch.size(), task.device(), variant.label(), e);
@@ -324,6 +372,8 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
         return;
       }
       meters.deviceSeconds().add(rendered.seconds().total());
+      task.deviceSeconds += rendered.seconds().total();
+      task.rendered = true;
       int hits = 0;
       for (boolean hit : rendered.embeddingCacheHits()) {
         hits += hit ? 1 : 0;
@@ -331,6 +381,28 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
       meters.embeddingHits().add(hits);
       meters.embeddingMisses().add(batch.size() - hits);
       meters.embeddingFailures().add(rendered.embeddingCacheFailures());
+      RenderBatch done = rendered;
+      Callable<List<RenderResult>> finishing = () -> finishBatch(variant, batch, done, reserved);
+      if (task.finisher == null) {
+        try {
+          finishing.call().forEach(this::emit);
+        } catch (Exception e) {
+          throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
+        return;
+      }
+      // post-process and upload on the task's own thread while the device renders the next batch;
+      // at most post_queue_batches wait, so a slow store slows rendering instead of filling memory
+      this.finishing.add(task.finisher.submit(finishing));
+      while (this.finishing.size() > spec.tasks().postQueueBatches()) {
+        collect(this.finishing.poll());
+      }
+    }
+
+    /** Composites, resizes, encodes and stores a rendered batch; settles its budget reservation. */
+    private List<RenderResult> finishBatch(
+        Variant variant, List<Pending> batch, RenderBatch rendered, double reserved) {
+      List<RenderResult> results = new ArrayList<>(batch.size());
       double spent = 0;
       double share = 1.0 / batch.size();
       for (int i = 0; i < batch.size(); i++) {
@@ -339,11 +411,25 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
         double weight = i == batch.size() - 1 ? 1.0 - share * (batch.size() - 1) : share;
         RenderResult result = finish(p, i, variant, batch.size(), rendered, weight);
         spent += result.costs().total();
-        emit(result);
+        results.add(result);
       }
       if (task.budget != null) {
         task.budget.settle(reserved, spent);
         task.lastBatchEurPerRow = spent / batch.size();
+      }
+      return results;
+    }
+
+    /** Waits for a queued batch and emits its rows; its failure fails the task (Spark retries). */
+    private void collect(Future<List<RenderResult>> future) {
+      try {
+        future.get().forEach(this::emit);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted while post-processing a batch", e);
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
       }
     }
 
@@ -412,6 +498,7 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
           spec.modelVersion(),
           variant.label(),
           task.device(),
+          task.assignment.gpuAddress(),
           task.deviceClass(),
           task.executorId,
           RenderResult.OK,

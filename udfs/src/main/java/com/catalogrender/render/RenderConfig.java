@@ -38,6 +38,7 @@ public record RenderConfig(
     double budgetEur,
     boolean dryRun,
     com.catalogrender.caption.CaptionSettings captions,
+    TaskPolicy tasks,
     Map<String, String> settings) {
 
   public static final String CATALOG = "catalog";
@@ -76,6 +77,15 @@ public record RenderConfig(
   /** Estimate rows, cost and time, render nothing. */
   public static final String DRY_RUN = "dry_run";
 
+  /** At most this many tasks of an executor on one GPU at a time (0 = no bound). */
+  public static final String DEVICE_CONCURRENT_TASKS = "device_concurrent_tasks";
+
+  /** Batches queued for post-processing and upload while the next renders (0 = inline). */
+  public static final String POST_QUEUE_BATCHES = "post_queue_batches";
+
+  /** Run GPU-scheduled tasks on the CPU, keyed by GPU address (machines without CUDA). */
+  public static final String GPU_ADDRESSES_ON_CPU = "gpu_addresses_on_cpu";
+
   public static final String RATES = "rates";
   public static final String RATES_DEFAULT = "conf/rates.properties";
 
@@ -113,6 +123,9 @@ public record RenderConfig(
           RATES,
           TESTING_FAIL_FIRST_ATTEMPT_AFTER_ROWS,
           TESTING_FIXED_CLOCK_STEP_SECONDS,
+          GPU_ADDRESSES_ON_CPU,
+          DEVICE_CONCURRENT_TASKS,
+          POST_QUEUE_BATCHES,
           com.catalogrender.caption.CaptionSettings.REWRITER,
           com.catalogrender.caption.CaptionSettings.DEDUPE);
   private static final String[] SECRET_WORDS = {
@@ -186,6 +199,10 @@ public record RenderConfig(
         decimal(BUDGET_EUR, s.getOrDefault(BUDGET_EUR, "0"), 0, 1e9),
         bool(DRY_RUN, s.getOrDefault(DRY_RUN, "false")),
         com.catalogrender.caption.CaptionSettings.parse(s),
+        new TaskPolicy(
+            bool(GPU_ADDRESSES_ON_CPU, s.getOrDefault(GPU_ADDRESSES_ON_CPU, "false")),
+            nonNegative(DEVICE_CONCURRENT_TASKS, s.getOrDefault(DEVICE_CONCURRENT_TASKS, "1")),
+            nonNegative(POST_QUEUE_BATCHES, s.getOrDefault(POST_QUEUE_BATCHES, "2"))),
         s);
   }
 

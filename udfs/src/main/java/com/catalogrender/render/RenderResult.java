@@ -20,6 +20,7 @@ public record RenderResult(
     String modelVersion,
     String variant,
     String device,
+    String gpuAddress,
     String deviceClass,
     String executorId,
     String status,
@@ -66,6 +67,7 @@ public record RenderResult(
           .add("model_version", DataTypes.StringType, false)
           .add("variant", DataTypes.StringType)
           .add("device", DataTypes.StringType)
+          .add("gpu_address", DataTypes.StringType)
           .add("device_class", DataTypes.StringType)
           .add("executor_id", DataTypes.StringType)
           .add("status", DataTypes.StringType, false)
@@ -141,6 +143,7 @@ public record RenderResult(
         spec.modelVersion(),
         variant,
         device,
+        null,
         deviceClass,
         executorId,
         status,
@@ -174,6 +177,7 @@ public record RenderResult(
         modelVersion,
         variant,
         device,
+        gpuAddress,
         deviceClass,
         executorId,
         status,

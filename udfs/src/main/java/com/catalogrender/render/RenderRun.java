@@ -84,7 +84,8 @@ public final class RenderRun {
     Dataset<Row> catalog = CatalogSource.open(spark, config.catalog());
     ModelManifest manifest =
         ModelDirectory.open(java.nio.file.Path.of(config.modelDirectory())).manifest();
-    boolean gpu = gpuScheduled();
+    // with gpu_addresses_on_cpu the GPU addresses Spark hands out run on the CPU: plan CPU variants
+    boolean gpu = gpuScheduled() && !config.tasks().gpuAddressesOnCpu();
     RenderSpec spec = spec(runId, manifest, rates, embeddingCache);
     if (config.budgetEur() > 0 && config.dryRun()) {
       throw new IllegalArgumentException(
@@ -157,6 +158,7 @@ public final class RenderRun {
     }
     long renderStart = System.nanoTime();
     CaptionStage.Outcome captions = null;
+    ExecutorLossListener losses = new ExecutorLossListener();
     if (rowsToRender > 0) {
       context.setJobDescription(
           "catalog-render "
@@ -202,11 +204,15 @@ public final class RenderRun {
       Dataset<Row> results =
           captioned
               .repartition(partitions, col("input_hash"))
+              // a fixed order in each partition: the same rows share a batch on any cluster, so a
+              // rerun with the same seeds gives the same bytes
+              .sortWithinPartitions(col("input_hash"))
               .mapPartitions(
                   new PartitionRenderer(spec, meters), Encoders.row(RenderResult.SCHEMA));
       try (RenderProgress progress =
           new RenderProgress(meters.rowsDone().id(), rowsToRender, console, 2000)) {
         context.addSparkListener(progress);
+        context.addSparkListener(losses);
         try {
           results
               .write()
@@ -216,7 +222,20 @@ public final class RenderRun {
               .save(config.rendersPath());
         } finally {
           context.removeSparkListener(progress);
+          context.removeSparkListener(losses);
         }
+      }
+    }
+    if (rowsToRender > 0) {
+      try {
+        int swept =
+            new com.catalogrender.io.ImageStore(config.images(), context.hadoopConfiguration())
+                .sweepTemporary(runId);
+        if (swept > 0) {
+          LOG.info("Removed {} temporary image files left by lost task attempts", swept);
+        }
+      } catch (IOException e) {
+        LOG.warn("Could not sweep temporary image files under {}", config.images(), e);
       }
     }
     double budgetSpent = ledger == null ? 0 : ledger.spent();
@@ -313,7 +332,13 @@ public final class RenderRun {
                 embeddingCache.describe(),
                 meters.embeddingHits().value(),
                 meters.embeddingMisses().value(),
-                meters.embeddingFailures().value()));
+                meters.embeddingFailures().value()),
+            new RunSummary.ClusterFigures(
+                losses.lost().size(),
+                losses.lost().isEmpty() ? null : String.join("; ", losses.lost()),
+                mean(meters.deviceBusySharePerTask().value()),
+                min(meters.deviceBusySharePerTask().value()),
+                meters.deviceWaitSeconds().value()));
     RunsTable.append(
         spark,
         config,
@@ -328,6 +353,14 @@ public final class RenderRun {
         idleSeconds);
     context.clearJobGroup();
     return summary;
+  }
+
+  private static double mean(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+  }
+
+  private static double min(List<Double> values) {
+    return values.stream().mapToDouble(Double::doubleValue).min().orElse(0);
   }
 
   private static String captionLine(CaptionStage.Outcome c) {
@@ -371,7 +404,8 @@ public final class RenderRun {
         null,
         0,
         config.failFirstAttemptAfterRows(),
-        embeddingCache);
+        embeddingCache,
+        config.tasks());
   }
 
   /** Selects the columns executors read, in {@link CatalogRow#COLUMNS} order, with hashes. */

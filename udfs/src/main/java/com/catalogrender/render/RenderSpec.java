@@ -29,6 +29,7 @@ import java.io.Serializable;
  * @param failFirstAttemptAfterRows testing only: the first attempt of partition 0 fails after
  *     writing this many images (0 = never), to prove that retries leave one object per row
  * @param embeddingCache where executors cache text embeddings
+ * @param tasks device sharing and upload overlap
  */
 public record RenderSpec(
     String runId,
@@ -50,7 +51,8 @@ public record RenderSpec(
     String budgetUrl,
     double estimatedEurPerRow,
     int failFirstAttemptAfterRows,
-    com.catalogrender.embedding.EmbeddingCacheSpec embeddingCache)
+    com.catalogrender.embedding.EmbeddingCacheSpec embeddingCache,
+    TaskPolicy tasks)
     implements Serializable {
 
   /** The same spec with the run's budget ledger and the per-row estimate for first batches. */
@@ -75,7 +77,8 @@ public record RenderSpec(
         url,
         eurPerRow,
         failFirstAttemptAfterRows,
-        embeddingCache);
+        embeddingCache,
+        tasks);
   }
 
   /** Which UNet variant renders a row: full precision for large renders, as the seed does. */

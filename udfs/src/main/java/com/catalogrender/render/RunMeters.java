@@ -2,6 +2,7 @@ package com.catalogrender.render;
 
 import java.io.Serializable;
 import org.apache.spark.SparkContext;
+import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.util.DoubleAccumulator;
 import org.apache.spark.util.LongAccumulator;
 
@@ -18,7 +19,9 @@ public record RunMeters(
     LongAccumulator rowsDone,
     LongAccumulator embeddingHits,
     LongAccumulator embeddingMisses,
-    LongAccumulator embeddingFailures)
+    LongAccumulator embeddingFailures,
+    DoubleAccumulator deviceWaitSeconds,
+    CollectionAccumulator<Double> deviceBusySharePerTask)
     implements Serializable {
 
   public static RunMeters register(SparkContext context, String runId) {
@@ -30,6 +33,8 @@ public record RunMeters(
         context.longAccumulator("catalog-render " + runId + " rows done"),
         context.longAccumulator("catalog-render " + runId + " embedding cache hits"),
         context.longAccumulator("catalog-render " + runId + " embedding cache misses"),
-        context.longAccumulator("catalog-render " + runId + " embedding cache failures"));
+        context.longAccumulator("catalog-render " + runId + " embedding cache failures"),
+        context.doubleAccumulator("catalog-render " + runId + " device wait seconds"),
+        context.collectionAccumulator("catalog-render " + runId + " device busy share per task"));
   }
 }

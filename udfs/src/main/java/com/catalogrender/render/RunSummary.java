@@ -36,7 +36,27 @@ public record RunSummary(
     long rowsSkippedBudget,
     double budgetEur,
     double budgetSpentEur,
-    CacheFigures caches) {
+    CacheFigures caches,
+    ClusterFigures cluster) {
+
+  /**
+   * How the run used its executors and devices.
+   *
+   * @param executorsLost executors removed while the run rendered
+   * @param executorsLostReasons Spark's reason for each
+   * @param deviceBusyShare mean over tasks of device-seconds / task wall seconds (1.0: the device
+   *     never waited for input, post-processing or uploads)
+   * @param deviceBusyShareMin the lowest task's share
+   * @param deviceWaitSeconds seconds tasks waited for a device slot (device_concurrent_tasks)
+   */
+  public record ClusterFigures(
+      long executorsLost,
+      String executorsLostReasons,
+      double deviceBusyShare,
+      double deviceBusyShareMin,
+      double deviceWaitSeconds) {
+    public static final ClusterFigures NONE = new ClusterFigures(0, null, 0, 0, 0);
+  }
 
   /**
    * What the caption phase and the embedding cache did in this run.
@@ -113,7 +133,8 @@ public record RunSummary(
         toRender,
         0,
         0,
-        CacheFigures.NONE);
+        CacheFigures.NONE,
+        ClusterFigures.NONE);
   }
 
   /** Mean marginal cost of an ok render, EUR. */

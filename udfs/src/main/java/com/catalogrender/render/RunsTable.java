@@ -58,7 +58,12 @@ public final class RunsTable {
           .add("embedding_cache_hits", DataTypes.LongType)
           .add("embedding_cache_misses", DataTypes.LongType)
           .add("embedding_cache_hit_rate", DataTypes.DoubleType)
-          .add("embedding_cache_failures", DataTypes.LongType);
+          .add("embedding_cache_failures", DataTypes.LongType)
+          .add("executors_lost", DataTypes.LongType)
+          .add("executors_lost_reasons", DataTypes.StringType)
+          .add("device_busy_share", DataTypes.DoubleType)
+          .add("device_busy_share_min_task", DataTypes.DoubleType)
+          .add("device_wait_seconds", DataTypes.DoubleType);
 
   private RunsTable() {}
 
@@ -123,7 +128,12 @@ public final class RunsTable {
             c.embeddingHits(),
             c.embeddingMisses(),
             c.embeddingHitRate(),
-            c.embeddingFailures());
+            c.embeddingFailures(),
+            summary.cluster().executorsLost(),
+            summary.cluster().executorsLostReasons(),
+            summary.cluster().deviceBusyShare(),
+            summary.cluster().deviceBusyShareMin(),
+            summary.cluster().deviceWaitSeconds());
     spark
         .createDataFrame(List.of(row), SCHEMA)
         .write()

@@ -11,9 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * Executor-wide models: each (model directory, variant, device) is loaded once per JVM, on first
- * use, and handed to every task that runs there; tasks render through their own predictors. DJL's
- * Spark extension loads the model in every task; this registry is why we do not.
+ * Executor-wide models: each (model directory, variant, device, slot) is loaded once per JVM, on
+ * first use, and handed to every task that runs there; tasks render through their own predictors.
+ * DJL's Spark extension loads the model in every task; this registry is why we do not.
  *
  * <p>Loading runs inside {@link ConcurrentHashMap#computeIfAbsent}, so concurrent first callers for
  * one key wait for a single load instead of loading twice.
@@ -41,7 +41,16 @@ public final class ModelRegistry {
 
   /** Like {@link #get}, and says whether this call did the loading (for per-run load counts). */
   public Acquired acquire(Path modelDirectory, Variant variant, ComputeDevice device) {
-    Key key = new Key(modelDirectory.toAbsolutePath().normalize(), variant, device);
+    return acquire(modelDirectory, variant, device, device.toString());
+  }
+
+  /**
+   * Like {@link #acquire(Path, Variant, ComputeDevice)}, keyed also by the slot the task was given
+   * (its GPU address), so two tasks on the same GPU share one copy and tasks on different GPUs of
+   * one executor each get theirs.
+   */
+  public Acquired acquire(Path modelDirectory, Variant variant, ComputeDevice device, String slot) {
+    Key key = new Key(modelDirectory.toAbsolutePath().normalize(), variant, device, slot);
     double[] loadSeconds = {0};
     boolean[] loadedHere = {false};
     DiffusionModel model =
@@ -80,5 +89,5 @@ public final class ModelRegistry {
     return DiffusionModel.load(ModelDirectory.open(key.directory()), key.variant(), key.device());
   }
 
-  record Key(Path directory, Variant variant, ComputeDevice device) {}
+  record Key(Path directory, Variant variant, ComputeDevice device, String slot) {}
 }

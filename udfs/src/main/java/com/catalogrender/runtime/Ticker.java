@@ -1,7 +1,6 @@
 package com.catalogrender.runtime;
 
 import java.io.Serializable;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The clock stage seconds are measured with. {@link #system()} in production; {@link #fixedStep} in
@@ -37,10 +36,14 @@ public interface Ticker extends Serializable {
     }
   }
 
-  /** Advances by {@code stepNanos} on every reading. */
+  /**
+   * Advances by {@code stepNanos} on every reading of the reading thread: each thread has its own
+   * count, so a span measured on one thread is exactly one step even while other threads (a task's
+   * upload thread, other tasks) read the same clock.
+   */
   final class FixedStep implements Ticker {
     private final long stepNanos;
-    private final AtomicLong now = new AtomicLong();
+    private transient ThreadLocal<long[]> now;
 
     FixedStep(long stepNanos) {
       this.stepNanos = stepNanos;
@@ -48,7 +51,18 @@ public interface Ticker extends Serializable {
 
     @Override
     public long nanoTime() {
-      return now.addAndGet(stepNanos);
+      ThreadLocal<long[]> counters = now;
+      if (counters == null) {
+        synchronized (this) {
+          if (now == null) {
+            now = ThreadLocal.withInitial(() -> new long[1]);
+          }
+          counters = now;
+        }
+      }
+      long[] count = counters.get();
+      count[0] += stepNanos;
+      return count[0];
     }
   }
 }

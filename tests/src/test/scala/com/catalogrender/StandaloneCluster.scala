@@ -1,0 +1,102 @@
+package com.catalogrender
+
+import java.io.File
+import java.net.{InetSocketAddress, ServerSocket, Socket}
+import java.nio.file.{Files, Path}
+import java.nio.file.attribute.PosixFilePermissions
+import scala.jdk.CollectionConverters._
+
+/**
+ * A Spark standalone cluster on loopback from the project's own jars: a SPARK_HOME whose `jars/`
+ * links every jar of the render job's runtime classpath, a Master and `workers` Workers as separate
+ * JVMs, each Worker advertising `gpusPerWorker` fake GPUs through a discovery script. Stopped (every
+ * JVM it started, executors included) by `stop()`.
+ */
+final class StandaloneCluster(root: Path, dir: Path, workers: Int, coresPerWorker: Int, gpusPerWorker: Int) {
+  private val java = Path.of(sys.props("java.home"), "bin", "java").toString
+  private val moduleFlags = Seq("-XX:+IgnoreUnrecognizedVMOptions") ++
+    Seq("java.lang", "java.lang.invoke", "java.lang.reflect", "java.io", "java.net", "java.nio", "java.util",
+      "java.util.concurrent", "java.util.concurrent.atomic", "jdk.internal.ref", "sun.nio.ch", "sun.nio.cs",
+      "sun.security.action", "sun.util.calendar").map(p => s"--add-opens=java.base/$p=ALL-UNNAMED") ++
+    Seq("--add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED", "-Djdk.reflect.useDirectMethodHandle=false")
+
+  val sparkHome: Path = dir.resolve("spark-home")
+  val discoveryScript: Path = dir.resolve("discover-fake-gpus.sh")
+  private var processes = List.empty[Process]
+  private var masterPort = 0
+
+  def masterUrl: String = s"spark://127.0.0.1:$masterPort"
+
+  def start(): this.type = {
+    val jars = Files.createDirectories(sparkHome.resolve("jars"))
+    val classpath = Files.readString(root.resolve("jobs/target/runtime-classpath.txt")).trim.split(File.pathSeparator).toSeq :+
+      root.resolve("jobs/target/catalog-render-jobs-0.1.0-SNAPSHOT.jar").toString
+    for (jar <- classpath.map(Path.of(_)) if Files.isRegularFile(jar)) {
+      val link = jars.resolve(jar.getFileName)
+      if (!Files.exists(link)) Files.createSymbolicLink(link, jar.toAbsolutePath)
+    }
+    val addresses = (0 until gpusPerWorker).map(i => "\"" + i + "\"").mkString(",")
+    Files.writeString(discoveryScript, s"""#!/usr/bin/env bash\necho '{"name":"gpu","addresses":[$addresses]}'\n""")
+    Files.setPosixFilePermissions(discoveryScript, PosixFilePermissions.fromString("rwxr-xr-x"))
+
+    masterPort = freePort()
+    processes ::= launch("master", Seq("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
+      "--port", masterPort.toString, "--webui-port", freePort().toString))
+    awaitPort(masterPort)
+    for (w <- 0 until workers) {
+      val work = Files.createDirectories(dir.resolve(s"worker-$w"))
+      processes ::= launch(s"worker-$w", Seq(
+        s"-Dspark.worker.resource.gpu.amount=$gpusPerWorker",
+        s"-Dspark.worker.resource.gpu.discoveryScript=$discoveryScript",
+        "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", coresPerWorker.toString,
+        "--memory", "3g", "--webui-port", freePort().toString, "--work-dir", work.toString, masterUrl))
+    }
+    awaitWorkers()
+    this
+  }
+
+  /** The executor JVMs the Workers launched (CoarseGrainedExecutorBackend), by pid. */
+  def executorPids(): Seq[Long] =
+    ProcessHandle.allProcesses().iterator().asScala
+      .filter(p => p.info().commandLine().map[Boolean](c =>
+        c.contains("CoarseGrainedExecutorBackend") && c.contains(sparkHome.toString)).orElse(false))
+      .map(_.pid()).toSeq
+
+  def stop(): Unit = {
+    val executors = executorPids()
+    for (p <- processes) { p.descendants().forEach(_.destroyForcibly()); p.destroyForcibly() }
+    executors.foreach(pid => ProcessHandle.of(pid).ifPresent(h => h.destroyForcibly()))
+    processes.foreach(_.waitFor())
+    processes = Nil
+  }
+
+  private def launch(name: String, args: Seq[String]): Process = {
+    val builder = new ProcessBuilder((Seq(java, "-Xmx512m") ++ moduleFlags ++ Seq("-cp", sparkHome.resolve("jars").toString + "/*") ++ args).asJava)
+    builder.environment().put("SPARK_HOME", sparkHome.toString)
+    builder.environment().put("SPARK_SCALA_VERSION", "2.12")
+    builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1")
+    builder.redirectErrorStream(true).redirectOutput(dir.resolve(s"$name.log").toFile)
+    builder.start()
+  }
+
+  private def awaitPort(port: Int): Unit = {
+    val deadline = System.nanoTime() + 60000000000L
+    while (System.nanoTime() < deadline) {
+      try { new Socket().connect(new InetSocketAddress("127.0.0.1", port), 500); return }
+      catch { case _: _root_.java.io.IOException => Thread.sleep(200) }
+    }
+    throw new IllegalStateException(s"Spark master did not open port $port; see ${dir.resolve("master.log")}")
+  }
+
+  private def awaitWorkers(): Unit = {
+    val deadline = System.nanoTime() + 60000000000L
+    def registered = (0 until workers).count(w =>
+      Files.exists(dir.resolve(s"worker-$w.log")) && Files.readString(dir.resolve(s"worker-$w.log")).contains("Successfully registered with master"))
+    while (registered < workers) {
+      if (System.nanoTime() > deadline) throw new IllegalStateException(s"Workers did not register; see $dir/worker-*.log")
+      Thread.sleep(250)
+    }
+  }
+
+  private def freePort(): Int = { val s = new ServerSocket(0); try s.getLocalPort finally s.close() }
+}
