@@ -3,13 +3,13 @@ package com.catalogrender
 import java.io.File
 import java.net.{InetSocketAddress, ServerSocket, Socket}
 import java.nio.file.{Files, Path}
-import java.nio.file.attribute.PosixFilePermissions
 import scala.jdk.CollectionConverters._
 
 /**
  * A Spark standalone cluster on loopback from the project's own jars: a SPARK_HOME whose `jars/`
  * links every jar of the render job's runtime classpath, a Master and `workers` Workers as separate
- * JVMs, each Worker advertising `gpusPerWorker` fake GPUs through a discovery script. Stopped (every
+ * JVMs, each Worker advertising `gpusPerWorker` fake GPUs through the shipped discovery script
+ * (`conf/gpu/discover-gpus.sh`, which reads CUDA_VISIBLE_DEVICES when it is set). Stopped (every
  * JVM it started, executors included) by `stop()`.
  */
 final class StandaloneCluster(root: Path, dir: Path, workers: Int, coresPerWorker: Int, gpusPerWorker: Int) {
@@ -21,7 +21,8 @@ final class StandaloneCluster(root: Path, dir: Path, workers: Int, coresPerWorke
     Seq("--add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED", "-Djdk.reflect.useDirectMethodHandle=false")
 
   val sparkHome: Path = dir.resolve("spark-home")
-  val discoveryScript: Path = dir.resolve("discover-fake-gpus.sh")
+  /** The shipped discovery script; Workers see fake GPUs through CUDA_VISIBLE_DEVICES. */
+  val discoveryScript: Path = root.resolve("conf/gpu/discover-gpus.sh")
   private var processes = List.empty[Process]
   private var masterPort = 0
 
@@ -35,9 +36,6 @@ final class StandaloneCluster(root: Path, dir: Path, workers: Int, coresPerWorke
       val link = jars.resolve(jar.getFileName)
       if (!Files.exists(link)) Files.createSymbolicLink(link, jar.toAbsolutePath)
     }
-    val addresses = (0 until gpusPerWorker).map(i => "\"" + i + "\"").mkString(",")
-    Files.writeString(discoveryScript, s"""#!/usr/bin/env bash\necho '{"name":"gpu","addresses":[$addresses]}'\n""")
-    Files.setPosixFilePermissions(discoveryScript, PosixFilePermissions.fromString("rwxr-xr-x"))
 
     masterPort = freePort()
     processes ::= launch("master", Seq("org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
@@ -75,6 +73,7 @@ final class StandaloneCluster(root: Path, dir: Path, workers: Int, coresPerWorke
     builder.environment().put("SPARK_HOME", sparkHome.toString)
     builder.environment().put("SPARK_SCALA_VERSION", "2.12")
     builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1")
+    builder.environment().put("CUDA_VISIBLE_DEVICES", (0 until gpusPerWorker).mkString(","))
     builder.redirectErrorStream(true).redirectOutput(dir.resolve(s"$name.log").toFile)
     builder.start()
   }
