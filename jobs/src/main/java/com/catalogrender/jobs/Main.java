@@ -23,6 +23,7 @@ public final class Main {
     COMMANDS.put("cost-report", args -> new CostReportCommand().run(args, spark("cost-report")));
     COMMANDS.put("cache-warmup", args -> new CacheWarmupCommand().run(args, spark("cache-warmup")));
     COMMANDS.put("cache-stats", args -> new CacheStatsCommand().run(args, spark("cache-stats")));
+    COMMANDS.put("audit", args -> new AuditCommand().run(args, spark("audit")));
   }
 
   private Main() {}

@@ -14,6 +14,7 @@ final class TableViews {
   static void registerAll(SparkSession spark, String warehouse, String catalog) {
     register(spark, "renders", warehouse + "/renders");
     register(spark, "runs", warehouse + "/runs");
+    register(spark, "audits", warehouse + "/audits");
     register(spark, "catalog", catalog);
     if (spark.catalog().tableExists("renders")) {
       CostViews.register(spark);

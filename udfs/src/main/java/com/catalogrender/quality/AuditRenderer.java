@@ -1,0 +1,169 @@
+package com.catalogrender.quality;
+
+import com.catalogrender.diffusion.ComputeDevice;
+import com.catalogrender.diffusion.DiffusionModel;
+import com.catalogrender.diffusion.DiffusionPredictor;
+import com.catalogrender.diffusion.ModelDirectory;
+import com.catalogrender.diffusion.ModelManifest;
+import com.catalogrender.diffusion.RenderRequest;
+import com.catalogrender.diffusion.SamplingOptions;
+import com.catalogrender.diffusion.Variant;
+import com.catalogrender.io.ImageStore;
+import com.catalogrender.post.ImageEncoder;
+import com.catalogrender.post.ImageFormat;
+import com.catalogrender.runtime.ModelRegistry;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.deploy.SparkHadoopUtil;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+
+/**
+ * Renders a partition of audit prompts with every variant from the same seed (so the same initial
+ * noise), scores each image with the CLIP-style model (prompt similarity, zero-shot category,
+ * colour and background), measures its drift from the reference variant's image (PSNR, SSIM), and
+ * stores the images under {@code <image root>/<audit id>/<variant>/}.
+ */
+public final class AuditRenderer implements MapPartitionsFunction<Row, Row> {
+  private static final Map<String, ClipScorer> SCORERS = new ConcurrentHashMap<>();
+  private static final int BATCH = 8;
+
+  /** What executors need; the first variant is the reference. */
+  public record Spec(
+      String auditId,
+      String modelDirectory,
+      String modelId,
+      String modelVersion,
+      List<Variant> variants,
+      String imageRoot,
+      int steps,
+      double guidance)
+      implements Serializable {}
+
+  private final Spec spec;
+
+  public AuditRenderer(Spec spec) {
+    this.spec = spec;
+  }
+
+  @Override
+  public Iterator<Row> call(Iterator<Row> input) throws IOException {
+    Configuration hadoop =
+        SparkEnv.get() == null
+            ? new Configuration()
+            : SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf());
+    ModelDirectory directory = ModelDirectory.open(Path.of(spec.modelDirectory()));
+    ModelManifest manifest = directory.manifest();
+    ClipScorer scorer =
+        SCORERS.computeIfAbsent(spec.modelDirectory(), d -> ClipScorer.load(directory));
+    ImageStore store = new ImageStore(spec.imageRoot(), hadoop);
+    ImageEncoder png = new ImageEncoder(ImageFormat.PNG, 1.0);
+    List<Row> out = new ArrayList<>();
+    List<AuditPrompt> batch = new ArrayList<>();
+    while (input.hasNext()) {
+      Row r = input.next();
+      batch.add(
+          new AuditPrompt(
+              r.getString(0),
+              r.getString(1),
+              r.getString(2),
+              r.getString(3),
+              r.getString(4),
+              r.getLong(5)));
+      if (batch.size() == BATCH || !input.hasNext()) {
+        out.addAll(renderBatch(batch, manifest, scorer, store, png));
+        batch.clear();
+      }
+    }
+    return out.iterator();
+  }
+
+  private List<Row> renderBatch(
+      List<AuditPrompt> prompts,
+      ModelManifest manifest,
+      ClipScorer scorer,
+      ImageStore store,
+      ImageEncoder png)
+      throws IOException {
+    List<String> captions = new ArrayList<>();
+    List<RenderRequest> requests = new ArrayList<>();
+    for (AuditPrompt p : prompts) {
+      String caption = manifest.caption(p.attributes());
+      captions.add(caption);
+      requests.add(new RenderRequest(caption, p.seed()));
+    }
+    SamplingOptions options = new SamplingOptions(spec.steps(), spec.guidance());
+    Map<Variant, List<BufferedImage>> images = new LinkedHashMap<>();
+    for (Variant variant : spec.variants()) {
+      DiffusionModel model =
+          ModelRegistry.executorWide()
+              .get(Path.of(spec.modelDirectory()), variant, ComputeDevice.CPU);
+      try (DiffusionPredictor predictor = model.newPredictor()) {
+        images.put(variant, predictor.render(requests, options).images());
+      }
+    }
+    Variant reference = spec.variants().get(0);
+    Timestamp now = new Timestamp(System.currentTimeMillis());
+    List<Row> rows = new ArrayList<>();
+    for (Variant variant : spec.variants()) {
+      List<BufferedImage> pictures = images.get(variant);
+      double[] similarity = scorer.similarity(pictures, captions);
+      for (int i = 0; i < prompts.size(); i++) {
+        AuditPrompt p = prompts.get(i);
+        Map<String, String> seen = scorer.recognise(pictures.get(i), p.attributes());
+        boolean category = p.category().equals(seen.get("category"));
+        boolean colour = p.colour().equals(seen.get("colour"));
+        boolean background = p.background().equals(seen.get("background"));
+        boolean isReference = variant == reference;
+        BufferedImage ref = images.get(reference).get(i);
+        String key = variant.label() + "-" + p.promptId() + ".png";
+        String uri;
+        try {
+          uri = store.write(key, png.encode(pictures.get(i)), spec.auditId()).toString();
+        } catch (IOException e) {
+          throw new UncheckedIOException("Could not store audit image " + key, e);
+        }
+        double psnr = ImageDrift.psnr(pictures.get(i), ref);
+        rows.add(
+            RowFactory.create(
+                spec.auditId(),
+                "prompts",
+                null,
+                spec.modelId(),
+                spec.modelVersion(),
+                p.promptId(),
+                p.category(),
+                p.colour(),
+                p.background(),
+                p.lighting(),
+                captions.get(i),
+                p.seed(),
+                variant.label(),
+                reference.label(),
+                similarity[i],
+                category,
+                colour,
+                background,
+                ((category ? 1 : 0) + (colour ? 1 : 0) + (background ? 1 : 0)) / 3.0,
+                isReference ? null : (Double.isInfinite(psnr) ? 99.0 : psnr),
+                isReference ? null : ImageDrift.ssim(pictures.get(i), ref),
+                uri,
+                now));
+      }
+    }
+    return rows;
+  }
+}

@@ -1,0 +1,327 @@
+package com.catalogrender.quality;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.catalogrender.diffusion.ModelDirectory;
+import com.catalogrender.diffusion.ModelManifest;
+import com.catalogrender.diffusion.Variant;
+import io.delta.tables.DeltaTable;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import javax.imageio.ImageIO;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A quality audit: renders a held-out prompt set with each variant from the same seeds on the
+ * executors, scores every image, appends the rows to the {@code audits} Delta table and summarises
+ * them ({@link AuditSummary}). Or, with a render run id, samples that run's renders per category,
+ * scores them against their captions and flags the worst.
+ */
+public final class AuditRun {
+  public static final String DEFAULT_PROMPTS = "conf/audit/held-out-prompts.csv";
+  private static final StructType PROMPTS =
+      new StructType()
+          .add("prompt_id", DataTypes.StringType)
+          .add("category", DataTypes.StringType)
+          .add("colour", DataTypes.StringType)
+          .add("background", DataTypes.StringType)
+          .add("lighting", DataTypes.StringType)
+          .add("seed", DataTypes.LongType);
+
+  /**
+   * @param prompts a CSV file or a Delta table (path or name) of prompt_id, category, colour,
+   *     background, lighting, seed
+   * @param variants the first is the reference
+   * @param perCategory at most this many prompts per category (null: all)
+   */
+  public record Settings(
+      String prompts,
+      String warehouse,
+      String images,
+      String modelDirectory,
+      List<Variant> variants,
+      Integer perCategory,
+      double maxSimilarityDrop,
+      int steps,
+      double guidance) {}
+
+  private final SparkSession spark;
+
+  public AuditRun(SparkSession spark) {
+    this.spark = spark;
+  }
+
+  public AuditSummary auditPrompts(Settings settings) throws IOException {
+    if (settings.variants().size() < 2) {
+      throw new IllegalArgumentException(
+          "--variants needs a reference and at least one variant to compare, e.g. fp32,int8");
+    }
+    for (Variant v : settings.variants()) {
+      if (v == Variant.FP16) {
+        throw new IllegalArgumentException("The audit runs on the CPU: variants int8 and fp32");
+      }
+    }
+    ModelDirectory directory = ModelDirectory.open(Path.of(settings.modelDirectory()));
+    ModelManifest manifest = directory.manifest();
+    String auditId = newId();
+    spark.sparkContext().setJobGroup("catalog-render audit " + auditId, "audit " + auditId, false);
+    Dataset<Row> prompts = validate(load(settings.prompts()), manifest);
+    if (settings.perCategory() != null) {
+      prompts =
+          prompts
+              .withColumn(
+                  "n",
+                  functions
+                      .row_number()
+                      .over(Window.partitionBy(col("category")).orderBy(col("prompt_id"))))
+              .where(col("n").leq(settings.perCategory()))
+              .drop("n");
+    }
+    long count = prompts.count();
+    if (count == 0) {
+      throw new IllegalArgumentException("The prompt set " + settings.prompts() + " is empty");
+    }
+    String root = trim(settings.images()) + "/" + auditId;
+    AuditRenderer.Spec spec =
+        new AuditRenderer.Spec(
+            auditId,
+            Path.of(settings.modelDirectory()).toAbsolutePath().normalize().toString(),
+            manifest.modelId(),
+            manifest.version(),
+            settings.variants(),
+            root,
+            settings.steps(),
+            settings.guidance());
+    int partitions =
+        (int) Math.max(1, Math.min(spark.sparkContext().defaultParallelism(), (count + 7) / 8));
+    spark.sparkContext().setJobDescription("audit " + auditId + ": render and score " + count);
+    Dataset<Row> scored =
+        prompts
+            .repartition(partitions, col("prompt_id"))
+            .mapPartitions(new AuditRenderer(spec), Encoders.row(AuditTable.SCHEMA));
+    scored
+        .write()
+        .format("delta")
+        .mode("append")
+        .option("mergeSchema", "true")
+        .save(auditsPath(settings.warehouse()));
+    spark.sparkContext().setJobDescription("audit " + auditId + ": summary");
+    List<Row> rows =
+        spark
+            .read()
+            .format("delta")
+            .load(auditsPath(settings.warehouse()))
+            .where(col("audit_id").equalTo(auditId))
+            .orderBy(col("prompt_id"))
+            .collectAsList();
+    Map<String, List<AuditSummary.Scored>> byVariant = new LinkedHashMap<>();
+    settings.variants().forEach(v -> byVariant.put(v.label(), new ArrayList<>()));
+    for (Row r : rows) {
+      byVariant
+          .get(r.<String>getAs("variant"))
+          .add(
+              new AuditSummary.Scored(
+                  r.getAs("prompt_id"),
+                  r.<Double>getAs("similarity"),
+                  r.<Boolean>getAs("category_correct"),
+                  r.<Boolean>getAs("colour_correct"),
+                  r.<Boolean>getAs("background_correct"),
+                  r.getAs("psnr_vs_reference"),
+                  r.getAs("ssim_vs_reference")));
+    }
+    spark.sparkContext().clearJobGroup();
+    return AuditSummary.of(
+        auditId, settings.variants().get(0).label(), settings.maxSimilarityDrop(), byVariant);
+  }
+
+  /** One sampled render of an existing run, scored. */
+  public record RenderScore(
+      String sku, String category, String caption, double similarity, String imageUri) {}
+
+  /**
+   * Samples up to {@code perCategory} ok renders per category of a render run (the same sample
+   * every time), scores them against their captions, appends them to {@code audits} and returns
+   * them worst first.
+   */
+  public List<RenderScore> auditRenders(
+      String warehouse, String modelDirectory, String runId, int perCategory) throws IOException {
+    String renders = trim(warehouse) + "/renders";
+    if (!DeltaTable.isDeltaTable(spark, renders)) {
+      throw new IllegalArgumentException("No renders table at " + renders);
+    }
+    List<Row> sample =
+        spark
+            .read()
+            .format("delta")
+            .load(renders)
+            .where(col("run_id").equalTo(runId).and(col("status").equalTo("ok")))
+            .withColumn(
+                "n",
+                functions
+                    .row_number()
+                    .over(Window.partitionBy(col("category")).orderBy(functions.hash(col("sku")))))
+            .where(col("n").leq(perCategory))
+            .select("sku", "category", "caption", "image_uri", "variant", "seed")
+            .collectAsList();
+    if (sample.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Render run '" + runId + "' has no ok renders in " + renders + "; see the runs table");
+    }
+    ModelDirectory directory = ModelDirectory.open(Path.of(modelDirectory));
+    List<BufferedImage> images = new ArrayList<>();
+    List<String> captions = new ArrayList<>();
+    for (Row r : sample) {
+      org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(r.<String>getAs("image_uri"));
+      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      try (InputStream in = fs.open(path)) {
+        images.add(ImageIO.read(in));
+      }
+      captions.add(r.getAs("caption"));
+    }
+    double[] similarity;
+    try (ClipScorer scorer = ClipScorer.load(directory)) {
+      similarity = scorer.similarity(images, captions);
+    }
+    String auditId = newId();
+    Timestamp now = new Timestamp(System.currentTimeMillis());
+    List<Row> rows = new ArrayList<>();
+    List<RenderScore> scores = new ArrayList<>();
+    for (int i = 0; i < sample.size(); i++) {
+      Row r = sample.get(i);
+      scores.add(
+          new RenderScore(
+              r.getAs("sku"),
+              r.getAs("category"),
+              captions.get(i),
+              similarity[i],
+              r.getAs("image_uri")));
+      rows.add(
+          RowFactory.create(
+              auditId,
+              "renders",
+              runId,
+              directory.manifest().modelId(),
+              directory.manifest().version(),
+              r.getAs("sku"),
+              r.getAs("category"),
+              null,
+              null,
+              null,
+              captions.get(i),
+              r.<Long>getAs("seed"),
+              r.getAs("variant"),
+              null,
+              similarity[i],
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              r.getAs("image_uri"),
+              now));
+    }
+    spark
+        .createDataFrame(rows, AuditTable.SCHEMA)
+        .write()
+        .format("delta")
+        .mode("append")
+        .option("mergeSchema", "true")
+        .save(auditsPath(warehouse));
+    scores.sort(java.util.Comparator.comparingDouble(RenderScore::similarity));
+    return scores;
+  }
+
+  public static String auditsPath(String warehouse) {
+    return trim(warehouse) + "/audits";
+  }
+
+  private Dataset<Row> load(String prompts) {
+    String location = prompts == null ? DEFAULT_PROMPTS : prompts;
+    if (location.toLowerCase(Locale.ROOT).endsWith(".csv")) {
+      if (!java.nio.file.Files.isRegularFile(Path.of(location)) && !location.contains("://")) {
+        throw new IllegalArgumentException(
+            "Prompt set "
+                + location
+                + " does not exist; give a CSV or a Delta table with"
+                + " prompt_id, category, colour, background, lighting, seed");
+      }
+      return spark
+          .read()
+          .option("header", "true")
+          .option("comment", "#")
+          .schema(PROMPTS)
+          .csv(location);
+    }
+    Dataset<Row> table =
+        DeltaTable.isDeltaTable(spark, location)
+            ? spark.read().format("delta").load(location)
+            : spark.table(location);
+    return table.select(
+        col("prompt_id").cast(DataTypes.StringType),
+        col("category"),
+        col("colour"),
+        col("background"),
+        col("lighting"),
+        col("seed").cast(DataTypes.LongType));
+  }
+
+  /** Fails naming the first prompt whose attribute the model does not know. */
+  private Dataset<Row> validate(Dataset<Row> prompts, ModelManifest manifest) {
+    List<Row> rows = prompts.collectAsList();
+    for (Row r : rows) {
+      if (r.isNullAt(0) || r.isNullAt(5)) {
+        throw new IllegalArgumentException(
+            "Every audit prompt needs a prompt_id and a seed; bad row: " + r);
+      }
+      String[] names = {"category", "colour", "background", "lighting"};
+      for (int i = 0; i < names.length; i++) {
+        String value = r.isNullAt(i + 1) ? null : r.getString(i + 1);
+        List<String> known = manifest.attributeValues(names[i]);
+        if (value == null || !known.contains(value)) {
+          throw new IllegalArgumentException(
+              "Prompt '"
+                  + r.getString(0)
+                  + "': "
+                  + names[i]
+                  + " '"
+                  + value
+                  + "' is not one the model knows; use one of "
+                  + known);
+        }
+      }
+    }
+    return spark.createDataFrame(rows, PROMPTS);
+  }
+
+  private static String newId() {
+    return "audit-"
+        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+        + "-"
+        + UUID.randomUUID().toString().substring(0, 6);
+  }
+
+  private static String trim(String path) {
+    return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+  }
+}
