@@ -31,7 +31,18 @@ final class SqlCommand {
     String format = args.optional("format", "table");
     switch (format) {
       case "table" -> result.show(args.integer("limit", 1000), false);
-      case "json" -> result.toJSON().collectAsList().forEach(System.out::println);
+      case "json" -> // one object per row; nulls kept, so every row has every column
+          result
+              .select(
+                  org.apache.spark.sql.functions.to_json(
+                      org.apache.spark.sql.functions.struct(
+                          java.util.Arrays.stream(result.columns())
+                              .map(org.apache.spark.sql.functions::col)
+                              .toArray(org.apache.spark.sql.Column[]::new)),
+                      java.util.Map.of("ignoreNullFields", "false")))
+              .as(org.apache.spark.sql.Encoders.STRING())
+              .collectAsList()
+              .forEach(System.out::println);
       case "csv" -> printCsv(result);
       default ->
           throw new IllegalArgumentException(
