@@ -7,6 +7,7 @@
 #   ./submit.sh cost-report [--run ID]    the stage table of a run, and a PNG chart next to its images
 #   ./submit.sh cache-warmup --catalog PATH --spark-conf spark.redis.host=H   load caption embeddings into Redis
 #   ./submit.sh cache-stats --spark-conf spark.redis.host=H                   keys, memory and TTLs of that cache
+#   ./submit.sh audit [--prompts CSV] [--variants int8,fp32] [--run ID]       quality audit; exit 1 when it fails
 #   ./submit.sh sql-server [--port 10000] Spark Thrift JDBC server over the same tables and views
 #   ./submit.sh seed-catalog --table PATH --rows N [--seed S]
 #   ./submit.sh render-one --caption TEXT --seed N --variant int8|fp32 --out FILE.png [--size 512]
@@ -51,7 +52,7 @@ if needs_build; then
 fi
 
 usage() {
-  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
 }
 
 [[ $# -ge 1 ]] || { usage; exit 2; }
