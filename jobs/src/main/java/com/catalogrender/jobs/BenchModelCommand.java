@@ -38,6 +38,13 @@ final class BenchModelCommand {
     int rounds = args.integer("rounds", 5);
     int repeats = args.integer("repeats", 10);
     ModelDirectory directory = ModelDirectory.open(ModelLocation.resolve(args));
+    measure(directory, rounds, repeats, args.flag("json"), true);
+    return 0;
+  }
+
+  /** Measures and prints (table or JSON); returns the JSON figures. */
+  static ObjectNode measure(
+      ModelDirectory directory, int rounds, int repeats, boolean json, boolean print) {
     Variant[] variants = {Variant.FP32, Variant.INT8};
     Map<Variant, DiffusionModel> models = new LinkedHashMap<>();
     try {
@@ -69,11 +76,10 @@ final class BenchModelCommand {
           quality.put(variant, score(models.get(variant), scorer, directory, prompts));
         }
       }
-      report(args.flag("json"), median, quality, prompts.size(), rounds, repeats);
+      return report(json, print, median, quality, prompts.size(), rounds, repeats);
     } finally {
       models.values().forEach(DiffusionModel::close);
     }
-    return 0;
   }
 
   private record Quality(double similarity, Map<String, Double> accuracy) {
@@ -123,8 +129,9 @@ final class BenchModelCommand {
     return new Quality(similarity, accuracy);
   }
 
-  private static void report(
+  private static ObjectNode report(
       boolean json,
+      boolean print,
       Map<String, Double> ms,
       Map<Variant, Quality> quality,
       int prompts,
@@ -134,9 +141,9 @@ final class BenchModelCommand {
     Quality int8 = quality.get(Variant.INT8);
     double speedup1 = ms.get("fp32@1") / ms.get("int8@1");
     double speedup8 = ms.get("fp32@8") / ms.get("int8@8");
-    if (json) {
-      ObjectMapper mapper = new ObjectMapper();
-      ObjectNode root = mapper.createObjectNode();
+    ObjectMapper mapper = new ObjectMapper();
+    ObjectNode root = mapper.createObjectNode();
+    {
       root.put("speedup_int8_vs_fp32", round(speedup8));
       root.put("speedup_int8_vs_fp32_batch1", round(speedup1));
       ObjectNode unet = root.putObject("unet_ms_per_step");
@@ -152,8 +159,13 @@ final class BenchModelCommand {
       root.put("held_out_prompts", prompts);
       root.put("cpu_threads", Integer.getInteger("ai.djl.pytorch.num_threads", -1));
       root.put("available_processors", Runtime.getRuntime().availableProcessors());
+    }
+    if (!print) {
+      return root;
+    }
+    if (json) {
       System.out.println(root.toString());
-      return;
+      return root;
     }
     System.out.printf(
         "UNet ms per sampler step (CPU, median of %d rounds x %d calls, guidance doubles the batch)%n",
@@ -187,6 +199,7 @@ final class BenchModelCommand {
         "%nint8 vs fp32: %.2fx faster at 8 images per step (seed: 1.64x, goal >= 2x); similarity drop %.4f"
             + " (seed: 0.006, goal <= 0.005)%n",
         speedup8, fp32.similarity() - int8.similarity());
+    return root;
   }
 
   private static double median(double[] values) {

@@ -24,6 +24,7 @@ public final class Main {
     COMMANDS.put("cache-warmup", args -> new CacheWarmupCommand().run(args, spark("cache-warmup")));
     COMMANDS.put("cache-stats", args -> new CacheStatsCommand().run(args, spark("cache-stats")));
     COMMANDS.put("audit", args -> new AuditCommand().run(args, spark("audit")));
+    COMMANDS.put("bench", args -> new BenchCommand().run(args, spark("bench")));
   }
 
   private Main() {}

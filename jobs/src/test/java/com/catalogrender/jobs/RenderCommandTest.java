@@ -27,14 +27,21 @@ class RenderCommandTest {
             Map.entry("full-precision-min-side", "1024"),
             Map.entry("partitions", "3"),
             Map.entry("rates", "r.properties"),
-            Map.entry("budget-eur", "1.5"));
+            Map.entry("budget-eur", "1.5"),
+            Map.entry("caption-rewriter", "gateway"),
+            Map.entry("gateway-url", "http://127.0.0.1:9"),
+            Map.entry("gateway-flavor", "litellm"),
+            Map.entry("gateway-model", "claude-haiku-4-5"),
+            Map.entry("embedding-cache", "off"));
     Map<String, String> settings = new HashMap<>();
     for (String option : RenderCommand.SETTING_OPTIONS) {
-      settings.put(option.replace('-', '_'), values.get(option));
+      settings.put(RenderCommand.settingKey(option), values.get(option));
     }
     RenderConfig config = RenderConfig.parse(settings);
     assertEquals(1.5, config.budgetEur());
     assertEquals("r.properties", config.ratesFile());
+    assertEquals("litellm", config.captions().gateway().flavor().label());
+    assertEquals("claude-haiku-4-5", config.captions().gateway().model());
     assertEquals(RenderCommand.SETTING_OPTIONS.size(), values.size());
   }
 }
