@@ -177,7 +177,7 @@ public record RenderConfig(
             s.getOrDefault(FULL_PRECISION_MIN_SIDE, "" + FULL_PRECISION_MIN_SIDE_DEFAULT),
             1 << 20),
         positive(BATCH_SIZE, s.getOrDefault(BATCH_SIZE, "" + BATCH_SIZE_DEFAULT), 256),
-        positive(STEPS, s.getOrDefault(STEPS, "" + STEPS_DEFAULT), 1000),
+        steps(s.getOrDefault(STEPS, "" + STEPS_DEFAULT)),
         decimal(GUIDANCE, s.getOrDefault(GUIDANCE, "" + GUIDANCE_DEFAULT), 1, 50),
         maxSide,
         ImageFormat.parse(s.getOrDefault(IMAGE_FORMAT, IMAGE_FORMAT_DEFAULT)),
@@ -278,6 +278,16 @@ public record RenderConfig(
     }
     throw new IllegalArgumentException(
         key + " must be an integer in [1, " + max + "], got '" + value + "'");
+  }
+
+  /** DPM++ 2M needs at least two steps; checked here so no batch of a run fails on it. */
+  private static int steps(String value) {
+    int steps = positive(STEPS, value, 1000);
+    if (steps < 2) {
+      throw new IllegalArgumentException(
+          STEPS + " must be an integer in [2, 1000], got '" + value + "'");
+    }
+    return steps;
   }
 
   private static int nonNegative(String key, String value) {
