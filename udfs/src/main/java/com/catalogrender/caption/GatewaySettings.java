@@ -1,5 +1,6 @@
 package com.catalogrender.caption;
 
+import com.catalogrender.config.SettingValues;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -191,39 +192,15 @@ public record GatewaySettings(
   }
 
   private static boolean bool(Map<String, String> s, String key, String fallback) {
-    String v = s.getOrDefault(key, fallback).trim().toLowerCase(Locale.ROOT);
-    if (v.equals("true") || v.equals("false")) {
-      return v.equals("true");
-    }
-    throw new IllegalArgumentException(key + " must be true or false, got '" + v + "'");
+    return SettingValues.bool(key, s.getOrDefault(key, fallback));
   }
 
   private static int integer(Map<String, String> s, String key, String fallback, int min, int max) {
-    String value = s.getOrDefault(key, fallback);
-    try {
-      int parsed = Integer.parseInt(value.trim());
-      if (parsed >= min && parsed <= max) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      // falls through
-    }
-    throw new IllegalArgumentException(
-        key + " must be an integer in [" + min + ", " + max + "], got '" + value + "'");
+    return SettingValues.integer(key, s.getOrDefault(key, fallback), min, max);
   }
 
   private static double decimal(
       Map<String, String> s, String key, String fallback, double min, double max) {
-    String value = s.getOrDefault(key, fallback);
-    try {
-      double parsed = Double.parseDouble(value.trim());
-      if (parsed >= min && parsed <= max) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      // falls through
-    }
-    throw new IllegalArgumentException(
-        key + " must be a number in [" + min + ", " + max + "], got '" + value + "'");
+    return SettingValues.decimal(key, s.getOrDefault(key, fallback), min, max);
   }
 }

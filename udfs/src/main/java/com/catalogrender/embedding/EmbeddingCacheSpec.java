@@ -119,16 +119,7 @@ public record EmbeddingCacheSpec(
 
   private static double number(
       Map<String, String> s, String key, String fallback, double min, double max) {
-    String value = s.getOrDefault(key, fallback);
-    try {
-      double parsed = Double.parseDouble(value.trim());
-      if (parsed >= min && parsed <= max) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      // falls through
-    }
-    throw new IllegalArgumentException(
-        key + " must be a number in [" + min + ", " + max + "], got '" + value + "'");
+    return com.catalogrender.config.SettingValues.decimal(
+        key, s.getOrDefault(key, fallback), min, max);
   }
 }

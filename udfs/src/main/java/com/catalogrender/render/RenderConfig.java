@@ -260,24 +260,11 @@ public record RenderConfig(
   }
 
   private static boolean bool(String key, String value) {
-    String v = value.trim().toLowerCase(Locale.ROOT);
-    if (v.equals("true") || v.equals("false")) {
-      return v.equals("true");
-    }
-    throw new IllegalArgumentException(key + " must be true or false, got '" + value + "'");
+    return com.catalogrender.config.SettingValues.bool(key, value);
   }
 
   private static int positive(String key, String value, int max) {
-    try {
-      int parsed = Integer.parseInt(value.trim());
-      if (parsed >= 1 && parsed <= max) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      // falls through to the error below
-    }
-    throw new IllegalArgumentException(
-        key + " must be an integer in [1, " + max + "], got '" + value + "'");
+    return com.catalogrender.config.SettingValues.integer(key, value, 1, max);
   }
 
   /** DPM++ 2M needs at least two steps; checked here so no batch of a run fails on it. */
@@ -303,15 +290,6 @@ public record RenderConfig(
   }
 
   private static double decimal(String key, String value, double min, double max) {
-    try {
-      double parsed = Double.parseDouble(value.trim());
-      if (parsed >= min && parsed <= max) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      // falls through to the error below
-    }
-    throw new IllegalArgumentException(
-        key + " must be a number in [" + min + ", " + max + "], got '" + value + "'");
+    return com.catalogrender.config.SettingValues.decimal(key, value, min, max);
   }
 }
