@@ -176,23 +176,23 @@ class RenderJobSuite extends AnyFunSuite with LocalSpark {
       "partitions" -> "1", // one task: two batches of four
       "batch_size" -> "4"))
     assert(result.rowsOk == 8)
-    // each measured stage takes exactly one clock step (1 s): caption, post and io per row,
-    // text encoder, UNet and VAE per batch of 4, so 0.25 s per row; CPU at 0.001 EUR/s, one PUT
-    // at 0.001 EUR
+    // each measured stage takes exactly one clock step (1 s): post and io per row; text encoder,
+    // UNet and VAE per batch of 4, so 0.25 s per row; the caption once per distinct prompt, shared
+    // by its 8 rows, so 0.125 s per row; CPU at 0.001 EUR/s, one PUT at 0.001 EUR
     val rendered = spark.read.format("delta").load(workDir.resolve("fixed-warehouse").toString + "/renders").collect()
     for (r <- rendered) {
-      assert(r.getAs[Double]("seconds_caption") == 1.0 && r.getAs[Double]("seconds_post") == 1.0 && r.getAs[Double]("seconds_io") == 1.0)
+      assert(r.getAs[Double]("seconds_caption") == 0.125 && r.getAs[Double]("seconds_post") == 1.0 && r.getAs[Double]("seconds_io") == 1.0)
       for (stage <- Seq("text_encoder", "unet", "vae")) {
         assert(math.abs(r.getAs[Double](s"seconds_$stage") - 0.25) < 1e-12, stage)
         assert(math.abs(r.getAs[Double](s"cost_${stage}_eur") - 0.00025) < 1e-15, stage)
       }
-      assert(math.abs(r.getAs[Double]("cost_caption_eur") - 0.001) < 1e-15)
+      assert(math.abs(r.getAs[Double]("cost_caption_eur") - 0.000125) < 1e-15)
       assert(math.abs(r.getAs[Double]("cost_io_eur") - 0.002) < 1e-15)
-      assert(math.abs(r.getAs[Double]("cost_eur") - 0.00475) < 1e-12)
+      assert(math.abs(r.getAs[Double]("cost_eur") - 0.003875) < 1e-12)
     }
-    assert(math.abs(result.marginalCostEur - 8 * 0.00475) < 1e-12)
+    assert(math.abs(result.marginalCostEur - 8 * 0.003875) < 1e-12)
     assert(math.abs(result.deviceSecondsRows - 6.0) < 1e-12 && math.abs(result.deviceSecondsMeasured - 6.0) < 1e-12)
-    assert(math.abs(result.costPerRenderEur - 0.00475) < 1e-12)
+    assert(math.abs(result.costPerRenderEur - 0.003875) < 1e-12)
   }
 
   test("--dry-run estimates from history and renders nothing; --budget-eur stops starting batches when spent") {
@@ -206,15 +206,16 @@ class RenderJobSuite extends AnyFunSuite with LocalSpark {
       "catalog" -> budgetCatalog, "warehouse" -> fixedWarehouse, "images" -> workDir.resolve("budget-images").toString,
       "rates" -> rates, "testing_fixed_clock_step_seconds" -> "1", "partitions" -> "1", "batch_size" -> "4") ++ extra): _*)
 
-    // history from the fixed-clock run above: mugs/int8/64x64 cost exactly 0.00475 per render
+    // history from the fixed-clock run above: mugs/int8/64x64 cost exactly 0.003875 per render
     val dry = run(budgetConfig("dry_run" -> "true"))
-    assert(dry.rowsOk == 0 && dry.rowsSkippedBudget == 12 && math.abs(dry.marginalCostEur - 12 * 0.00475) < 1e-9)
+    assert(dry.rowsOk == 0 && dry.rowsSkippedBudget == 12 && math.abs(dry.marginalCostEur - 12 * 0.003875) < 1e-9)
     assert(spark.read.format("delta").load(fixedWarehouse + "/renders").where(col("sku").startsWith("BUDGET")).count() == 0)
 
-    // 0.04 EUR buys two batches of 4 at 0.019 each (estimate from history), not a third
+    // 0.04 EUR buys two batches of 4 at 0.0155 each (estimate from history), not a third; a row
+    // here costs 0.00075 + 0.001 / 12 (one caption for the 12 rows) + 0.003
     val budgeted = run(budgetConfig("budget_eur" -> "0.04"))
     assert(budgeted.rowsOk == 8 && budgeted.rowsSkippedBudget == 4 && budgeted.rowsFailed == 0, budgeted)
-    assert(math.abs(budgeted.budgetSpentEur - 8 * 0.00475) < 1e-9 && budgeted.budgetSpentEur <= 0.04)
+    assert(math.abs(budgeted.budgetSpentEur - 8 * (0.00375 + 0.001 / 12)) < 1e-9 && budgeted.budgetSpentEur <= 0.04)
     val skipped = rendersOf(budgeted.runId, fixedWarehouse).where(col("status") === "skipped_budget").collect()
     assert(skipped.length == 4 && skipped.forall(_.getAs[String]("error").contains("budget")))
     // the skipped rows render in the next run

@@ -50,7 +50,8 @@ final class CacheWarmupCommand {
     CaptionStage.Outcome captions;
     try (CaptionRewriter rewriter =
         CaptionStage.rewriterFor(config.captions(), spark.sparkContext().hadoopConfiguration())) {
-      captions = new CaptionStage(config.captions(), rewriter, rates).run(spark, rows);
+      captions =
+          new CaptionStage(config.captions(), rewriter, rates, config.ticker()).run(spark, rows);
     }
     Dataset<Row> distinct = captions.captions().select("caption").distinct();
     spark.sparkContext().setJobDescription("cache-warmup: encode and load into " + spec.describe());

@@ -79,10 +79,18 @@ public final class CaptionStage {
   private final java.util.concurrent.atomic.AtomicBoolean unpricedWarned =
       new java.util.concurrent.atomic.AtomicBoolean();
 
-  public CaptionStage(CaptionSettings settings, CaptionRewriter rewriter, Rates rates) {
+  private final com.catalogrender.runtime.Ticker ticker;
+
+  /** The {@code ticker} measures each rewrite (retries and the fallback included). */
+  public CaptionStage(
+      CaptionSettings settings,
+      CaptionRewriter rewriter,
+      Rates rates,
+      com.catalogrender.runtime.Ticker ticker) {
     this.settings = settings;
     this.rewriter = rewriter;
     this.rates = rates;
+    this.ticker = ticker;
   }
 
   /** The rewriter a run's settings ask for; the key is read here, on the driver. */
@@ -251,20 +259,15 @@ public final class CaptionStage {
     double seconds = 0;
     for (long call = 0; call < w.calls(); call++) {
       Caption caption;
+      long start = ticker.nanoTime();
       try {
         caption = rewriter.rewrite(w.category(), w.prompt(), w.bypass());
       } catch (CaptionUnavailableException e) {
-        long start = System.nanoTime();
         String text = template.caption(w.category(), w.prompt());
-        caption =
-            Caption.fallback(
-                text,
-                e.httpRequests(),
-                e.seconds() + (System.nanoTime() - start) / 1e9,
-                e.getMessage());
+        caption = Caption.fallback(text, e.httpRequests(), e.seconds(), e.getMessage());
       }
       http += caption.httpRequests();
-      seconds += caption.seconds();
+      seconds += ticker.secondsSince(start);
       if (caption.source().startsWith(Caption.GATEWAY)) {
         answers++;
         hits += caption.cacheHit() ? 1 : 0;

@@ -168,7 +168,8 @@ public final class RenderRun {
               + ", distinct prompts)");
       try (CaptionRewriter rewriter =
           CaptionStage.rewriterFor(config.captions(), context.hadoopConfiguration())) {
-        captions = new CaptionStage(config.captions(), rewriter, rates).run(spark, todo);
+        captions =
+            new CaptionStage(config.captions(), rewriter, rates, config.ticker()).run(spark, todo);
       }
       console.accept(captionLine(captions));
       Dataset<Row> table = captions.captions();
