@@ -12,6 +12,7 @@
 #   ./submit.sh seed-catalog --table PATH --rows N [--seed S]
 #   ./submit.sh render-one --caption TEXT --seed N --variant int8|fp32 --out FILE.png [--size 512]
 #   ./submit.sh bench-model [--json]
+#   ./submit.sh bench [--rows 200] [--json] [--scale]   job efficiency, cost naive vs optimized, cache hit rate
 # Spark commands run through Spark's own SparkSubmit on the project's classpath (local[*] by default,
 # no Spark installation needed); with SPARK_HOME set, through that installation's spark-submit.
 set -euo pipefail
@@ -52,7 +53,7 @@ if needs_build; then
 fi
 
 usage() {
-  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2
 }
 
 [[ $# -ge 1 ]] || { usage; exit 2; }

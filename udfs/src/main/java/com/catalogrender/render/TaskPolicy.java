@@ -10,8 +10,9 @@ import java.io.Serializable;
  *     machine without CUDA exercise GPU scheduling; never use it on a real GPU cluster
  * @param deviceConcurrentTasks at most this many tasks of an executor render on one GPU at a time
  *     (0 = no bound); CPU tasks are bounded by Spark's cores
- * @param postQueueBatches rendered batches a task may queue for post-processing and upload on its
- *     own thread while the device renders the next (0 = post-process inline, no overlap)
+ * @param postQueueBatches rendered batches a GPU task may queue for post-processing and upload on
+ *     its own thread while the device renders the next (0 = post-process inline, no overlap); CPU
+ *     tasks always post-process inline, as a second thread would take cores from the model
  */
 public record TaskPolicy(boolean gpuAddressesOnCpu, int deviceConcurrentTasks, int postQueueBatches)
     implements Serializable {
