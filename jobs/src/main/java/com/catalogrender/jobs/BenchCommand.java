@@ -36,6 +36,7 @@ final class BenchCommand {
   private SparkSession spark;
   private Path work;
   private Path model;
+  private ModelDirectory directory;
   private final Map<String, String> redis = new HashMap<>();
 
   int run(String[] argv, SparkSession spark) throws Exception {
@@ -54,6 +55,7 @@ final class BenchCommand {
             List.of("json", "scale"));
     this.spark = spark;
     this.model = ModelLocation.resolve(args).toAbsolutePath().normalize();
+    this.directory = ModelDirectory.open(model);
     int rows = args.integer("rows", 200);
     int steps = args.integer("steps", 25);
     int cacheRows = args.integer("cache-rows", 4000);
@@ -134,8 +136,7 @@ final class BenchCommand {
 
       // 4. the model benchmark: int8 vs fp32 at 8 images per step, quality on held-out prompts
       progress("model: int8 vs fp32 UNet, held-out similarity");
-      ObjectNode modelFigures =
-          BenchModelCommand.measure(ModelDirectory.open(model), 3, 5, true, false);
+      ObjectNode modelFigures = BenchModelCommand.measure(directory, 3, 5, true, false);
       out.put("int8_speedup", modelFigures.get("speedup_int8_vs_fp32").asDouble());
       out.put("int8_similarity_drop", modelFigures.get("similarity_drop").asDouble());
       out.set("model_benchmark", modelFigures);
@@ -306,11 +307,7 @@ final class BenchCommand {
     versions.put("delta", io.delta.tables.DeltaTable.class.getPackage().getImplementationVersion());
     versions.put("djl", ai.djl.engine.Engine.getDjlVersion());
     versions.put("pytorch", ai.djl.engine.Engine.getEngine("PyTorch").getVersion());
-    versions.put(
-        "model",
-        ModelDirectory.open(model).manifest().modelId()
-            + " "
-            + ModelDirectory.open(model).manifest().version());
+    versions.put("model", directory.manifest().modelId() + " " + directory.manifest().version());
     return machine;
   }
 

@@ -1,6 +1,9 @@
 package com.catalogrender.diffusion;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import com.catalogrender.embedding.EmbeddingCache;
 import com.catalogrender.runtime.Ticker;
 import java.util.List;
@@ -24,6 +27,7 @@ public final class DiffusionModel implements AutoCloseable {
   private final TorchScriptModule unet;
   private final TorchScriptModule vaeDecoder;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final String textEncoderId;
   private volatile float[] unconditional;
 
   private DiffusionModel(
@@ -38,6 +42,12 @@ public final class DiffusionModel implements AutoCloseable {
     this.variant = variant;
     this.device = device;
     this.tokenizer = tokenizer;
+    this.textEncoderId =
+        directory.manifest().modelId()
+            + ":"
+            + directory.manifest().version()
+            + ":"
+            + directory.manifest().files().getOrDefault("text_encoder.pt", "");
     this.textEncoder = textEncoder;
     this.unet = unet;
     this.vaeDecoder = vaeDecoder;
@@ -119,13 +129,20 @@ public final class DiffusionModel implements AutoCloseable {
    * TorchScript file, so retrained weights never read an old model's cached states.
    */
   public String textEncoderId() {
-    String sha = manifest().files().getOrDefault("text_encoder.pt", "");
-    return manifest().modelId() + ":" + manifest().version() + ":" + sha;
+    return textEncoderId;
   }
 
   /** Text-encoder hidden states of captions, flattened [n, tokens, hidden]. */
   float[] encodeText(NDManager manager, List<String> captions) {
-    return TextEmbeddings.encode(this, manager, captions);
+    int length = tokenizer.length();
+    long[] ids = new long[captions.size() * length];
+    for (int i = 0; i < captions.size(); i++) {
+      System.arraycopy(tokenizer.encode(captions.get(i)), 0, ids, i * length, length);
+    }
+    try (NDManager scope = manager.newSubManager()) {
+      NDArray tokens = scope.create(ids, new Shape(captions.size(), length));
+      return textEncoder.forward(new NDList(tokens)).get(0).toFloatArray();
+    }
   }
 
   /** Text-encoder hidden states of captions, flattened [n, tokens, hidden] (cache warm-up). */

@@ -1,7 +1,6 @@
 package com.catalogrender.diffusion;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.catalogrender.embedding.EmbeddingCache;
@@ -35,9 +34,10 @@ final class TextEmbeddings {
     Map<String, float[]> byCaption = new LinkedHashMap<>();
     captions.forEach(c -> byCaption.put(c, null));
     List<String> distinct = new ArrayList<>(byCaption.keySet());
+    String encoderId = model.textEncoderId();
     byte[][] keys = new byte[distinct.size()][];
     for (int i = 0; i < keys.length; i++) {
-      keys[i] = EmbeddingCodec.key(model.textEncoderId(), distinct.get(i));
+      keys[i] = EmbeddingCodec.key(encoderId, distinct.get(i));
     }
     EmbeddingCache.Lookup lookup = cache.getAll(keys);
     int failures = lookup.failed() ? 1 : 0;
@@ -83,19 +83,5 @@ final class TextEmbeddings {
             all,
             new Shape(2L * batch, model.manifest().maxTokens(), model.manifest().textHiddenSize()));
     return new Embedded(conditioning, hits, failures);
-  }
-
-  /** Runs the text encoder on captions; hidden states flattened [n, tokens, hidden]. */
-  static float[] encode(DiffusionModel model, NDManager manager, List<String> captions) {
-    WordTokenizer tokenizer = model.tokenizer();
-    int length = tokenizer.length();
-    long[] ids = new long[captions.size() * length];
-    for (int i = 0; i < captions.size(); i++) {
-      System.arraycopy(tokenizer.encode(captions.get(i)), 0, ids, i * length, length);
-    }
-    try (NDManager scope = manager.newSubManager()) {
-      NDArray tokens = scope.create(ids, new Shape(captions.size(), length));
-      return model.textEncoder().forward(new NDList(tokens)).get(0).toFloatArray();
-    }
   }
 }

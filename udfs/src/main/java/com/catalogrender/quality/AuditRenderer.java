@@ -65,10 +65,11 @@ public final class AuditRenderer implements MapPartitionsFunction<Row, Row> {
         SparkEnv.get() == null
             ? new Configuration()
             : SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf());
-    ModelDirectory directory = ModelDirectory.open(Path.of(spec.modelDirectory()));
-    ModelManifest manifest = directory.manifest();
+    // the manifest only: the files are verified when the scorer and the models load (once per JVM)
+    ModelManifest manifest = ModelManifest.read(Path.of(spec.modelDirectory()));
     ClipScorer scorer =
-        SCORERS.computeIfAbsent(spec.modelDirectory(), d -> ClipScorer.load(directory));
+        SCORERS.computeIfAbsent(
+            spec.modelDirectory(), d -> ClipScorer.load(ModelDirectory.open(Path.of(d))));
     ImageStore store = new ImageStore(spec.imageRoot(), hadoop);
     ImageEncoder png = new ImageEncoder(ImageFormat.PNG, 1.0);
     List<Row> out = new ArrayList<>();

@@ -298,6 +298,7 @@ public final class RenderRun {
         gpu
             ? rates.deviceEurPerSecond(rates.gpuDeviceClass())
             : rates.deviceEurPerSecond(rates.cpuDeviceClass()) * rates.cpuCoresPerTask();
+    List<String> lost = losses.lost();
     RunSummary summary =
         new RunSummary(
             runId,
@@ -320,23 +321,10 @@ public final class RenderRun {
             skippedBudget,
             config.budgetEur(),
             budgetSpent,
-            new RunSummary.CacheFigures(
-                config.captions().rewriter(),
-                captions == null ? 0 : captions.distinctPrompts(),
-                captions == null ? 0 : captions.rewrites(),
-                captions == null ? 0 : captions.httpRequests(),
-                captions == null ? 0 : captions.gatewayAnswers(),
-                captions == null ? 0 : captions.cacheHits(),
-                captions == null ? 0 : captions.fallbacks(),
-                captions == null ? 0 : captions.bypassedPrompts(),
-                captions == null ? 0 : captions.apiEur(),
-                embeddingCache.describe(),
-                meters.embeddingHits().value(),
-                meters.embeddingMisses().value(),
-                meters.embeddingFailures().value()),
+            cacheFigures(captions, embeddingCache, meters),
             new RunSummary.ClusterFigures(
-                losses.lost().size(),
-                losses.lost().isEmpty() ? null : String.join("; ", losses.lost()),
+                lost.size(),
+                lost.isEmpty() ? null : String.join("; ", lost),
                 mean(meters.deviceBusySharePerTask().value()),
                 min(meters.deviceBusySharePerTask().value()),
                 meters.deviceWaitSeconds().value()));
@@ -354,6 +342,28 @@ public final class RenderRun {
         idleSeconds);
     context.clearJobGroup();
     return summary;
+  }
+
+  private RunSummary.CacheFigures cacheFigures(
+      CaptionStage.Outcome captions, EmbeddingCacheSpec embeddingCache, RunMeters meters) {
+    CaptionStage.Outcome c =
+        captions != null
+            ? captions
+            : new CaptionStage.Outcome(null, 0, 0, 0, 0, 0, 0, 0, 0, 0); // nothing rendered
+    return new RunSummary.CacheFigures(
+        config.captions().rewriter(),
+        c.distinctPrompts(),
+        c.rewrites(),
+        c.httpRequests(),
+        c.gatewayAnswers(),
+        c.cacheHits(),
+        c.fallbacks(),
+        c.bypassedPrompts(),
+        c.apiEur(),
+        embeddingCache.describe(),
+        meters.embeddingHits().value(),
+        meters.embeddingMisses().value(),
+        meters.embeddingFailures().value());
   }
 
   private static double mean(List<Double> values) {
