@@ -11,6 +11,7 @@ import datetime
 import hashlib
 import json
 import os
+import shutil
 import time
 
 import numpy as np
@@ -23,7 +24,7 @@ import schedule
 import vocabulary as v
 
 MODEL_ID = "catalog-render-demo"
-VERSION = "1.0.0"
+VERSION = "2.0.0"
 STEPS = 25
 GUIDANCE = 4.0
 CALIBRATION_SAMPLES = 512
@@ -31,12 +32,13 @@ MASK64 = (1 << 64) - 1
 
 # Layers that stay float in the int8 UNet, and why (written to the manifest).
 FLOAT_LAYERS = {
-    "time_mlp": "timestep MLP on a [N,128,1,1] tensor: negligible cost, precision matters",
-    "conv_in": "input conv adds the timestep embedding in float before the first QuantStub",
-    "time_in": "timestep projection added in float",
-    "attn*.time/norm/query/key/value/out": "torch 1.13 has no quantized softmax or bmm: "
-    "cross-attention at 8x8 and 4x4 is a float island entered by DeQuantStub, left by QuantStub",
-    "norm_out, conv_out": "the epsilon prediction needs more than 8 bits: output head stays float",
+    "time_mlp, text_proj, cond_mlp": "conditioning head on [N,C,1,1] tensors: negligible cost, precision matters",
+    "*.cond": "per-block conditioning projections on [N,128,1,1], quantized right after (cond_quant) "
+    "and added to the block with a broadcasting quantized add",
+    "conv_in, cond_in": "input conv (4 channels in) adds the conditioning in float before the first QuantStub",
+    "attn_mid.time/norm/query/key/value/out": "torch 1.13 has no quantized softmax or bmm: cross-attention "
+    "at 4x4 is a float island entered by DeQuantStub, left by QuantStub (16 positions: cheap transitions)",
+    "conv_out": "the epsilon prediction needs more than 8 bits: the output conv stays float",
 }
 
 
@@ -86,20 +88,12 @@ def freeze(module, *example):
     return torch.jit.freeze(torch.jit.trace(module.eval(), example, check_trace=False))
 
 
-def quantize_unet(unet, calibration):
-    torch.backends.quantized.engine = "onednn"
-    q = copy.deepcopy(unet).eval()
-    q.qconfig = torch.ao.quantization.get_default_qconfig("onednn")
-    for name in ("time_mlp", "conv_in", "time_in", "norm_out", "conv_out"):
-        getattr(q, name).qconfig = None
-    for attn in (q.attn2, q.attn_mid, q.attn_up2):
-        for name in ("time", "norm", "query", "key", "value", "out"):
-            getattr(attn, name).qconfig = None
-    prepared = torch.ao.quantization.prepare(q)
-    with torch.no_grad():
-        for x, t, e in calibration:
-            prepared(x, t, e)
-    return torch.ao.quantization.convert(prepared)
+def trained_int8(unet, state):
+    """The int8 UNet from quantization-aware distillation: rebuild the fake-quantized copy the
+    training used, load its weights and frozen observer scales, convert."""
+    prepared = models.int8_training_copy(unet)
+    prepared.load_state_dict(state)
+    return torch.ao.quantization.convert(prepared.eval())
 
 
 def ms_per_call(module, args, repeats=20):
@@ -185,33 +179,46 @@ def main():
     ck = torch.load(a.checkpoint)
     vocab = ck["vocabulary"]
     index = {w: i for i, w in enumerate(vocab)}
-    ae = models.Autoencoder()
-    ae.load_state_dict(ck["autoencoder"])
-    text = models.TextEncoder(len(vocab))
-    text.load_state_dict(ck["text_encoder"])
     unet = models.UNet()
     unet.load_state_dict(ck["unet"])
-    clip_image, clip_text = models.ClipImage(), models.ClipText(len(vocab))
-    clip_image.load_state_dict(ck["clip_image"])
-    clip_text.load_state_dict(ck["clip_text"])
-    for m in (ae, text, unet, clip_image, clip_text):
-        m.eval()
+    unet.eval()
     scale = ck["latent_scale"]
-
-    with open(os.path.join(a.out, "vocabulary.txt"), "w") as f:
-        f.write("\n".join(vocab) + "\n")
-
-    ids = torch.tensor([v.encode("red mug on beach", index)] * 3)
     lat = torch.randn(16, 4, 16, 16)
     ts = torch.rand(16) * 999
     ctx = torch.randn(16, 20, 64)
-    exported = {
-        "text_encoder": freeze(text, ids),
-        "unet_fp32": freeze(unet, lat, ts, ctx),
-        "vae_decoder": freeze(ae.decoder, lat[:2]),
-        "clip_image": freeze(clip_image, torch.randn(2, 3, 64, 64)),
-        "clip_text": freeze(clip_text, ids),
-    }
+    exported = {"unet_fp32": freeze(unet, lat, ts, ctx)}
+    if "reused_from" in ck:
+        # text encoder, VAE decoder and CLIP kept from an earlier export (copied beside the checkpoint)
+        reused = os.path.join(os.path.dirname(a.checkpoint), "reused")
+        for name in ck["reused_files"]:
+            if os.path.abspath(os.path.join(reused, name)) != os.path.abspath(os.path.join(a.out, name)):
+                shutil.copyfile(os.path.join(reused, name), os.path.join(a.out, name))
+        for name in ("text_encoder", "vae_decoder", "clip_image", "clip_text"):
+            exported[name] = torch.jit.load(os.path.join(reused, name + ".pt"))
+        encoder = models.Autoencoder().encoder
+        encoder.load_state_dict(ck["encoder"])
+        encoder.eval()
+        text = exported["text_encoder"]
+    else:
+        ae = models.Autoencoder()
+        ae.load_state_dict(ck["autoencoder"])
+        text = models.TextEncoder(len(vocab))
+        text.load_state_dict(ck["text_encoder"])
+        clip_image, clip_text = models.ClipImage(), models.ClipText(len(vocab))
+        clip_image.load_state_dict(ck["clip_image"])
+        clip_text.load_state_dict(ck["clip_text"])
+        for m in (ae, text, clip_image, clip_text):
+            m.eval()
+        encoder = ae.encoder
+        with open(os.path.join(a.out, "vocabulary.txt"), "w") as f:
+            f.write("\n".join(vocab) + "\n")
+        ids = torch.tensor([v.encode("red mug on beach", index)] * 3)
+        exported.update({
+            "text_encoder": freeze(text, ids),
+            "vae_decoder": freeze(ae.decoder, lat[:2]),
+            "clip_image": freeze(clip_image, torch.randn(2, 3, 64, 64)),
+            "clip_text": freeze(clip_text, ids),
+        })
 
     # calibration: noisy latents at the timesteps the 25-step sampler visits, captions as in training
     images, attrs = dataset.generate(CALIBRATION_SAMPLES, seed=4242)
@@ -220,7 +227,7 @@ def main():
     ac = schedule.alphas_cumprod()
     calibration = []
     with torch.no_grad():
-        z = ae.encoder(x) * scale
+        z = encoder(x) * scale
         captions = [v.caption(*at) if k % 10 else "" for k, at in enumerate(attrs)]
         hidden = text(torch.tensor([v.encode(c, index) for c in captions]))[0]
         for i in range(0, CALIBRATION_SAMPLES, 32):
@@ -228,10 +235,17 @@ def main():
             abar = torch.from_numpy(np.interp(t.numpy(), np.arange(1000), ac)).float()[:, None, None, None]
             xt = abar.sqrt() * z[i:i + 32] + (1 - abar).sqrt() * torch.randn_like(z[i:i + 32])
             calibration.append((xt, t, hidden[i:i + 32]))
-    unet_int8 = quantize_unet(unet, calibration)
-    exported["unet_int8"] = torch.jit.freeze(torch.jit.trace(unet_int8, (lat, ts, ctx), check_trace=False))
+    post_training = torch.jit.freeze(torch.jit.trace(models.post_training_int8(unet, calibration), (lat, ts, ctx),
+                                                     check_trace=False))
+    if "unet_int8_training" in ck:
+        unet_int8 = trained_int8(unet, ck["unet_int8_training"])
+        exported["unet_int8"] = torch.jit.freeze(torch.jit.trace(unet_int8, (lat, ts, ctx), check_trace=False))
+    else:
+        exported["unet_int8"] = post_training
     for name, module in exported.items():
-        module.save(os.path.join(a.out, name + ".pt"))
+        path = os.path.join(a.out, name + ".pt")
+        if not ("reused_from" in ck and name in ("text_encoder", "vae_decoder", "clip_image", "clip_text")):
+            module.save(path)
     # fp16 for CUDA: scripted (not traced on a CPU), weights in half; the module casts its inputs.
     torch.jit.script(copy.deepcopy(unet)).half().save(os.path.join(a.out, "unet_fp16.pt"))
 
@@ -267,9 +281,14 @@ def main():
     noise = np.stack([initial_noise(1000 + i, per).reshape(4, 16, 16) for i in range(len(combos))])
     _, img32 = sampler32.render(captions, noise)
     _, img8 = sampler8.render(captions, noise)
-    sim32, acc32 = clip_scores(clip_image, clip_text, index, img32, combos)
-    sim8, acc8 = clip_scores(clip_image, clip_text, index, img8, combos)
+    scorer = (loaded["clip_image"], loaded["clip_text"], index)
+    sim32, acc32 = clip_scores(*scorer, img32, combos)
+    sim8, acc8 = clip_scores(*scorer, img8, combos)
     print(f"held-out similarity fp32 {sim32:.4f} int8 {sim8:.4f}; accuracy fp32 {acc32} int8 {acc8}", flush=True)
+    # the post-training alternative (512 calibration samples), for the record
+    _, img_ptq = Sampler(loaded["text_encoder"], post_training, loaded["vae_decoder"], scale, index).render(captions, noise)
+    sim_ptq, acc_ptq = clip_scores(*scorer, img_ptq, combos)
+    print(f"post-training int8 (512 calibration samples): similarity {sim_ptq:.4f}; accuracy {acc_ptq}", flush=True)
     rows = [[img32[i], img8[i]] for i in range(len(combos))]
     half = (len(rows) + 1) // 2
     sheet_rows = [rows[i] + (rows[i + half] if i + half < len(rows) else [np.zeros_like(img32[0])] * 2) for i in range(half)]
@@ -281,8 +300,14 @@ def main():
         path = os.path.join(a.out, name)
         if os.path.isfile(path) and name.endswith((".pt", ".txt")):
             files[name] = sha256(path)
-    summary = {k: ck[k] for k in ("autoencoder_psnr", "ae_steps", "unet_steps", "clip_steps", "train_seconds",
-                                  "images", "resume_command") if k in ck}
+    summary = {k: ck[k] for k in ("autoencoder_psnr", "ae_steps", "encoder_steps", "unet_steps", "int8_steps",
+                                  "clip_steps", "train_seconds", "images", "resume_command", "reused_files")
+               if k in ck}
+    if "reused_from" in ck:
+        summary["reused"] = ("text_encoder.pt, vae_decoder.pt, clip_image.pt, clip_text.pt and vocabulary.txt are "
+                             "kept from version 1.0.0 (trained together by the first command below); this version "
+                             "trains a new encoder for the kept decoder, a new UNet on the kept text encoder, and "
+                             "the int8 UNet by quantization-aware distillation from the new fp32 UNet")
     manifest = {
         "model_id": MODEL_ID,
         "version": VERSION,
@@ -302,23 +327,34 @@ def main():
             "unet_fp32": {"inputs": ["sample float[N,4,16,16]", "timestep float[N]", "encoder_hidden_states float[N,20,64]"],
                           "outputs": ["noise float[N,4,16,16]"], "export": "trace, freeze"},
             "unet_int8": {"inputs": "as unet_fp32", "outputs": "as unet_fp32", "device": "cpu only",
-                          "export": "eager-mode static int8, trace, freeze"},
+                          "export": "eager-mode static int8 (quantization-aware distillation, see quantization), trace, freeze"},
             "unet_fp16": {"inputs": "as unet_fp32 (cast inside)", "outputs": "float32", "device": "cuda only",
                           "export": "torch.jit.script, weights in half"},
             "vae_decoder": {"inputs": ["latents float[N,4,16,16] (divided by latent_scale)"], "outputs": ["image float[N,3,64,64] in [-1,1]"]},
             "clip_image": {"inputs": ["image float[N,3,64,64] in [-1,1]"], "outputs": ["unit embedding float[N,128]"]},
             "clip_text": {"inputs": ["input_ids long[N,20]"], "outputs": ["unit embedding float[N,128]"]},
         },
-        "quantization": {"method": "eager-mode static post-training quantization (torch 1.13)", "engine": "onednn",
-                         "qconfig": "get_default_qconfig('onednn')",
-                         "calibration_samples": CALIBRATION_SAMPLES,
-                         "calibration_data": "noisy latents of procedurally drawn images at the 25-step Karras timesteps",
-                         "float_layers": FLOAT_LAYERS},
+        "quantization": dict(
+            {"method": "eager-mode static int8 (torch 1.13), quantization-aware training distilled from the fp32 "
+                       "UNet: fake-quantized student, MSE to the fp32 noise prediction, observers frozen after 60%",
+             "qconfig": "get_default_qat_qconfig('onednn')", "training_steps": ck.get("int8_steps"),
+             "calibration": "moving-average observers over the distillation batches (64 noisy training latents each)"}
+            if "unet_int8_training" in ck else
+            {"method": "eager-mode static post-training quantization (torch 1.13)",
+             "qconfig": "get_default_qconfig('onednn')", "calibration_samples": CALIBRATION_SAMPLES,
+             "calibration": "noisy latents of procedurally drawn images at the 25-step Karras timesteps"},
+            engine="onednn", fused="Conv+ReLU -> ConvReLU2d; residual add + ReLU -> add_relu",
+            float_layers=FLOAT_LAYERS,
+            post_training_comparison={"calibration_samples": CALIBRATION_SAMPLES, "held_out_similarity": sim_ptq,
+                                      "held_out_attribute_accuracy": acc_ptq}),
         "attributes": {"category": v.CATEGORIES, "colour": list(v.COLOURS), "background": v.BACKGROUNDS, "lighting": v.LIGHTING},
         "caption_template": "{colour} {category} on {background}, studio lighting from {lighting}",
         "held_out_prompts": [{"category": c, "colour": o, "background": b, "lighting": l} for c, o, b, l in combos],
-        "training": dict(summary, command="/usr/bin/python3 models/scripts/train.py --out models/build --images 30000 "
-                                          "--ae-minutes 12 --unet-minutes 30 --clip-minutes 4",
+        "training": dict(summary, command=ck.get("command", "/usr/bin/python3 models/scripts/train.py --out models/build "
+                                                                     "--images 30000 --ae-minutes 12 --unet-minutes 30 "
+                                                                     "--clip-minutes 4"),
+                         first_command="/usr/bin/python3 models/scripts/train.py --out models/build --images 30000 "
+                                       "--ae-minutes 12 --unet-minutes 30 --clip-minutes 4",
                          export_command="/usr/bin/python3 models/scripts/export.py --checkpoint models/build/checkpoint.pt --out models/demo",
                          torch=torch.__version__),
         "python_measurements": {"unet_ms_per_call": speed, "held_out_similarity": {"fp32": sim32, "int8": sim8},

@@ -9,6 +9,8 @@ import copy
 import json
 import math
 import os
+import shutil
+import sys
 import time
 from multiprocessing import Pool
 
@@ -72,8 +74,8 @@ def train_autoencoder(x, minutes, log):
 
 
 @torch.no_grad()
-def encode_all(ae, x):
-    return torch.cat([ae.encoder(x[i:i + 512]) for i in range(0, len(x), 512)])
+def encode_all(encoder, x):
+    return torch.cat([encoder(x[i:i + 512]) for i in range(0, len(x), 512)])
 
 
 def train_unet(latents, ids, minutes, vocab_size, log, checkpoint, start=None, peak_lr=5e-4):
@@ -149,6 +151,145 @@ def train_clip(x_clean, x_recon, ids, keys, minutes, vocab_size, log):
     return image.eval(), text.eval(), step
 
 
+REUSED_FILES = ("text_encoder.pt", "vae_decoder.pt", "clip_image.pt", "clip_text.pt", "vocabulary.txt")
+
+
+def train_encoder(x, decoder, minutes, log):
+    """An encoder for a frozen (TorchScript) decoder: reconstruction through the decoder."""
+    encoder = models.Autoencoder().encoder
+    opt = torch.optim.AdamW(encoder.parameters(), lr=2e-3, weight_decay=1e-5)
+    start, step, batch = time.time(), 0, 48
+    while time.time() - start < minutes * 60:
+        for g in opt.param_groups:
+            g["lr"] = lr_at((time.time() - start) / (minutes * 60), 2e-3)
+        xb = x[torch.randint(0, len(x), (batch,))]
+        z = encoder(xb)
+        rec = decoder(z + 0.05 * z.detach().std() * torch.randn_like(z))
+        loss = (rec - xb).abs().mean() + (rec - xb).pow(2).mean() + 1e-4 * z.pow(2).mean()
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        step += 1
+        if step % 50 == 0:
+            psnr = 10 * math.log10(4.0 / max(1e-8, (rec - xb).pow(2).mean().item()))
+            log(f"encoder step {step} loss {loss.item():.4f} psnr {psnr:.1f} dB")
+    return encoder.eval(), step
+
+
+def noisy_batch(latents, caption_of, hidden, empty, batch, alphas_cumprod, drop=0.1):
+    """Training batch: x_t at uniform timesteps, the caption's hidden states (CFG dropout to empty)."""
+    idx = torch.randint(0, len(latents), (batch,))
+    context = hidden[caption_of[idx]].clone()
+    context[torch.rand(batch) < drop] = empty
+    t = torch.randint(0, schedule.TRAIN_STEPS, (batch,))
+    ab = alphas_cumprod[t][:, None, None, None]
+    noise = torch.randn_like(latents[idx])
+    return ab.sqrt() * latents[idx] + (1 - ab).sqrt() * noise, t.float(), context, noise
+
+
+def train_unet_frozen_text(latents, caption_of, hidden, empty, minutes, log, checkpoint, peak_lr):
+    """UNet only, on the hidden states of a frozen text encoder (computed once per caption)."""
+    unet = models.UNet()
+    opt = torch.optim.AdamW(unet.parameters(), lr=peak_lr, weight_decay=1e-4)
+    ema = copy.deepcopy(unet)
+    alphas_cumprod = torch.from_numpy(schedule.alphas_cumprod()).float()
+    start, step, last_save = time.time(), 0, time.time()
+    while time.time() - start < minutes * 60:
+        for g in opt.param_groups:
+            g["lr"] = lr_at((time.time() - start) / (minutes * 60), peak_lr)
+        xt, t, context, noise = noisy_batch(latents, caption_of, hidden, empty, 64, alphas_cumprod)
+        loss = F.mse_loss(unet(xt, t, context), noise)
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(unet.parameters(), 1.0)
+        opt.step()
+        step += 1
+        decay = min(0.999, (1 + step) / (10 + step))
+        with torch.no_grad():
+            for pe, pl in zip(ema.parameters(), unet.parameters()):
+                pe.mul_(decay).add_(pl, alpha=1 - decay)
+        if step % 50 == 0:
+            log(f"unet step {step} loss {loss.item():.4f} lr {opt.param_groups[0]['lr']:.2e}")
+        if time.time() - last_save > 180:
+            checkpoint(unet=ema.state_dict(), unet_steps=step)
+            last_save = time.time()
+    return ema.eval(), step
+
+
+def train_int8(teacher, latents, caption_of, hidden, empty, minutes, log, peak_lr=3e-5):
+    """Quantization-aware fine-tuning, distilled: the fake-quantized student learns the float
+    UNet's own noise prediction, so the int8 model tracks fp32 rather than the data. Observers
+    are frozen for the last 40% so the scales settle."""
+    student = models.int8_training_copy(teacher)
+    teacher.eval()
+    opt = torch.optim.AdamW(student.parameters(), lr=peak_lr, weight_decay=0.0)
+    alphas_cumprod = torch.from_numpy(schedule.alphas_cumprod()).float()
+    start, step, frozen = time.time(), 0, False
+    while time.time() - start < minutes * 60:
+        frac = (time.time() - start) / (minutes * 60)
+        for g in opt.param_groups:
+            g["lr"] = lr_at(frac, peak_lr)
+        if frac > 0.6 and not frozen:
+            student.apply(torch.ao.quantization.disable_observer)
+            frozen = True
+            log(f"int8 step {step}: observers frozen")
+        xt, t, context, _ = noisy_batch(latents, caption_of, hidden, empty, 64, alphas_cumprod)
+        with torch.no_grad():
+            target = teacher(xt, t, context)
+        loss = F.mse_loss(student(xt, t, context), target)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        step += 1
+        if step % 25 == 0:
+            log(f"int8 step {step} distillation mse {loss.item():.6f}")
+    return student.state_dict(), step
+
+
+def reuse_and_train(a, log, checkpoint, state):
+    """Keeps the text encoder, VAE decoder and CLIP scorer of an exported model directory (copied
+    next to the checkpoint, so export reads them from there); trains an encoder for that decoder,
+    the UNet on the frozen text encoder, then the int8 UNet by distillation."""
+    t0 = time.time()
+    reused = os.path.join(a.out, "reused")
+    os.makedirs(reused, exist_ok=True)
+    for name in REUSED_FILES:
+        shutil.copyfile(os.path.join(a.reuse, name), os.path.join(reused, name))
+    with open(os.path.join(reused, "vocabulary.txt")) as f:
+        vocab = f.read().split("\n")[:-1]
+    index = {w: i for i, w in enumerate(vocab)}
+    text = torch.jit.load(os.path.join(reused, "text_encoder.pt")).eval()
+    decoder = torch.jit.load(os.path.join(reused, "vae_decoder.pt")).eval()
+    images, attrs = make_dataset(a.images, a.seed)
+    x = to_tensor(images)
+    ids = torch.tensor([v.encode(v.caption(*at), index) for at in attrs], dtype=torch.long)
+    distinct, caption_of = torch.unique(ids, dim=0, return_inverse=True)
+    with torch.no_grad():
+        hidden = text(distinct)[0]
+        empty = text(torch.tensor([v.encode("", index)]))[0][0]
+    log(f"dataset {tuple(x.shape)}, {len(distinct)} distinct captions, in {time.time() - t0:.0f}s")
+
+    encoder, encoder_steps = train_encoder(x, decoder, a.ae_minutes, log)
+    z = encode_all(encoder, x)
+    latent_scale = float(1.0 / z.std())
+    with torch.no_grad():
+        mse = sum(F.mse_loss(decoder(z[i:i + 512]), x[i:i + 512], reduction="sum").item()
+                  for i in range(0, len(z), 512)) / x.numel()
+    psnr = 10 * math.log10(4.0 / mse)
+    log(f"encoder: {encoder_steps} steps, PSNR {psnr:.2f} dB through the kept decoder, latent scale {latent_scale:.4f}")
+    checkpoint(reused_from=a.reuse, reused_files=list(REUSED_FILES), vocabulary=vocab, encoder=encoder.state_dict(),
+               latent_scale=latent_scale, autoencoder_psnr=psnr, encoder_steps=encoder_steps, images=a.images)
+
+    unet, unet_steps = train_unet_frozen_text(z * latent_scale, caption_of, hidden, empty, a.unet_minutes, log,
+                                              checkpoint, a.peak_lr)
+    checkpoint(unet=unet.state_dict(), unet_steps=unet_steps)
+    log(f"unet: {unet_steps} steps")
+    qat, qat_steps = train_int8(unet, z * latent_scale, caption_of, hidden, empty, a.int8_minutes, log)
+    checkpoint(unet_int8_training=qat, int8_steps=qat_steps, train_seconds=time.time() - t0,
+               command=" ".join(["/usr/bin/python3", "models/scripts/train.py"] + sys.argv[1:]))
+    log(f"int8 distillation: {qat_steps} steps; done in {time.time() - t0:.0f}s")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--out", required=True)
@@ -159,6 +300,9 @@ def main():
     p.add_argument("--clip-minutes", type=float, default=4)
     p.add_argument("--resume", help="checkpoint to continue the UNet and text encoder from (AE and CLIP kept)")
     p.add_argument("--resume-lr", type=float, default=2e-4)
+    p.add_argument("--reuse", help="exported model directory whose text encoder, VAE decoder and CLIP are kept")
+    p.add_argument("--int8-minutes", type=float, default=8, help="quantization-aware distillation (with --reuse)")
+    p.add_argument("--peak-lr", type=float, default=6e-4)
     a = p.parse_args()
     torch.set_num_threads(2)
     torch.manual_seed(a.seed)
@@ -183,6 +327,9 @@ def main():
     if a.resume:
         resume(a, log, checkpoint, state)
         return
+    if a.reuse:
+        reuse_and_train(a, log, checkpoint, state)
+        return
     images, attrs = make_dataset(a.images, a.seed)
     log(f"dataset {images.shape}")
     x = to_tensor(images)
@@ -191,7 +338,7 @@ def main():
     keys = torch.tensor([hash(c) % (2 ** 61) for c in captions], dtype=torch.long)
 
     ae, ae_steps = train_autoencoder(x, a.ae_minutes, log)
-    z = encode_all(ae, x)
+    z = encode_all(ae.encoder, x)
     latent_scale = float(1.0 / z.std())
     with torch.no_grad():
         recon = torch.cat([ae.decoder(z[i:i + 512]) for i in range(0, len(z), 512)])
@@ -226,7 +373,7 @@ def resume(a, log, checkpoint, state):
     ae = models.Autoencoder()
     ae.load_state_dict(old["autoencoder"])
     ae.eval()
-    z = encode_all(ae, x) * old["latent_scale"]
+    z = encode_all(ae.encoder, x) * old["latent_scale"]
     log(f"resume: dataset and latents in {time.time() - t0:.0f}s")
     unet, text, steps = train_unet(z, ids, a.unet_minutes, len(vocab), log, checkpoint, start=old,
                                    peak_lr=a.resume_lr)

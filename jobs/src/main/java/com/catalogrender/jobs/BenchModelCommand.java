@@ -76,7 +76,15 @@ final class BenchModelCommand {
           quality.put(variant, score(models.get(variant), scorer, directory, prompts));
         }
       }
-      return report(json, print, median, quality, prompts.size(), rounds, repeats);
+      return report(
+          json,
+          print,
+          median,
+          quality,
+          prompts.size(),
+          rounds,
+          repeats,
+          directory.manifest().int8FloatLayers());
     } finally {
       models.values().forEach(DiffusionModel::close);
     }
@@ -136,7 +144,8 @@ final class BenchModelCommand {
       Map<Variant, Quality> quality,
       int prompts,
       int rounds,
-      int repeats) {
+      int repeats,
+      Map<String, String> floatLayers) {
     Quality fp32 = quality.get(Variant.FP32);
     Quality int8 = quality.get(Variant.INT8);
     double speedup1 = ms.get("fp32@1") / ms.get("int8@1");
@@ -157,6 +166,8 @@ final class BenchModelCommand {
       fp32.accuracy().forEach((k, v) -> per.put("fp32_" + k, round(v)));
       int8.accuracy().forEach((k, v) -> per.put("int8_" + k, round(v)));
       root.put("held_out_prompts", prompts);
+      ObjectNode kept = root.putObject("int8_float_layers");
+      floatLayers.forEach(kept::put);
       root.put("cpu_threads", Integer.getInteger("ai.djl.pytorch.num_threads", -1));
       root.put("available_processors", Runtime.getRuntime().availableProcessors());
     }
@@ -199,6 +210,10 @@ final class BenchModelCommand {
         "%nint8 vs fp32: %.2fx faster at 8 images per step (seed: 1.64x, goal >= 2x); similarity drop %.4f"
             + " (seed: 0.006, goal <= 0.005)%n",
         speedup8, fp32.similarity() - int8.similarity());
+    if (!floatLayers.isEmpty()) {
+      System.out.printf("%nLayers the int8 UNet keeps in float (from the manifest):%n");
+      floatLayers.forEach((layers, why) -> System.out.printf("  %-40s %s%n", layers, why));
+    }
     return root;
   }
 

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +46,8 @@ public record ModelManifest(
     Map<String, String> files,
     Map<String, List<String>> attributes,
     String captionTemplate,
-    List<Map<String, String>> heldOutPrompts) {
+    List<Map<String, String>> heldOutPrompts,
+    Map<String, String> int8FloatLayers) {
 
   public static final String FILE_NAME = "manifest.json";
 
@@ -63,6 +65,7 @@ public record ModelManifest(
     files = Map.copyOf(files);
     attributes = Map.copyOf(attributes);
     heldOutPrompts = List.copyOf(heldOutPrompts);
+    int8FloatLayers = Collections.unmodifiableMap(new LinkedHashMap<>(int8FloatLayers));
   }
 
   /** Reads and validates {@code dir/manifest.json}; does not check file hashes. */
@@ -111,6 +114,10 @@ public record ModelManifest(
     }
     JsonNode text = required(root, "text");
     JsonNode sampler = required(root, "sampler");
+    // optional: which layers of the int8 UNet stay in float, and why
+    Map<String, String> floatLayers = new LinkedHashMap<>();
+    JsonNode quantization = root.path("quantization").path("float_layers");
+    quantization.fields().forEachRemaining(e -> floatLayers.put(e.getKey(), e.getValue().asText()));
     return new ModelManifest(
         required(root, "model_id").asText(),
         required(root, "version").asText(),
@@ -126,7 +133,8 @@ public record ModelManifest(
         files,
         attributes,
         required(root, "caption_template").asText(),
-        heldOut);
+        heldOut,
+        floatLayers);
   }
 
   /**
