@@ -35,6 +35,10 @@ class ModelDirectoryTest {
             java.util.Map.of(
                 "colour", "red", "category", "mug", "background", "beach", "lighting", "front")));
     assertTrue(manifest.heldOutPrompts().size() >= 16);
+    // the int8 UNet's float layers are listed with a reason (bench-model prints them)
+    assertTrue(
+        manifest.int8FloatLayers().containsKey("conv_out"), manifest.int8FloatLayers().toString());
+    manifest.int8FloatLayers().values().forEach(why -> assertTrue(why.length() > 20, why));
   }
 
   @Test
