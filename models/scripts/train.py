@@ -48,6 +48,18 @@ def lr_at(fraction, peak, warmup=0.03):
     return peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, (fraction - warmup) / (1 - warmup)))))
 
 
+def reconstruction_step(encoder, decoder, xb, opt):
+    """One optimizer step on L1 + L2 reconstruction; latent noise so the decoder tolerates the
+    imperfect latents a sampler produces."""
+    z = encoder(xb)
+    rec = decoder(z + 0.05 * z.detach().std() * torch.randn_like(z))
+    loss = (rec - xb).abs().mean() + (rec - xb).pow(2).mean() + 1e-4 * z.pow(2).mean()
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+    return loss, rec
+
+
 def train_autoencoder(x, minutes, log):
     ae = models.Autoencoder()
     opt = torch.optim.AdamW(ae.parameters(), lr=2e-3, weight_decay=1e-5)
@@ -58,14 +70,7 @@ def train_autoencoder(x, minutes, log):
             g["lr"] = lr_at(frac, 2e-3)
         idx = torch.randint(0, len(x), (batch,))
         xb = x[idx]
-        z = ae.encoder(xb)
-        # latent noise: the decoder must tolerate imperfect latents from the sampler
-        z_noisy = z + 0.05 * z.detach().std() * torch.randn_like(z)
-        rec = ae.decoder.net(z_noisy)
-        loss = (rec - xb).abs().mean() + (rec - xb).pow(2).mean() + 1e-4 * z.pow(2).mean()
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
+        loss, rec = reconstruction_step(ae.encoder, ae.decoder.net, xb, opt)
         step += 1
         if step % 50 == 0:
             psnr = 10 * math.log10(4.0 / max(1e-8, (torch.clamp(rec, -1, 1) - xb).pow(2).mean().item()))
@@ -163,12 +168,7 @@ def train_encoder(x, decoder, minutes, log):
         for g in opt.param_groups:
             g["lr"] = lr_at((time.time() - start) / (minutes * 60), 2e-3)
         xb = x[torch.randint(0, len(x), (batch,))]
-        z = encoder(xb)
-        rec = decoder(z + 0.05 * z.detach().std() * torch.randn_like(z))
-        loss = (rec - xb).abs().mean() + (rec - xb).pow(2).mean() + 1e-4 * z.pow(2).mean()
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
+        loss, rec = reconstruction_step(encoder, decoder, xb, opt)
         step += 1
         if step % 50 == 0:
             psnr = 10 * math.log10(4.0 / max(1e-8, (rec - xb).pow(2).mean().item()))
