@@ -282,23 +282,26 @@ class ClipText(nn.Module):
         return F.normalize(self.project(pooled).flatten(1), dim=1)
 
 
-def int8_training_copy(unet, qconfig=None):
+def _fused_copy(unet, training, qconfig):
+    """A fused copy of a float UNet with qconfig on its int8 path (engine onednn)."""
+    torch.backends.quantized.engine = "onednn"
+    q = copy.deepcopy(unet).train(training)
+    q.fuse()
+    q.set_quantization(qconfig)
+    return q
+
+
+def int8_training_copy(unet):
     """A fused copy of a float UNet prepared for quantization-aware training (fake quantization
     on the int8 path); torch.ao.quantization.convert turns it into the int8 UNet."""
-    torch.backends.quantized.engine = "onednn"
-    student = copy.deepcopy(unet).train()
-    student.fuse()
-    student.set_quantization(qconfig or torch.ao.quantization.get_default_qat_qconfig("onednn"))
-    return torch.ao.quantization.prepare_qat(student)
+    qconfig = torch.ao.quantization.get_default_qat_qconfig("onednn")
+    return torch.ao.quantization.prepare_qat(_fused_copy(unet, True, qconfig))
 
 
 def post_training_int8(unet, calibration):
     """Static post-training int8: observers on the int8 path, calibration batches, convert."""
-    torch.backends.quantized.engine = "onednn"
-    q = copy.deepcopy(unet).eval()
-    q.fuse()
-    q.set_quantization(torch.ao.quantization.get_default_qconfig("onednn"))
-    prepared = torch.ao.quantization.prepare(q)
+    qconfig = torch.ao.quantization.get_default_qconfig("onednn")
+    prepared = torch.ao.quantization.prepare(_fused_copy(unet, False, qconfig))
     with torch.no_grad():
         for sample, timestep, context in calibration:
             prepared(sample, timestep, context)

@@ -79,6 +79,15 @@ def train_autoencoder(x, minutes, log):
 
 
 @torch.no_grad()
+def update_ema(pairs, step):
+    """Exponential moving average of each live module into its EMA twin (warm-up, then 0.999)."""
+    decay = min(0.999, (1 + step) / (10 + step))
+    for ema, live in pairs:
+        for pe, pl in zip(ema.parameters(), live.parameters()):
+            pe.mul_(decay).add_(pl, alpha=1 - decay)
+
+
+@torch.no_grad()
 def encode_all(encoder, x):
     return torch.cat([encoder(x[i:i + 512]) for i in range(0, len(x), 512)])
 
@@ -114,11 +123,7 @@ def train_unet(latents, ids, minutes, vocab_size, log, checkpoint, start=None, p
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         step += 1
-        decay = min(0.999, (1 + step) / (10 + step))
-        with torch.no_grad():
-            for ema, live in ((ema_unet, unet), (ema_text, text)):
-                for pe, pl in zip(ema.parameters(), live.parameters()):
-                    pe.mul_(decay).add_(pl, alpha=1 - decay)
+        update_ema(((ema_unet, unet), (ema_text, text)), step)
         if step % 50 == 0:
             log(f"unet step {step} loss {loss.item():.4f} lr {opt.param_groups[0]['lr']:.2e}")
         if time.time() - last_save > 180:
@@ -179,12 +184,13 @@ def train_encoder(x, decoder, minutes, log):
 def noisy_batch(latents, caption_of, hidden, empty, batch, alphas_cumprod, drop=0.1):
     """Training batch: x_t at uniform timesteps, the caption's hidden states (CFG dropout to empty)."""
     idx = torch.randint(0, len(latents), (batch,))
+    x0 = latents[idx]
     context = hidden[caption_of[idx]].clone()
     context[torch.rand(batch) < drop] = empty
     t = torch.randint(0, schedule.TRAIN_STEPS, (batch,))
     ab = alphas_cumprod[t][:, None, None, None]
-    noise = torch.randn_like(latents[idx])
-    return ab.sqrt() * latents[idx] + (1 - ab).sqrt() * noise, t.float(), context, noise
+    noise = torch.randn_like(x0)
+    return ab.sqrt() * x0 + (1 - ab).sqrt() * noise, t.float(), context, noise
 
 
 def train_unet_frozen_text(latents, caption_of, hidden, empty, minutes, log, checkpoint, peak_lr):
@@ -204,10 +210,7 @@ def train_unet_frozen_text(latents, caption_of, hidden, empty, minutes, log, che
         torch.nn.utils.clip_grad_norm_(unet.parameters(), 1.0)
         opt.step()
         step += 1
-        decay = min(0.999, (1 + step) / (10 + step))
-        with torch.no_grad():
-            for pe, pl in zip(ema.parameters(), unet.parameters()):
-                pe.mul_(decay).add_(pl, alpha=1 - decay)
+        update_ema(((ema, unet),), step)
         if step % 50 == 0:
             log(f"unet step {step} loss {loss.item():.4f} lr {opt.param_groups[0]['lr']:.2e}")
         if time.time() - last_save > 180:
@@ -246,7 +249,7 @@ def train_int8(teacher, latents, caption_of, hidden, empty, minutes, log, peak_l
     return student.state_dict(), step
 
 
-def reuse_and_train(a, log, checkpoint, state):
+def reuse_and_train(a, log, checkpoint):
     """Keeps the text encoder, VAE decoder and CLIP scorer of an exported model directory (copied
     next to the checkpoint, so export reads them from there); trains an encoder for that decoder,
     the UNet on the frozen text encoder, then the int8 UNet by distillation."""
@@ -280,11 +283,12 @@ def reuse_and_train(a, log, checkpoint, state):
     checkpoint(reused_from=a.reuse, reused_files=list(REUSED_FILES), vocabulary=vocab, encoder=encoder.state_dict(),
                latent_scale=latent_scale, autoencoder_psnr=psnr, encoder_steps=encoder_steps, images=a.images)
 
-    unet, unet_steps = train_unet_frozen_text(z * latent_scale, caption_of, hidden, empty, a.unet_minutes, log,
-                                              checkpoint, a.peak_lr)
+    latents = z * latent_scale
+    unet, unet_steps = train_unet_frozen_text(latents, caption_of, hidden, empty, a.unet_minutes, log, checkpoint,
+                                              a.peak_lr)
     checkpoint(unet=unet.state_dict(), unet_steps=unet_steps)
     log(f"unet: {unet_steps} steps")
-    qat, qat_steps = train_int8(unet, z * latent_scale, caption_of, hidden, empty, a.int8_minutes, log)
+    qat, qat_steps = train_int8(unet, latents, caption_of, hidden, empty, a.int8_minutes, log)
     checkpoint(unet_int8_training=qat, int8_steps=qat_steps, train_seconds=time.time() - t0,
                command=" ".join(["/usr/bin/python3", "models/scripts/train.py"] + sys.argv[1:]))
     log(f"int8 distillation: {qat_steps} steps; done in {time.time() - t0:.0f}s")
@@ -328,7 +332,7 @@ def main():
         resume(a, log, checkpoint, state)
         return
     if a.reuse:
-        reuse_and_train(a, log, checkpoint, state)
+        reuse_and_train(a, log, checkpoint)
         return
     images, attrs = make_dataset(a.images, a.seed)
     log(f"dataset {images.shape}")
