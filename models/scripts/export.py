@@ -193,10 +193,26 @@ def main():
         for name in ck["reused_files"]:
             if os.path.abspath(os.path.join(reused, name)) != os.path.abspath(os.path.join(a.out, name)):
                 shutil.copyfile(os.path.join(reused, name), os.path.join(a.out, name))
-        encoder = models.Autoencoder().encoder
-        encoder.load_state_dict(ck["encoder"])
-        encoder.eval()
         text = torch.jit.load(os.path.join(reused, "text_encoder.pt"))
+        if "autoencoder" in ck:  # --reuse-text: a new autoencoder and CLIP beside the kept text encoder
+            ae = models.Autoencoder()
+            ae.load_state_dict(ck["autoencoder"])
+            clip_image, clip_text = models.ClipImage(), models.ClipText(len(vocab))
+            clip_image.load_state_dict(ck["clip_image"])
+            clip_text.load_state_dict(ck["clip_text"])
+            for m in (ae, clip_image, clip_text):
+                m.eval()
+            encoder = ae.encoder
+            ids = torch.tensor([v.encode("red mug on beach", index)] * 3)
+            exported.update({
+                "vae_decoder": freeze(ae.decoder, lat[:2]),
+                "clip_image": freeze(clip_image, torch.randn(2, 3, 64, 64)),
+                "clip_text": freeze(clip_text, ids),
+            })
+        else:
+            encoder = models.Autoencoder().encoder
+            encoder.load_state_dict(ck["encoder"])
+            encoder.eval()
     else:
         ae = models.Autoencoder()
         ae.load_state_dict(ck["autoencoder"])

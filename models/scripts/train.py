@@ -48,19 +48,23 @@ def lr_at(fraction, peak, warmup=0.03):
     return peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, (fraction - warmup) / (1 - warmup)))))
 
 
-def reconstruction_step(encoder, decoder, xb, opt):
+def reconstruction_step(encoder, decoder, xb, opt, colour_weight=0.0):
     """One optimizer step on L1 + L2 reconstruction; latent noise so the decoder tolerates the
-    imperfect latents a sampler produces."""
+    imperfect latents a sampler produces. colour_weight > 0 adds the error of 4x4-pooled colour
+    (what a person reads as "the product's colour"), which plain per-pixel loss let drift: the
+    1.x/2.0 decoder turned green blue and purple grey (models/scripts/colour_roundtrip.py)."""
     z = encoder(xb)
     rec = decoder(z + 0.05 * z.detach().std() * torch.randn_like(z))
     loss = (rec - xb).abs().mean() + (rec - xb).pow(2).mean() + 1e-4 * z.pow(2).mean()
+    if colour_weight > 0:
+        loss = loss + colour_weight * (F.avg_pool2d(rec, 4) - F.avg_pool2d(xb, 4)).abs().mean()
     opt.zero_grad()
     loss.backward()
     opt.step()
     return loss, rec
 
 
-def train_autoencoder(x, minutes, log):
+def train_autoencoder(x, minutes, log, colour_weight=0.0):
     ae = models.Autoencoder()
     opt = torch.optim.AdamW(ae.parameters(), lr=2e-3, weight_decay=1e-5)
     start, step, batch = time.time(), 0, 48
@@ -70,7 +74,7 @@ def train_autoencoder(x, minutes, log):
             g["lr"] = lr_at(frac, 2e-3)
         idx = torch.randint(0, len(x), (batch,))
         xb = x[idx]
-        loss, rec = reconstruction_step(ae.encoder, ae.decoder.net, xb, opt)
+        loss, rec = reconstruction_step(ae.encoder, ae.decoder.net, xb, opt, colour_weight)
         step += 1
         if step % 50 == 0:
             psnr = 10 * math.log10(4.0 / max(1e-8, (torch.clamp(rec, -1, 1) - xb).pow(2).mean().item()))
@@ -294,6 +298,59 @@ def reuse_and_train(a, log, checkpoint):
     log(f"int8 distillation: {qat_steps} steps; done in {time.time() - t0:.0f}s")
 
 
+def reuse_text_and_train(a, log, checkpoint):
+    """Keeps only the text encoder and vocabulary of an exported model (so text-embedding cache keys
+    stay valid); trains a new autoencoder with the colour loss, the UNet on the frozen text encoder,
+    the int8 UNet by distillation, and a CLIP-style scorer on ground-truth images only (no decoder
+    outputs, so it cannot learn a decoder's colour shifts as correct)."""
+    t0 = time.time()
+    reused = os.path.join(a.out, "reused")
+    os.makedirs(reused, exist_ok=True)
+    kept = ("text_encoder.pt", "vocabulary.txt")
+    for name in kept:
+        shutil.copyfile(os.path.join(a.reuse_text, name), os.path.join(reused, name))
+    with open(os.path.join(reused, "vocabulary.txt")) as f:
+        vocab = f.read().split("\n")[:-1]
+    index = {w: i for i, w in enumerate(vocab)}
+    text = torch.jit.load(os.path.join(reused, "text_encoder.pt")).eval()
+    images, attrs = make_dataset(a.images, a.seed)
+    x = to_tensor(images)
+    captions = [v.caption(*at) for at in attrs]
+    ids = torch.tensor([v.encode(c, index) for c in captions], dtype=torch.long)
+    keys = torch.tensor([hash(c) % (2 ** 61) for c in captions], dtype=torch.long)
+    distinct, caption_of = torch.unique(ids, dim=0, return_inverse=True)
+    with torch.no_grad():
+        hidden = text(distinct)[0]
+        empty = text(torch.tensor([v.encode("", index)]))[0][0]
+    log(f"dataset {tuple(x.shape)}, {len(distinct)} distinct captions, in {time.time() - t0:.0f}s")
+
+    ae, ae_steps = train_autoencoder(x, a.ae_minutes, log, colour_weight=a.colour_weight)
+    z = encode_all(ae.encoder, x)
+    latent_scale = float(1.0 / z.std())
+    with torch.no_grad():
+        mse = sum(F.mse_loss(ae.decoder(z[i:i + 512]), x[i:i + 512], reduction="sum").item()
+                  for i in range(0, len(z), 512)) / x.numel()
+    psnr = 10 * math.log10(4.0 / mse)
+    log(f"autoencoder: {ae_steps} steps, PSNR {psnr:.2f} dB, latent scale {latent_scale:.4f}")
+    checkpoint(reused_from=a.reuse_text, reused_files=list(kept), vocabulary=vocab, autoencoder=ae.state_dict(),
+               latent_scale=latent_scale, autoencoder_psnr=psnr, ae_steps=ae_steps, images=a.images,
+               colour_weight=a.colour_weight)
+
+    latents = z * latent_scale
+    unet, unet_steps = train_unet_frozen_text(latents, caption_of, hidden, empty, a.unet_minutes, log, checkpoint,
+                                              a.peak_lr)
+    checkpoint(unet=unet.state_dict(), unet_steps=unet_steps)
+    log(f"unet: {unet_steps} steps")
+    qat, qat_steps = train_int8(unet, latents, caption_of, hidden, empty, a.int8_minutes, log)
+    checkpoint(unet_int8_training=qat, int8_steps=qat_steps)
+    log(f"int8 distillation: {qat_steps} steps")
+    clip_image, clip_text, clip_steps = train_clip(x, x, ids, keys, a.clip_minutes, len(vocab), log)
+    checkpoint(clip_image=clip_image.state_dict(), clip_text=clip_text.state_dict(), clip_steps=clip_steps,
+               clip_training="ground-truth dataset images only", train_seconds=time.time() - t0,
+               command=" ".join(["/usr/bin/python3", "models/scripts/train.py"] + sys.argv[1:]))
+    log(f"clip (ground truth only): {clip_steps} steps; done in {time.time() - t0:.0f}s")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--out", required=True)
@@ -306,6 +363,9 @@ def main():
     p.add_argument("--resume-lr", type=float, default=2e-4)
     p.add_argument("--reuse", help="exported model directory whose text encoder, VAE decoder and CLIP are kept")
     p.add_argument("--int8-minutes", type=float, default=8, help="quantization-aware distillation (with --reuse)")
+    p.add_argument("--reuse-text", help="exported model directory whose text encoder and vocabulary are kept;"
+                                        " autoencoder, UNet, int8 and CLIP are trained anew")
+    p.add_argument("--colour-weight", type=float, default=4.0, help="weight of the pooled-colour loss (--reuse-text)")
     p.add_argument("--peak-lr", type=float, default=6e-4)
     a = p.parse_args()
     torch.set_num_threads(2)
@@ -333,6 +393,9 @@ def main():
         return
     if a.reuse:
         reuse_and_train(a, log, checkpoint)
+        return
+    if a.reuse_text:
+        reuse_text_and_train(a, log, checkpoint)
         return
     images, attrs = make_dataset(a.images, a.seed)
     log(f"dataset {images.shape}")

@@ -2,7 +2,8 @@ package com.catalogrender
 
 import com.catalogrender.caption.{FakeGateway, GatewayFlavor}
 import com.catalogrender.catalog.DemoCatalog
-import com.catalogrender.render.{RenderConfig, RenderRun, RunSummary}
+import com.catalogrender.render.{RenderConfig, RenderRun}
+import com.catalogrender.results.RunSummary
 import org.apache.hadoop.security.alias.CredentialProviderFactory
 import org.apache.logging.log4j.LogManager
 import org.apache.logging.log4j.core.{LoggerContext, LogEvent}
@@ -159,7 +160,7 @@ class CaptionCacheSuite extends AnyFunSuite with LocalSpark {
 
       // the SQL view answers from the renders table
       spark.read.format("delta").load(workDir.resolve("cached/warehouse/renders").toString).createOrReplaceTempView("renders")
-      com.catalogrender.cost.CostViews.register(spark)
+      com.catalogrender.tables.CostViews.register(spark)
       val view = spark.sql(s"select embedding_cache_hit_rate, caption_cache_hit_rate from cache_efficiency where run_id = '${second.runId}'").first()
       assert(view.getDouble(0) >= 0.95 && math.abs(view.getDouble(1) - 37.0 / 39) < 1e-9)
     } finally {

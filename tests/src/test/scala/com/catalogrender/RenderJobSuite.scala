@@ -1,7 +1,8 @@
 package com.catalogrender
 
 import com.catalogrender.catalog.DemoCatalog
-import com.catalogrender.render.{RenderConfig, RenderRun, RunSummary}
+import com.catalogrender.render.{RenderConfig, RenderRun}
+import com.catalogrender.results.RunSummary
 import com.catalogrender.runtime.ModelRegistry
 import _root_.io.delta.tables.DeltaTable
 import org.apache.spark.sql.{Row, SaveMode}
@@ -45,7 +46,7 @@ class RenderJobSuite extends AnyFunSuite with LocalSpark {
     spark.createDataFrame(rows, DemoCatalog.SCHEMA).write.format("delta").save(catalog)
 
     val first = run(config())
-    assert(first.rowsTotal == 30 && first.rowsOk == 30 && first.rowsFailed == 0 && first.rowsSkipped == 0)
+    assert(first.rowsTotal == 30 && first.rowsOk == 30 && first.rowsFailed == 0 && first.rows.skipped == 0)
     val results = rendersOf(first.runId).collect()
     assert(results.length == 30)
     assert(results.map(_.getAs[String]("sku")).distinct.length == 30)
@@ -58,11 +59,11 @@ class RenderJobSuite extends AnyFunSuite with LocalSpark {
     }
     // one model load per (executor, variant) actually used: local mode has one executor
     val variantsUsed = results.map(_.getAs[String]("variant")).distinct.length
-    assert(first.executors == 1)
-    assert(first.modelLoads == first.executors * variantsUsed, s"loads ${first.modelLoads}, variants $variantsUsed")
-    assert(first.contactSheet != null && ImageIO.read(Paths.get(new URI(first.contactSheet)).toFile) != null)
+    assert(first.work.executors == 1)
+    assert(first.work.modelLoads == first.work.executors * variantsUsed, s"loads ${first.work.modelLoads}, variants $variantsUsed")
+    assert(first.locations.contactSheet != null && ImageIO.read(Paths.get(new URI(first.locations.contactSheet)).toFile) != null)
     val runRow = spark.read.format("delta").load(warehouse + "/runs").where(col("run_id") === first.runId).collect()
-    assert(runRow.length == 1 && runRow.head.getAs[Long]("rows_ok") == 30 && runRow.head.getAs[Long]("model_loads") == first.modelLoads)
+    assert(runRow.length == 1 && runRow.head.getAs[Long]("rows_ok") == 30 && runRow.head.getAs[Long]("model_loads") == first.work.modelLoads)
 
     // cost: every ok row has a positive cost that is the sum of its stages; rows' device-seconds
     // add up to what the executors measured
@@ -70,11 +71,11 @@ class RenderJobSuite extends AnyFunSuite with LocalSpark {
       val stages = Seq("caption", "text_encoder", "unet", "vae", "post", "io").map(s => r.getAs[Double](s"cost_${s}_eur")).sum
       assert(r.getAs[Double]("cost_eur") > 0 && math.abs(r.getAs[Double]("cost_eur") - stages) < 1e-12)
     }
-    assert(first.deviceSecondsMeasured > 0 && math.abs(first.reconciliation - 1.0) < 0.01,
-      s"rows ${first.deviceSecondsRows} vs measured ${first.deviceSecondsMeasured}")
-    assert(first.marginalCostEur > 0 && first.fixedCostEur > 0)
+    assert(first.costs.deviceSecondsMeasured > 0 && math.abs(first.reconciliation - 1.0) < 0.01,
+      s"rows ${first.costs.deviceSecondsRows} vs measured ${first.costs.deviceSecondsMeasured}")
+    assert(first.costs.marginalEur > 0 && first.costs.fixedEur > 0)
     spark.read.format("delta").load(warehouse + "/renders").createOrReplaceTempView("renders")
-    com.catalogrender.cost.CostViews.register(spark)
+    com.catalogrender.tables.CostViews.register(spark)
     val shares = spark.sql(s"select sum(share_of_time), sum(share_of_cost), count(*) from stage_breakdown where run_id = '${first.runId}'").first()
     assert(math.abs(shares.getDouble(0) - 1) < 1e-9 && math.abs(shares.getDouble(1) - 1) < 1e-9 && shares.getLong(2) == 6)
     assert(spark.sql(s"select sum(renders) from cost_per_render where run_id = '${first.runId}'").first().getLong(0) == 30)
@@ -90,18 +91,18 @@ class RenderJobSuite extends AnyFunSuite with LocalSpark {
     assert(ImageIO.read(Paths.get(images, s"cost-report-${first.runId}.png").toFile) != null)
 
     val second = run(config())
-    assert(second.rowsSkipped == 30 && second.rowsOk == 0 && second.rowsFailed == 0)
-    assert(second.modelLoads == 0, "nothing to render must load nothing")
+    assert(second.rows.skipped == 30 && second.rowsOk == 0 && second.rowsFailed == 0)
+    assert(second.work.modelLoads == 0, "nothing to render must load nothing")
 
     val changed = Seq("SKU-000003", "SKU-000010", "SKU-000021")
     DeltaTable.forPath(spark, catalog).updateExpr(s"sku in (${changed.map("'" + _ + "'").mkString(",")})",
       Map("prompt" -> "'purple lamp on wood'").asJava)
     val third = run(config())
-    assert(third.rowsOk == 3 && third.rowsSkipped == 27)
+    assert(third.rowsOk == 3 && third.rows.skipped == 27)
     assert(rendersOf(third.runId).select("sku").collect().map(_.getString(0)).sorted.toSeq == changed)
 
     val all = run(config("rerender_all" -> "true"))
-    assert(all.rowsOk == 30 && all.rowsSkipped == 0)
+    assert(all.rowsOk == 30 && all.rows.skipped == 0)
     // the same inputs write the same keys: no second copy of any image
     val files = Files.list(Paths.get(images)).iterator().asScala.filter(_.toString.endsWith(".png"))
       .filterNot(f => Seq("contact-sheet", "cost-report").exists(f.getFileName.toString.startsWith)).toSeq
@@ -139,7 +140,7 @@ class RenderJobSuite extends AnyFunSuite with LocalSpark {
     assert(error("../../etc/passwd").contains("path-traversal"))
     assert(error("BAD-SOURCE").contains("is not a readable image"))
     spark.read.format("delta").load(warehouse + "/renders").createOrReplaceTempView("renders")
-    com.catalogrender.cost.CostViews.register(spark)
+    com.catalogrender.tables.CostViews.register(spark)
     val reasons = spark.sql(s"select reason, rows from failures where run_id = '${result.runId}'").collect()
     assert(reasons.map(_.getLong(1)).sum == 6, reasons.mkString("\n"))
     for (sku <- Seq("GOOD-1", "shelf/A 12 ünïcode")) assert(byKey(sku).getAs[String]("status") == "ok", sku)
@@ -190,8 +191,8 @@ class RenderJobSuite extends AnyFunSuite with LocalSpark {
       assert(math.abs(r.getAs[Double]("cost_io_eur") - 0.002) < 1e-15)
       assert(math.abs(r.getAs[Double]("cost_eur") - 0.003875) < 1e-12)
     }
-    assert(math.abs(result.marginalCostEur - 8 * 0.003875) < 1e-12)
-    assert(math.abs(result.deviceSecondsRows - 6.0) < 1e-12 && math.abs(result.deviceSecondsMeasured - 6.0) < 1e-12)
+    assert(math.abs(result.costs.marginalEur - 8 * 0.003875) < 1e-12)
+    assert(math.abs(result.costs.deviceSecondsRows - 6.0) < 1e-12 && math.abs(result.costs.deviceSecondsMeasured - 6.0) < 1e-12)
     assert(math.abs(result.costPerRenderEur - 0.003875) < 1e-12)
   }
 
@@ -208,19 +209,19 @@ class RenderJobSuite extends AnyFunSuite with LocalSpark {
 
     // history from the fixed-clock run above: mugs/int8/64x64 cost exactly 0.003875 per render
     val dry = run(budgetConfig("dry_run" -> "true"))
-    assert(dry.rowsOk == 0 && dry.rowsSkippedBudget == 12 && math.abs(dry.marginalCostEur - 12 * 0.003875) < 1e-9)
+    assert(dry.rowsOk == 0 && dry.rows.skippedBudget == 12 && math.abs(dry.costs.marginalEur - 12 * 0.003875) < 1e-9)
     assert(spark.read.format("delta").load(fixedWarehouse + "/renders").where(col("sku").startsWith("BUDGET")).count() == 0)
 
     // 0.04 EUR buys two batches of 4 at 0.0155 each (estimate from history), not a third; a row
     // here costs 0.00075 + 0.001 / 12 (one caption for the 12 rows) + 0.003
     val budgeted = run(budgetConfig("budget_eur" -> "0.04"))
-    assert(budgeted.rowsOk == 8 && budgeted.rowsSkippedBudget == 4 && budgeted.rowsFailed == 0, budgeted)
-    assert(math.abs(budgeted.budgetSpentEur - 8 * (0.00375 + 0.001 / 12)) < 1e-9 && budgeted.budgetSpentEur <= 0.04)
+    assert(budgeted.rowsOk == 8 && budgeted.rows.skippedBudget == 4 && budgeted.rowsFailed == 0, budgeted)
+    assert(math.abs(budgeted.budget.spentEur - 8 * (0.00375 + 0.001 / 12)) < 1e-9 && budgeted.budget.spentEur <= 0.04)
     val skipped = rendersOf(budgeted.runId, fixedWarehouse).where(col("status") === "skipped_budget").collect()
     assert(skipped.length == 4 && skipped.forall(_.getAs[String]("error").contains("budget")))
     // the skipped rows render in the next run
     val rest = run(budgetConfig())
-    assert(rest.rowsOk == 4 && rest.rowsSkipped == 8)
+    assert(rest.rowsOk == 4 && rest.rows.skipped == 8)
   }
 
   test("a run with unknown rates fails at its start with a clear message") {

@@ -1,8 +1,9 @@
 package com.catalogrender
 
-import com.catalogrender.cost.StageCosts
+import com.catalogrender.measure.{Stage, StageValues}
+import com.catalogrender.results.{RenderResult, RenderStatus}
+import com.catalogrender.tables.RendersTable
 import com.catalogrender.jobs.SqlServerCommand
-import com.catalogrender.render.RenderResult
 import org.apache.spark.sql.SparkSession
 import org.scalatest.BeforeAndAfterAll
 import org.scalatest.funsuite.AnyFunSuite
@@ -40,16 +41,22 @@ class SqlServerSuite extends AnyFunSuite with BeforeAndAfterAll {
     }
   }
 
-  private def row(sku: String, status: String, unet: Double, cost: Double) =
-    new RenderResult("run-1", sku, "mugs", "h" + sku, "demo", "1.0.0", "int8", "cpu", null, "cpu_core", "driver", status,
-      null, null, 0L, 64L, 64L, 1L, "c", "template", "template", null, java.lang.Boolean.FALSE, 0L, 0L, 4,
-      new RenderResult.StageSeconds(0.1, 0.1, unet, 0.1, 0.1, 0.1), 1L, new StageCosts(0, 0, cost, 0, 0, 0),
-      new Timestamp(0)).toRow
+  private def row(sku: String, status: String, unet: Double, cost: Double) = {
+    val seconds = new java.util.EnumMap[Stage, java.lang.Double](classOf[Stage])
+    Stage.values.foreach(stage => seconds.put(stage, 0.1))
+    seconds.put(Stage.UNET, unet)
+    RendersTable.row(new RenderResult(
+      new RenderResult.Identity("run-1", sku, "mugs", "h" + sku, "demo", "1.0.0", "int8"),
+      new RenderResult.Placement("cpu", null, "cpu_core", "driver"),
+      new RenderResult.Outcome(RenderStatus.values.find(_.label == status).get, null, null, 0L),
+      64L, 64L, 1L, new RenderResult.CaptionUse("c", "template", "template", null, 0L, 0L), java.lang.Boolean.FALSE, 4,
+      StageValues.of(seconds), 1L, StageValues.of(Stage.UNET, cost), new Timestamp(0)))
+  }
 
   test("beeline's driver queries renders and stage_breakdown through the JDBC server") {
     val warehouse = workDir.resolve("warehouse").toString
     spark.createDataFrame(Seq(row("A", "ok", 1.0, 0.003), row("B", "ok", 3.0, 0.001), row("C", "failed", 0, 0)).asJava,
-      RenderResult.SCHEMA).write.format("delta").save(warehouse + "/renders")
+      RendersTable.SCHEMA).write.format("delta").save(warehouse + "/renders")
     val port = { val s = new ServerSocket(0); try s.getLocalPort finally s.close() }
     val server = SqlServerCommand.start(Array("--warehouse", warehouse, "--port", port.toString), spark)
     try {

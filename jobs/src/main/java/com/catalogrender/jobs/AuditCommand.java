@@ -3,6 +3,7 @@ package com.catalogrender.jobs;
 import com.catalogrender.diffusion.Variant;
 import com.catalogrender.quality.AuditRun;
 import com.catalogrender.quality.AuditSummary;
+import com.catalogrender.tables.Warehouse;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,7 +85,7 @@ final class AuditCommand {
     System.out.print(summary.table());
     System.out.printf(
         "rows: %s (./submit.sh sql \"select * from audits where audit_id = '%s'\")%n",
-        AuditRun.auditsPath(warehouse), summary.auditId());
+        new Warehouse(warehouse).audits(), summary.auditId());
     return summary.passed() ? 0 : 1;
   }
 }

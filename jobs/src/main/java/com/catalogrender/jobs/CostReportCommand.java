@@ -3,7 +3,8 @@ package com.catalogrender.jobs;
 import static org.apache.spark.sql.functions.col;
 
 import com.catalogrender.cost.CostChart;
-import com.catalogrender.cost.CostViews;
+import com.catalogrender.measure.Stage;
+import com.catalogrender.tables.Warehouse;
 import io.delta.tables.DeltaTable;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -26,15 +27,13 @@ final class CostReportCommand {
     CommandArguments args =
         CommandArguments.parse("cost-report", argv, List.of("warehouse", "run"), List.of());
     String warehouse = args.optional("warehouse", DemoPaths.WAREHOUSE);
-    for (String table : List.of("renders", "runs")) {
-      String path = warehouse + "/" + table;
+    Warehouse tables = new Warehouse(warehouse);
+    for (String path : List.of(tables.renders(), tables.runs())) {
       if (!DeltaTable.isDeltaTable(spark, path)) {
-        throw new IllegalArgumentException(
-            "No " + table + " table at " + path + "; render something first");
+        throw new IllegalArgumentException("No table at " + path + "; render something first");
       }
-      spark.read().format("delta").load(path).createOrReplaceTempView(table);
     }
-    CostViews.register(spark);
+    tables.registerViews(spark, DemoPaths.CATALOG);
     spark
         .sparkContext()
         .setJobGroup("catalog-render cost-report", "catalog-render: cost report", false);
@@ -68,7 +67,8 @@ final class CostReportCommand {
         "%-14s %14s %11s %14s %11s%n",
         "Stage", "% of wall time", "% of cost", "EUR/render", "s/render");
     List<CostChart.Share> shares = new ArrayList<>();
-    for (String stage : CostViews.STAGES) {
+    for (Stage each : Stage.values()) {
+      String stage = each.label();
       for (Row r : stages) {
         if (r.getString(0).equals(stage)) {
           double time = r.isNullAt(3) ? 0 : r.getDouble(3);

@@ -2,7 +2,12 @@ package com.catalogrender.jobs;
 
 import com.catalogrender.render.RenderConfig;
 import com.catalogrender.render.RenderRun;
-import com.catalogrender.render.RunSummary;
+import com.catalogrender.results.CaptionFigures;
+import com.catalogrender.results.EmbeddingFigures;
+import com.catalogrender.results.RunSummary;
+import com.catalogrender.settings.CatalogSelection;
+import com.catalogrender.settings.ImageSettings;
+import com.catalogrender.settings.RunSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -51,10 +56,10 @@ final class RenderCommand {
     options.addAll(List.of("conf", "master"));
     CommandArguments args =
         CommandArguments.parse("render", argv, options, List.of("rerender-all", "dry-run"));
-    RenderConfig config = RenderConfig.parse(settings(args));
+    RenderConfig config = RenderConfig.parse(settings(args), spark.sparkContext().getConf());
     RunSummary summary =
         new RenderRun(spark, config, System.err::println).execute(String.join(" ", argv));
-    if (!config.dryRun()) {
+    if (!config.run().dryRun()) {
       print(summary);
     }
     return 0;
@@ -67,9 +72,9 @@ final class RenderCommand {
     if (args.optional("conf", null) != null) {
       load(Path.of(args.optional("conf", null)), settings, true);
     }
-    settings.putIfAbsent(RenderConfig.CATALOG, DemoPaths.CATALOG);
-    settings.putIfAbsent(RenderConfig.WAREHOUSE, DemoPaths.WAREHOUSE);
-    settings.putIfAbsent(RenderConfig.IMAGES, DemoPaths.IMAGES);
+    settings.putIfAbsent(CatalogSelection.CATALOG, DemoPaths.CATALOG);
+    settings.putIfAbsent(RunSettings.WAREHOUSE, DemoPaths.WAREHOUSE);
+    settings.putIfAbsent(ImageSettings.IMAGES, DemoPaths.IMAGES);
     for (String option : SETTING_OPTIONS) {
       String value = args.optional(option, null);
       if (value != null) {
@@ -77,10 +82,10 @@ final class RenderCommand {
       }
     }
     if (args.flag("rerender-all")) {
-      settings.put(RenderConfig.RERENDER_ALL, "true");
+      settings.put(CatalogSelection.RERENDER_ALL, "true");
     }
     if (args.flag("dry-run")) {
-      settings.put(RenderConfig.DRY_RUN, "true");
+      settings.put(RunSettings.DRY_RUN, "true");
     }
     return settings;
   }
@@ -99,44 +104,41 @@ final class RenderCommand {
         s.rowsTotal(),
         s.rowsOk(),
         s.rowsFailed(),
-        s.rowsSkipped(),
+        s.rows().skipped(),
         s.rendersPerSecond(),
-        s.executors(),
-        s.modelLoads(),
-        s.wallSeconds());
+        s.work().executors(),
+        s.work().modelLoads(),
+        s.work().wallSeconds());
     System.out.printf(
         "cost:          EUR %.6f marginal (%.7f per render), EUR %.6f fixed; device-seconds rows %.2f vs measured %.2f%n",
-        s.marginalCostEur(),
+        s.costs().marginalEur(),
         s.costPerRenderEur(),
-        s.fixedCostEur(),
-        s.deviceSecondsRows(),
-        s.deviceSecondsMeasured());
-    if (s.budgetEur() > 0) {
+        s.costs().fixedEur(),
+        s.costs().deviceSecondsRows(),
+        s.costs().deviceSecondsMeasured());
+    if (s.budget().budgetEur() > 0) {
       System.out.printf(
           "budget:        spent EUR %.6f of %.6f; %d row(s) left for a later run (status skipped_budget)%n",
-          s.budgetSpentEur(), s.budgetEur(), s.rowsSkippedBudget());
+          s.budget().spentEur(), s.budget().budgetEur(), s.rows().skippedBudget());
     }
-    RunSummary.CacheFigures c = s.caches();
+    CaptionFigures c = s.captions();
     System.out.printf(
         "captions:      %s, %d distinct prompts, %d gateway requests, cache hit rate %s, %d template fallbacks, EUR %.6f%n",
-        c.captionRewriter(),
-        c.captionDistinct(),
-        c.captionRequests(),
-        percent(c.captionCacheHitRate()),
-        c.captionFallbacks(),
-        c.captionApiEur());
+        c.rewriter(),
+        c.distinctPrompts(),
+        c.httpRequests(),
+        percent(c.cacheHitRate()),
+        c.fallbacks(),
+        c.apiEur());
+    EmbeddingFigures e = s.embeddings();
     System.out.printf(
         "embeddings:    cache %s, %d hits, %d misses (hit rate %s), %d cache failures%n",
-        c.embeddingCache(),
-        c.embeddingHits(),
-        c.embeddingMisses(),
-        percent(c.embeddingHitRate()),
-        c.embeddingFailures());
-    System.out.printf("images:        %s%n", s.images());
-    if (s.contactSheet() != null) {
-      System.out.printf("contact sheet: %s%n", s.contactSheet());
+        e.cache(), e.hits(), e.misses(), percent(e.hitRate()), e.failures());
+    System.out.printf("images:        %s%n", s.locations().images());
+    if (s.locations().contactSheet() != null) {
+      System.out.printf("contact sheet: %s%n", s.locations().contactSheet());
     }
-    System.out.printf("tables:        %s, %s%n", s.renders(), s.runs());
+    System.out.printf("tables:        %s, %s%n", s.locations().renders(), s.locations().runs());
     if (s.rowsFailed() > 0) {
       System.out.printf(
           "failed rows:   ./submit.sh sql \"select sku, error from renders where run_id = '%s' and status = 'failed'\"%n",

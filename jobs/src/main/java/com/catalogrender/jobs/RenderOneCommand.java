@@ -8,6 +8,7 @@ import com.catalogrender.diffusion.RenderBatch;
 import com.catalogrender.diffusion.RenderRequest;
 import com.catalogrender.diffusion.SamplingOptions;
 import com.catalogrender.diffusion.Variant;
+import com.catalogrender.measure.Stage;
 import com.catalogrender.post.ImageResizer;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -71,10 +72,10 @@ final class RenderOneCommand {
       System.out.printf(
           "seconds: load %.3f | text_encoder %.3f | unet %.3f (%d steps) | vae %.3f | post+write %.3f%n",
           loadSeconds,
-          batch.seconds().textEncoder(),
-          batch.seconds().unet(),
+          batch.seconds().get(Stage.TEXT_ENCODER),
+          batch.seconds().get(Stage.UNET),
           options.steps(),
-          batch.seconds().vae(),
+          batch.seconds().get(Stage.VAE),
           postSeconds);
     }
     return 0;

@@ -1,6 +1,6 @@
 package com.catalogrender.jobs;
 
-import com.catalogrender.cost.CostViews;
+import com.catalogrender.tables.Warehouse;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -9,7 +9,7 @@ import org.apache.spark.sql.SparkSession;
 /**
  * {@code sql [--warehouse DIR] [--catalog PATH] [--format table|csv|json] "QUERY"}: Spark SQL with
  * {@code catalog}, {@code renders} and {@code runs} registered as views, and the cost views of
- * {@link CostViews} over them.
+ * {@link com.catalogrender.tables.CostViews} over them.
  */
 final class SqlCommand {
   int run(String[] argv, SparkSession spark) {
@@ -22,10 +22,8 @@ final class SqlCommand {
     CommandArguments args =
         CommandArguments.parse(
             "sql", options, List.of("warehouse", "catalog", "format", "limit"), List.of());
-    TableViews.registerAll(
-        spark,
-        args.optional("warehouse", DemoPaths.WAREHOUSE),
-        args.optional("catalog", DemoPaths.CATALOG));
+    new Warehouse(args.optional("warehouse", DemoPaths.WAREHOUSE))
+        .registerViews(spark, args.optional("catalog", DemoPaths.CATALOG));
     spark.sparkContext().setJobGroup("catalog-render sql", "catalog-render: sql " + query, false);
     Dataset<Row> result = spark.sql(query);
     String format = args.optional("format", "table");

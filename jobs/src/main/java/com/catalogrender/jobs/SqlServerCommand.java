@@ -1,5 +1,6 @@
 package com.catalogrender.jobs;
 
+import com.catalogrender.tables.Warehouse;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.hive.thriftserver.HiveThriftServer2;
@@ -32,10 +33,8 @@ public final class SqlServerCommand {
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("sql-server: --port must be in [1, 65535], got " + port);
     }
-    TableViews.registerAll(
-        spark,
-        args.optional("warehouse", DemoPaths.WAREHOUSE),
-        args.optional("catalog", DemoPaths.CATALOG));
+    new Warehouse(args.optional("warehouse", DemoPaths.WAREHOUSE))
+        .registerViews(spark, args.optional("catalog", DemoPaths.CATALOG));
     spark.conf().set("hive.server2.thrift.bind.host", host);
     spark.conf().set("hive.server2.thrift.port", Integer.toString(port));
     spark.conf().set("hive.server2.transport.mode", "binary");

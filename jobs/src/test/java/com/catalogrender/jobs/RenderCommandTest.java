@@ -3,11 +3,16 @@ package com.catalogrender.jobs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.catalogrender.render.RenderConfig;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RenderCommandTest {
+  /** The shipped rates (tests run in the module's directory). */
+  private static final String RATES =
+      Path.of("..", "conf", "rates.properties").toAbsolutePath().normalize().toString();
+
   @Test
   void everySettingFlagIsARenderConfigKey() {
     Map<String, String> values =
@@ -26,7 +31,7 @@ class RenderCommandTest {
             Map.entry("cpu-variant", "fp32"),
             Map.entry("full-precision-min-side", "1024"),
             Map.entry("partitions", "3"),
-            Map.entry("rates", "r.properties"),
+            Map.entry("rates", RATES),
             Map.entry("budget-eur", "1.5"),
             Map.entry("caption-rewriter", "gateway"),
             Map.entry("gateway-url", "http://127.0.0.1:9"),
@@ -38,8 +43,8 @@ class RenderCommandTest {
       settings.put(RenderCommand.settingKey(option), values.get(option));
     }
     RenderConfig config = RenderConfig.parse(settings);
-    assertEquals(1.5, config.budgetEur());
-    assertEquals("r.properties", config.ratesFile());
+    assertEquals(1.5, config.budget().eur());
+    assertEquals(RATES, config.run().ratesFile());
     assertEquals("litellm", config.captions().gateway().flavor().label());
     assertEquals("claude-haiku-4-5", config.captions().gateway().model());
     assertEquals(RenderCommand.SETTING_OPTIONS.size(), values.size());

@@ -42,4 +42,56 @@ public final class SettingValues {
     throw new IllegalArgumentException(
         key + " must be a number in [" + min + ", " + max + "], got '" + value + "'");
   }
+
+  /** The trimmed value of a required key; the error names the key and its command-line flag. */
+  public static String required(java.util.Map<String, String> s, String key) {
+    String value = s.get(key);
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(
+          "Render setting '" + key + "' is required (--" + key.replace('_', '-') + ")");
+    }
+    return value.trim();
+  }
+
+  /** The trimmed value, or null when absent or blank. */
+  public static String optional(java.util.Map<String, String> s, String key) {
+    String value = s.get(key);
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+
+  public static int nonNegative(String key, String value) {
+    try {
+      int parsed = Integer.parseInt(value.trim());
+      if (parsed >= 0) {
+        return parsed;
+      }
+    } catch (NumberFormatException e) {
+      // falls through to the error below
+    }
+    throw new IllegalArgumentException(key + " must be an integer >= 0, got '" + value + "'");
+  }
+
+  /** {@link #bool(String, String)} of {@code key}'s value, or of {@code fallback} when absent. */
+  public static boolean bool(java.util.Map<String, String> s, String key, String fallback) {
+    return bool(key, s.getOrDefault(key, fallback));
+  }
+
+  /** {@link #integer(String, String, int, int)} of {@code key}'s value or {@code fallback}. */
+  public static int integer(
+      java.util.Map<String, String> s, String key, String fallback, int min, int max) {
+    return integer(key, s.getOrDefault(key, fallback), min, max);
+  }
+
+  /**
+   * {@link #decimal(String, String, double, double)} of {@code key}'s value or {@code fallback}.
+   */
+  public static double decimal(
+      java.util.Map<String, String> s, String key, String fallback, double min, double max) {
+    return decimal(key, s.getOrDefault(key, fallback), min, max);
+  }
+
+  /** {@link #nonNegative(String, String)} of {@code key}'s value or {@code fallback}. */
+  public static int nonNegative(java.util.Map<String, String> s, String key, String fallback) {
+    return nonNegative(key, s.getOrDefault(key, fallback));
+  }
 }

@@ -1,44 +1,41 @@
 package com.catalogrender.cost;
 
+import com.catalogrender.measure.Stage;
+import com.catalogrender.measure.StageValues;
+
 /**
  * The cost of one render per stage, in EUR, from measured seconds, tokens, requests and bytes:
  * device-seconds x that device's rate, API tokens x the price of the model that answered, object
  * store requests and bytes. Nothing amortised: the marginal cost of one more render.
  */
-public record StageCosts(
-    double caption, double textEncoder, double unet, double vae, double post, double io) {
-
-  public double total() {
-    return caption + textEncoder + unet + vae + post + io;
-  }
+public final class StageCosts {
+  private StageCosts() {}
 
   /**
    * Measured inputs of one row; {@code captionApiEur} is the row's share of what its caption's
    * gateway calls cost (priced on the driver by {@link Rates#captionEur}).
+   *
+   * @param gpu whether the model stages ran on a GPU (else the task's CPU cores)
+   * @param seconds measured seconds per stage
    */
   public record Usage(
-      boolean gpu,
-      double secondsCaption,
-      double secondsTextEncoder,
-      double secondsUnet,
-      double secondsVae,
-      double secondsPost,
-      double secondsIo,
-      double captionApiEur,
-      long requests,
-      long bytesWritten) {}
+      boolean gpu, StageValues seconds, double captionApiEur, long requests, long bytesWritten) {}
 
-  public static StageCosts of(Usage u, Rates rates, String store) {
+  /** EUR per stage: model stages at the model device's rate, the others at the CPU's. */
+  public static StageValues of(Usage u, Rates rates, String store) {
     double cpu = rates.deviceEurPerSecond(rates.cpuDeviceClass()) * rates.cpuCoresPerTask();
     double model = u.gpu() ? rates.deviceEurPerSecond(rates.gpuDeviceClass()) : cpu;
-    return new StageCosts(
-        u.captionApiEur() + u.secondsCaption() * cpu,
-        u.secondsTextEncoder() * model,
-        u.secondsUnet() * model,
-        u.secondsVae() * model,
-        u.secondsPost() * cpu,
-        u.secondsIo() * cpu
-            + u.requests() * rates.storeEurPerPut(store)
-            + u.bytesWritten() * rates.storeEurPerByte(store));
+    StageValues seconds = u.seconds();
+    java.util.EnumMap<Stage, Double> eur = new java.util.EnumMap<>(Stage.class);
+    for (Stage stage : Stage.values()) {
+      eur.put(stage, seconds.get(stage) * (stage.onModelDevice() ? model : cpu));
+    }
+    eur.merge(Stage.CAPTION, u.captionApiEur(), Double::sum);
+    eur.merge(
+        Stage.IO,
+        u.requests() * rates.storeEurPerPut(store)
+            + u.bytesWritten() * rates.storeEurPerByte(store),
+        Double::sum);
+    return StageValues.of(eur);
   }
 }

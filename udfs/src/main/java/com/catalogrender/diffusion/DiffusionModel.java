@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.catalogrender.embedding.EmbeddingCache;
-import com.catalogrender.runtime.Ticker;
+import com.catalogrender.measure.Ticker;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;

@@ -7,10 +7,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.catalogrender.embedding.EmbeddingCache;
-import com.catalogrender.runtime.Ticker;
+import com.catalogrender.measure.Stage;
+import com.catalogrender.measure.StageValues;
+import com.catalogrender.measure.Ticker;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Renders batches with a shared {@link DiffusionModel}. One per task or thread (not thread-safe);
@@ -77,7 +80,11 @@ public final class DiffusionPredictor implements AutoCloseable {
       return new RenderBatch(
           images,
           finalLatents,
-          new StageSeconds((t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9),
+          StageValues.of(
+              Map.of(
+                  Stage.TEXT_ENCODER, (t1 - t0) / 1e9,
+                  Stage.UNET, (t2 - t1) / 1e9,
+                  Stage.VAE, (t3 - t2) / 1e9)),
           embedded.cacheHits(),
           embedded.cacheFailures());
     }

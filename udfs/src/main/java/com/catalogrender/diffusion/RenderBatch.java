@@ -1,5 +1,6 @@
 package com.catalogrender.diffusion;
 
+import com.catalogrender.measure.StageValues;
 import java.awt.image.BufferedImage;
 import java.util.List;
 
@@ -9,14 +10,14 @@ import java.util.List;
  *
  * @param images RGB images at the model's native size
  * @param latents final latents, flattened [batch, channels, size, size], before VAE scaling
- * @param seconds measured stage seconds of the whole batch
+ * @param seconds measured seconds of the whole batch per model stage (text encoder, UNet, VAE)
  * @param embeddingCacheHits per image, whether its caption's text embedding came from the cache
  * @param embeddingCacheFailures cache reads or writes of this batch that failed (Redis down)
  */
 public record RenderBatch(
     List<BufferedImage> images,
     float[] latents,
-    StageSeconds seconds,
+    StageValues seconds,
     boolean[] embeddingCacheHits,
     int embeddingCacheFailures) {
   public RenderBatch {

@@ -48,7 +48,7 @@ public final class ImageStore {
   /**
    * Stores one object.
    *
-   * @param key a flat key from {@link ObjectKeys#imageKey}
+   * @param key a flat key from ObjectKeys.imageKey (catalog)
    * @param attempt unique per task attempt, names the temporary file
    * @return the object's fully qualified URI
    */

@@ -11,7 +11,9 @@ import com.catalogrender.diffusion.Variant;
 import com.catalogrender.io.ImageStore;
 import com.catalogrender.post.ImageEncoder;
 import com.catalogrender.post.ImageFormat;
+import com.catalogrender.results.AuditRecord;
 import com.catalogrender.runtime.ModelRegistry;
+import com.catalogrender.tables.AuditsTable;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.Serializable;
@@ -29,7 +31,6 @@ import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 
 /**
  * Renders a partition of audit prompts with every variant from the same seed (so the same initial
@@ -139,30 +140,27 @@ public final class AuditRenderer implements MapPartitionsFunction<Row, Row> {
         }
         double psnr = ImageDrift.psnr(pictures.get(i), ref);
         rows.add(
-            RowFactory.create(
-                spec.auditId(),
-                "prompts",
-                null,
-                spec.modelId(),
-                spec.modelVersion(),
-                p.promptId(),
-                p.category(),
-                p.colour(),
-                p.background(),
-                p.lighting(),
-                captions.get(i),
-                p.seed(),
-                variant.label(),
-                reference.label(),
-                similarity[i],
-                category,
-                colour,
-                background,
-                ((category ? 1 : 0) + (colour ? 1 : 0) + (background ? 1 : 0)) / 3.0,
-                isReference ? null : (Double.isInfinite(psnr) ? 99.0 : psnr),
-                isReference ? null : ImageDrift.ssim(pictures.get(i), ref),
-                uri,
-                now));
+            AuditsTable.DESCRIPTION.row(
+                new AuditRecord(
+                    spec.auditId(),
+                    "prompts",
+                    null,
+                    spec.modelId(),
+                    spec.modelVersion(),
+                    p.promptId(),
+                    p.category(),
+                    new AuditRecord.Attributes(
+                        p.colour(), p.background(), p.lighting(), category, colour, background),
+                    captions.get(i),
+                    p.seed(),
+                    variant.label(),
+                    similarity[i],
+                    new AuditRecord.Reference(
+                        reference.label(),
+                        isReference ? null : (Double.isInfinite(psnr) ? 99.0 : psnr),
+                        isReference ? null : ImageDrift.ssim(pictures.get(i), ref)),
+                    uri,
+                    now)));
       }
     }
     return rows;

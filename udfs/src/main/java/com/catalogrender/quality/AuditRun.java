@@ -5,6 +5,9 @@ import static org.apache.spark.sql.functions.col;
 import com.catalogrender.diffusion.ModelDirectory;
 import com.catalogrender.diffusion.ModelManifest;
 import com.catalogrender.diffusion.Variant;
+import com.catalogrender.results.AuditRecord;
+import com.catalogrender.tables.AuditsTable;
+import com.catalogrender.tables.Warehouse;
 import io.delta.tables.DeltaTable;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -24,7 +27,6 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
@@ -118,19 +120,19 @@ public final class AuditRun {
     Dataset<Row> scored =
         prompts
             .repartition(partitions, col("prompt_id"))
-            .mapPartitions(new AuditRenderer(spec), Encoders.row(AuditTable.SCHEMA));
+            .mapPartitions(new AuditRenderer(spec), Encoders.row(AuditsTable.SCHEMA));
     scored
         .write()
         .format("delta")
         .mode("append")
         .option("mergeSchema", "true")
-        .save(auditsPath(settings.warehouse()));
+        .save(new Warehouse(settings.warehouse()).audits());
     spark.sparkContext().setJobDescription("audit " + auditId + ": summary");
     List<Row> rows =
         spark
             .read()
             .format("delta")
-            .load(auditsPath(settings.warehouse()))
+            .load(new Warehouse(settings.warehouse()).audits())
             .where(col("audit_id").equalTo(auditId))
             .orderBy(col("prompt_id"))
             .collectAsList();
@@ -216,44 +218,33 @@ public final class AuditRun {
               similarity[i],
               r.getAs("image_uri")));
       rows.add(
-          RowFactory.create(
-              auditId,
-              "renders",
-              runId,
-              directory.manifest().modelId(),
-              directory.manifest().version(),
-              r.getAs("sku"),
-              r.getAs("category"),
-              null,
-              null,
-              null,
-              captions.get(i),
-              r.<Long>getAs("seed"),
-              r.getAs("variant"),
-              null,
-              similarity[i],
-              null,
-              null,
-              null,
-              null,
-              null,
-              null,
-              r.getAs("image_uri"),
-              now));
+          AuditsTable.DESCRIPTION.row(
+              new AuditRecord(
+                  auditId,
+                  "renders",
+                  runId,
+                  directory.manifest().modelId(),
+                  directory.manifest().version(),
+                  r.getAs("sku"),
+                  r.getAs("category"),
+                  null,
+                  captions.get(i),
+                  r.<Long>getAs("seed"),
+                  r.getAs("variant"),
+                  similarity[i],
+                  null,
+                  r.getAs("image_uri"),
+                  now)));
     }
     spark
-        .createDataFrame(rows, AuditTable.SCHEMA)
+        .createDataFrame(rows, AuditsTable.SCHEMA)
         .write()
         .format("delta")
         .mode("append")
         .option("mergeSchema", "true")
-        .save(auditsPath(warehouse));
+        .save(new Warehouse(warehouse).audits());
     scores.sort(java.util.Comparator.comparingDouble(RenderScore::similarity));
     return scores;
-  }
-
-  public static String auditsPath(String warehouse) {
-    return trim(warehouse) + "/audits";
   }
 
   private Dataset<Row> load(String prompts) {

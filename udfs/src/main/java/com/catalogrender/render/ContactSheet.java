@@ -24,7 +24,53 @@ public final class ContactSheet {
   /** A labelled image location. */
   public record Entry(String label, String uri) {}
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ContactSheet.class);
+
   private ContactSheet() {}
+
+  /**
+   * The contact sheet of a run's first {@code size} ok renders by SKU, written beside its images;
+   * returns its qualified URI, or null when there is nothing to draw (or drawing failed: logged).
+   */
+  public static String forRun(
+      org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> renders,
+      String imageRoot,
+      String runId,
+      int size,
+      org.apache.spark.sql.SparkSession spark) {
+    if (size == 0) {
+      return null;
+    }
+    List<Entry> entries = new java.util.ArrayList<>();
+    for (org.apache.spark.sql.Row row :
+        renders
+            .where(
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .col("status")
+                    .equalTo(com.catalogrender.results.RenderStatus.OK.label()))
+            .orderBy(org.apache.spark.sql.functions.col("sku"))
+            .select("sku", "image_uri")
+            .limit(size)
+            .collectAsList()) {
+      entries.add(new Entry(row.getString(0), row.getString(1)));
+    }
+    if (entries.isEmpty()) {
+      return null;
+    }
+    String root = imageRoot.endsWith("/") ? imageRoot : imageRoot + "/";
+    String target = root + "contact-sheet-" + runId + ".png";
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    try {
+      write(entries, target, hadoop);
+      return new Path(target).getFileSystem(hadoop).makeQualified(new Path(target)).toString();
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Could not write the contact sheet {}", target, e);
+      return null;
+    }
+  }
 
   /** Reads the images (through Hadoop FS), draws the grid, writes it to {@code target}. */
   public static void write(List<Entry> entries, String target, Configuration hadoop)

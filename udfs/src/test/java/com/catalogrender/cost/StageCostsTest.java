@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.catalogrender.diffusion.DemoModel;
+import com.catalogrender.measure.Stage;
+import com.catalogrender.measure.StageValues;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,31 +29,41 @@ class StageCostsTest {
     return Rates.parse(m);
   }
 
+  private static StageValues seconds(double... perStage) {
+    Map<Stage, Double> m = new EnumMap<>(Stage.class);
+    for (Stage stage : Stage.values()) {
+      m.put(stage, perStage[stage.ordinal()]);
+    }
+    return StageValues.of(m);
+  }
+
   @Test
   void chargesDeviceSecondsTokensRequestsAndBytes() {
     StageCosts.Usage usage =
         new StageCosts.Usage(
             true,
-            0.5,
-            1,
-            10,
-            2,
-            1,
-            0.5,
+            seconds(0.5, 1, 10, 2, 1, 0.5),
             rates().captionEur("gpt-4o-mini", 1_000_000, 100_000, null),
             1,
             1_000_000_000L);
-    StageCosts c = StageCosts.of(usage, rates(), "s3");
+    StageValues c = StageCosts.of(usage, rates(), "s3");
     double cpu = 0.036 / 3600 * 2;
     double gpu = 3.6 / 3600;
-    assertEquals(0.1 + 0.05 + 0.5 * cpu, c.caption(), 1e-12);
-    assertEquals(1 * gpu, c.textEncoder(), 1e-12);
-    assertEquals(10 * gpu, c.unet(), 1e-12);
-    assertEquals(2 * gpu, c.vae(), 1e-12);
-    assertEquals(1 * cpu, c.post(), 1e-12);
-    assertEquals(0.5 * cpu + 0.005 + 20, c.io(), 1e-12);
+    assertEquals(0.1 + 0.05 + 0.5 * cpu, c.get(Stage.CAPTION), 1e-12);
+    assertEquals(1 * gpu, c.get(Stage.TEXT_ENCODER), 1e-12);
+    assertEquals(10 * gpu, c.get(Stage.UNET), 1e-12);
+    assertEquals(2 * gpu, c.get(Stage.VAE), 1e-12);
+    assertEquals(1 * cpu, c.get(Stage.POST), 1e-12);
+    assertEquals(0.5 * cpu + 0.005 + 20, c.get(Stage.IO), 1e-12);
     assertEquals(
-        c.caption() + c.textEncoder() + c.unet() + c.vae() + c.post() + c.io(), c.total(), 1e-15);
+        c.get(Stage.CAPTION)
+            + c.get(Stage.TEXT_ENCODER)
+            + c.get(Stage.UNET)
+            + c.get(Stage.VAE)
+            + c.get(Stage.POST)
+            + c.get(Stage.IO),
+        c.total(),
+        1e-15);
   }
 
   @Test
@@ -58,11 +71,13 @@ class StageCostsTest {
     Map<String, String> m = new HashMap<>(rates().text());
     m.put("llm.template.eur_per_million_input", "0");
     m.put("llm.template.eur_per_million_output", "0");
-    StageCosts c =
+    StageValues c =
         StageCosts.of(
-            new StageCosts.Usage(false, 0, 0, 100, 0, 0, 0, 0, 0, 0), Rates.parse(m), "s3");
-    assertEquals(100 * 0.036 / 3600 * 2, c.unet(), 1e-12);
-    assertEquals(0, c.caption());
+            new StageCosts.Usage(false, seconds(0, 0, 100, 0, 0, 0), 0, 0, 0),
+            Rates.parse(m),
+            "s3");
+    assertEquals(100 * 0.036 / 3600 * 2, c.get(Stage.UNET), 1e-12);
+    assertEquals(0, c.get(Stage.CAPTION));
   }
 
   @Test

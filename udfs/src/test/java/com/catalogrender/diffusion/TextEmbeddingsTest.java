@@ -27,7 +27,7 @@ class TextEmbeddingsTest {
     try (DiffusionModel model = DiffusionModel.load(directory, Variant.FP32, ComputeDevice.CPU);
         DiffusionPredictor plain = model.newPredictor();
         DiffusionPredictor cached =
-            model.newPredictor(com.catalogrender.runtime.Ticker.system(), cache)) {
+            model.newPredictor(com.catalogrender.measure.Ticker.system(), cache)) {
       RenderBatch reference = plain.render(requests, options);
       RenderBatch first = cached.render(requests, options);
       RenderBatch second = cached.render(requests, options);

@@ -4,41 +4,52 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.catalogrender.diffusion.DemoModel;
 import com.catalogrender.diffusion.Variant;
+import com.catalogrender.diffusion.VariantPolicy;
 import com.catalogrender.post.ImageFormat;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RenderConfigTest {
+  private static final Path RATES =
+      DemoModel.directory().getParent().getParent().resolve("conf/rates.properties");
+
   private static Map<String, String> minimal() {
     Map<String, String> m = new HashMap<>();
     m.put("catalog", "/data/catalog");
     m.put("warehouse", "/data/wh/");
     m.put("images", "s3a://bucket/images");
+    m.put("rates", RATES.toString());
     return m;
   }
 
   @Test
   void defaults() {
     RenderConfig c = RenderConfig.parse(minimal());
-    assertEquals(Variant.INT8, c.cpuVariant());
-    assertEquals(2048, c.fullPrecisionMinSide());
-    assertEquals(8, c.batchSize());
-    assertEquals(25, c.steps());
-    assertEquals(4.0, c.guidance());
-    assertEquals(4096, c.maxSide());
-    assertEquals(ImageFormat.PNG, c.format());
-    assertEquals(0, c.partitions());
-    assertNull(c.where());
-    assertNull(c.limit());
-    assertEquals(false, c.rerenderAll());
-    assertEquals("/data/wh/renders", c.rendersPath());
-    assertEquals("/data/wh/runs", c.runsPath());
+    assertEquals(Variant.INT8, c.model().cpuVariant());
+    assertEquals(2048, c.model().variants().fullPrecisionMinSide());
+    assertEquals(8, c.model().batchSize());
+    assertEquals(25, c.model().steps());
+    assertEquals(4.0, c.model().guidance());
+    assertEquals(4096, c.images().maxSide());
+    assertEquals(ImageFormat.PNG, c.images().format());
+    assertEquals(0, c.run().partitions());
+    assertNull(c.catalog().where());
+    assertNull(c.catalog().limit());
+    assertEquals(false, c.catalog().rerenderAll());
+    assertEquals("/data/wh/renders", c.run().warehouse().renders());
+    assertEquals("/data/wh/runs", c.run().warehouse().runs());
   }
 
   @Test
-  void everyExplicitMapping() {
+  void everyExplicitMapping(@TempDir Path dir) throws IOException {
+    Path rates = Files.copy(RATES, dir.resolve("rates.properties"));
     Map<String, String> m = minimal();
     m.put("where", "category = 'mugs'");
     m.put("limit", "10");
@@ -51,28 +62,26 @@ class RenderConfigTest {
     m.put("image_format", "webp");
     m.put("image_quality", "0.8");
     m.put("partitions", "3");
-    m.put("rates", "/etc/rates.properties");
+    m.put("rates", rates.toString());
     m.put("budget_eur", "2.5");
-    m.put("dry_run", "true");
     m.put("testing_fail_first_attempt_after_rows", "2");
     m.put("testing_fixed_clock_step_seconds", "0.5");
     RenderConfig c = RenderConfig.parse(m);
-    assertEquals("/etc/rates.properties", c.ratesFile());
-    assertEquals(2.5, c.budgetEur());
-    assertEquals(true, c.dryRun());
-    assertEquals(2, c.failFirstAttemptAfterRows());
-    assertEquals(0.5, c.fixedClockStepSeconds());
-    assertEquals("category = 'mugs'", c.where());
-    assertEquals(10, c.limit());
-    assertEquals(true, c.rerenderAll());
-    assertEquals(Variant.FP32, c.cpuVariant());
-    assertEquals(1024, c.fullPrecisionMinSide());
-    assertEquals(4, c.batchSize());
-    assertEquals(10, c.steps());
-    assertEquals(5.5, c.guidance());
-    assertEquals(ImageFormat.WEBP, c.format());
-    assertEquals(0.8, c.quality());
-    assertEquals(3, c.partitions());
+    assertEquals(rates.toString(), c.run().ratesFile());
+    assertEquals(2.5, c.budget().eur());
+    assertEquals(2, c.testing().failFirstAttemptAfterRows());
+    assertEquals(0.5, c.testing().fixedClockStepSeconds());
+    assertEquals("category = 'mugs'", c.catalog().where());
+    assertEquals(10, c.catalog().limit());
+    assertEquals(true, c.catalog().rerenderAll());
+    assertEquals(Variant.FP32, c.model().cpuVariant());
+    assertEquals(1024, c.model().variants().fullPrecisionMinSide());
+    assertEquals(4, c.model().batchSize());
+    assertEquals(10, c.model().steps());
+    assertEquals(5.5, c.model().guidance());
+    assertEquals(ImageFormat.WEBP, c.images().format());
+    assertEquals(0.8, c.images().quality());
+    assertEquals(3, c.run().partitions());
   }
 
   @Test
@@ -101,6 +110,19 @@ class RenderConfigTest {
   }
 
   @Test
+  void dryRunAndBudgetClashAtParseTime() {
+    Map<String, String> m = minimal();
+    m.put("budget_eur", "2.5");
+    m.put("dry_run", "true");
+    assertEquals(
+        "--dry-run and --budget-eur do not combine: a dry run spends nothing",
+        assertThrows(IllegalArgumentException.class, () -> RenderConfig.parse(m)).getMessage());
+    Map<String, String> noRates = minimal();
+    noRates.put("rates", "/nonexistent/rates.properties");
+    assertThrows(IllegalArgumentException.class, () -> RenderConfig.parse(noRates));
+  }
+
+  @Test
   void redactsSecrets() {
     Map<String, String> m = minimal();
     m.put("gateway.api_key", "sk-live-123");
@@ -113,10 +135,10 @@ class RenderConfigTest {
 
   @Test
   void variantPolicyTakesFullPrecisionForLargeRendersAndFp16OnGpus() {
-    RenderSpec.VariantPolicy policy = new RenderSpec.VariantPolicy(Variant.INT8, 2048);
-    assertEquals(Variant.INT8, policy.choose(512, 512, false));
-    assertEquals(Variant.FP32, policy.choose(2048, 512, false));
-    assertEquals(Variant.FP16, policy.choose(512, 512, true));
-    assertEquals(Variant.FP16, policy.choose(4096, 4096, true));
+    VariantPolicy policy = new VariantPolicy(Variant.INT8, 2048);
+    assertEquals(Variant.INT8, policy.choose(512L, 512L, false));
+    assertEquals(Variant.FP32, policy.choose(2048L, 512L, false));
+    assertEquals(Variant.FP16, policy.choose(512L, 512L, true));
+    assertEquals(Variant.FP16, policy.choose(4096L, 4096L, true));
   }
 }

@@ -1,0 +1,272 @@
+package com.catalogrender.render;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.row_number;
+
+import com.catalogrender.caption.Caption;
+import com.catalogrender.caption.CaptionRewriter;
+import com.catalogrender.caption.CaptionSettings;
+import com.catalogrender.caption.GatewayApiKey;
+import com.catalogrender.caption.GatewayCaptionRewriter;
+import com.catalogrender.caption.GatewaySettings;
+import com.catalogrender.caption.TemplateCaptionRewriter;
+import com.catalogrender.catalog.CatalogRow;
+import com.catalogrender.catalog.PlannedCaption;
+import com.catalogrender.cost.Rates;
+import com.catalogrender.measure.Ticker;
+import com.catalogrender.results.CaptionFigures;
+import com.catalogrender.results.PromptCaption;
+import com.catalogrender.tables.CaptionsTable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The caption phase of a run, on the driver: one Spark job finds the distinct (category, prompt)
+ * pairs and how many rows share each; each pair is rewritten once (or once per row with {@code
+ * caption_dedupe=false}) with at most {@code gateway.concurrency} calls in flight; a failed or
+ * unusable gateway answer becomes the template caption with source {@code template_fallback} and
+ * the reason, so no row is lost to an LLM outage. The result is a small table joined back to the
+ * rows by (category, prompt); each row then carries its share of its caption's seconds, tokens and
+ * EUR.
+ *
+ * <p>Calls run on the driver because that is where the API key is (it never reaches executors) and
+ * where one bound on concurrency and one circuit breaker cover the whole run.
+ */
+public final class CaptionPhase {
+  private static final Logger LOG = LoggerFactory.getLogger(CaptionPhase.class);
+
+  /** What the phase did: the captions table (null when nothing was captioned) and its figures. */
+  public record Outcome(Dataset<Row> captions, CaptionFigures figures) {}
+
+  private final CaptionSettings settings;
+  private final PromptRewriting rewriting;
+
+  /** The {@code ticker} measures each rewrite (retries and the fallback included). */
+  public CaptionPhase(
+      CaptionSettings settings, CaptionRewriter rewriter, Rates rates, Ticker ticker) {
+    this.settings = settings;
+    this.rewriting = new PromptRewriting(settings, rewriter, rates, ticker);
+  }
+
+  /** The rewriter a run's settings ask for; the key is read here, on the driver. */
+  public static CaptionRewriter rewriterFor(
+      CaptionSettings settings, org.apache.hadoop.conf.Configuration hadoop) {
+    if (!settings.usesGateway()) {
+      return new TemplateCaptionRewriter();
+    }
+    GatewayApiKey key = GatewayApiKey.resolve(settings.gateway(), System.getenv(), hadoop);
+    if (key == null) {
+      LOG.warn(
+          "No gateway API key in ${} nor under credential alias '{}': calling {} without one",
+          settings.gateway().apiKeyEnv(),
+          settings.gateway().apiKeyAlias(),
+          settings.gateway().endpoint());
+    } else {
+      LOG.info("Gateway API key from {}", key.origin());
+    }
+    return new GatewayCaptionRewriter(settings.gateway(), key);
+  }
+
+  /**
+   * Rewrites the prompts of {@code rows} (columns {@code category}, {@code prompt}).
+   *
+   * @return the captions table, keyed by {@code caption_category}, {@code caption_prompt}
+   */
+  public Outcome run(SparkSession spark, Dataset<Row> rows) {
+    long start = System.nanoTime();
+    List<Row> pairs =
+        rows.groupBy(col("category"), col("prompt")).count().collectAsList(); // one Spark job
+    Map<String, Long> rowsPerCategory = new HashMap<>();
+    long totalRows = 0;
+    for (Row pair : pairs) {
+      rowsPerCategory.merge(categoryKey(pair.getString(0)), pair.getLong(2), Long::sum);
+      totalRows += pair.getLong(2);
+    }
+    List<PromptRewriting.Work> work = new ArrayList<>();
+    long bypassed = 0;
+    for (Row pair : pairs) {
+      String category = pair.isNullAt(0) ? null : pair.getString(0);
+      String prompt = pair.isNullAt(1) ? null : pair.getString(1);
+      long count = pair.getLong(2);
+      if (CatalogRow.promptProblem(prompt) != null) {
+        continue; // the row fails in the render phase with this reason; nothing to rewrite
+      }
+      boolean bypass = bypass(category, rowsPerCategory, totalRows);
+      bypassed += bypass ? 1 : 0;
+      work.add(
+          new PromptRewriting.Work(category, prompt, count, bypass, settings.dedupe() ? 1 : count));
+    }
+    List<Row> out = new ArrayList<>(work.size());
+    Totals totals = new Totals();
+    double apiEur = 0;
+    double seconds = 0;
+    int threads = settings.usesGateway() ? settings.gateway().concurrency() : 1;
+    AtomicInteger threadNumber = new AtomicInteger();
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "caption-gateway-" + threadNumber.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      List<Future<PromptRewriting.Rewritten>> futures = new ArrayList<>(work.size());
+      for (PromptRewriting.Work w : work) {
+        futures.add(pool.submit(() -> rewriting.rewrite(w)));
+      }
+      for (int i = 0; i < work.size(); i++) {
+        PromptRewriting.Work w = work.get(i);
+        PromptRewriting.Rewritten r = futures.get(i).get();
+        totals.add(w.calls(), r);
+        apiEur += r.apiEur();
+        seconds += r.seconds();
+        Caption last = r.caption();
+        out.add(
+            CaptionsTable.DESCRIPTION.row(
+                new PromptCaption(
+                    w.category(),
+                    w.prompt(),
+                    r.httpRequests(),
+                    new PlannedCaption(
+                        last.text(),
+                        last.source(),
+                        last.model(),
+                        last.reason(),
+                        w.rows(),
+                        0,
+                        r.tokensIn(),
+                        r.tokensOut(),
+                        r.apiEur(),
+                        r.seconds()))));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while rewriting captions", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("Caption rewriting failed: " + e.getCause(), e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+    Dataset<Row> captions = spark.createDataFrame(out, CaptionsTable.SCHEMA);
+    LOG.info(
+        "Captions: {} distinct prompts, {} rewrites, {} HTTP requests, {} cache hits, {} fallbacks"
+            + " in {}s",
+        work.size(),
+        totals.rewrites,
+        totals.http,
+        totals.hits,
+        totals.fallbacks,
+        String.format(Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e9));
+    return new Outcome(
+        captions,
+        new CaptionFigures(
+            settings.rewriter(),
+            work.size(),
+            totals.rewrites,
+            totals.http,
+            totals.answers,
+            totals.hits,
+            totals.fallbacks,
+            bypassed,
+            apiEur,
+            seconds));
+  }
+
+  /**
+   * {@code rows} with their captions joined by (category, prompt), in {@link CatalogRow#COLUMNS}
+   * order; each row's rank among the rows sharing its caption decides who carries the remainder of
+   * indivisible tokens.
+   */
+  public static Dataset<Row> join(Dataset<Row> rows, Outcome captions) {
+    Dataset<Row> table = captions.captions();
+    Dataset<Row> joined =
+        rows.join(
+                broadcast(table),
+                rows.col("category")
+                    .eqNullSafe(table.col("caption_category"))
+                    .and(rows.col("prompt").eqNullSafe(table.col("caption_prompt"))),
+                "left")
+            .withColumn(
+                "caption_rank",
+                row_number()
+                    .over(
+                        Window.partitionBy(col("category"), col("prompt"))
+                            .orderBy(col("sku"), col("input_hash")))
+                    .minus(1)
+                    .cast(DataTypes.LongType));
+    Column[] columns = new Column[CatalogRow.COLUMNS.length];
+    for (int i = 0; i < columns.length; i++) {
+      columns[i] = col(CatalogRow.COLUMNS[i]);
+    }
+    return joined.select(columns);
+  }
+
+  /** The console line of a run's caption phase. */
+  static String describe(CaptionFigures c) {
+    Double hitRate = c.cacheHitRate();
+    return String.format(
+        Locale.ROOT,
+        "captions: %d distinct prompts, %d rewrites, %d gateway requests, %d answered (%s from its"
+            + " cache), %d template fallbacks, %d long-tail prompts bypassed the cache, EUR %.6f",
+        c.distinctPrompts(),
+        c.rewrites(),
+        c.httpRequests(),
+        c.gatewayAnswers(),
+        hitRate == null ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * hitRate),
+        c.fallbacks(),
+        c.bypassedPrompts(),
+        c.apiEur());
+  }
+
+  private boolean bypass(String category, Map<String, Long> rowsPerCategory, long totalRows) {
+    if (!settings.usesGateway()) {
+      return false;
+    }
+    GatewaySettings g = settings.gateway();
+    String key = categoryKey(category);
+    if (g.longTailCategories().contains(key)) {
+      return true;
+    }
+    double share = totalRows == 0 ? 0 : (double) rowsPerCategory.getOrDefault(key, 0L) / totalRows;
+    return share < g.longTailShare();
+  }
+
+  private static String categoryKey(String category) {
+    return category == null ? "" : category.trim().toLowerCase(Locale.ROOT);
+  }
+
+  /** What the rewrites of a run added up to. */
+  private static final class Totals {
+    long rewrites;
+    long http;
+    long answers;
+    long hits;
+    long fallbacks;
+
+    void add(long calls, PromptRewriting.Rewritten r) {
+      rewrites += calls;
+      http += r.httpRequests();
+      answers += r.gatewayAnswers();
+      hits += r.cacheHits();
+      fallbacks += r.fallbacks();
+    }
+  }
+}

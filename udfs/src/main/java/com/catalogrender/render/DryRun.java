@@ -1,0 +1,49 @@
+package com.catalogrender.render;
+
+import com.catalogrender.cost.CostEstimate;
+import com.catalogrender.results.CaptionFigures;
+import com.catalogrender.results.EmbeddingFigures;
+import com.catalogrender.results.RunSummary;
+import java.util.function.Consumer;
+import org.apache.spark.sql.SparkSession;
+
+/** A dry run: what would render, its estimated cost and time; nothing renders or is recorded. */
+final class DryRun {
+  private DryRun() {}
+
+  static RunSummary estimate(
+      SparkSession spark,
+      RenderConfig config,
+      String runId,
+      RenderPlan plan,
+      Consumer<String> console) {
+    CostEstimate estimate = CostEstimate.of(plan.todo(), plan.history());
+    int slots = Math.max(1, spark.sparkContext().defaultParallelism());
+    console.accept(
+        String.format(
+            "dry run: %d rows would render (%d skipped); estimated EUR %.6f in total, %.7f per render"
+                + " (%d rows without history use the default %.5f); ETA %.0fs on %d task slots",
+            plan.rowsToRender(),
+            plan.rowsSkipped(),
+            estimate.totalEur(),
+            estimate.eurPerRender(),
+            estimate.rowsWithoutHistory(),
+            CostEstimate.DEFAULT_EUR_PER_RENDER,
+            estimate.totalSeconds() / slots,
+            slots));
+    return new RunSummary(
+        runId,
+        new RunSummary.RowCounts(plan.rowsTotal(), 0, 0, plan.rowsSkipped(), plan.rowsToRender()),
+        new RunSummary.Work(0, 0, 0, 0),
+        new RunSummary.Locations(
+            config.images().root(),
+            config.run().warehouse().renders(),
+            config.run().warehouse().runs(),
+            null),
+        new RunSummary.CostFigures(estimate.totalEur(), 0, 0, 0, 0, 0),
+        new RunSummary.BudgetFigures(0, 0),
+        CaptionFigures.none(config.captions().rewriter()),
+        EmbeddingFigures.OFF,
+        RunSummary.ClusterFigures.NONE);
+  }
+}

@@ -1,0 +1,149 @@
+package com.catalogrender.render;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.catalogrender.budget.BudgetLedger;
+import com.catalogrender.caption.CaptionRewriter;
+import com.catalogrender.cost.CostEstimate;
+import com.catalogrender.io.ImageStore;
+import com.catalogrender.results.CaptionFigures;
+import com.catalogrender.tables.RendersTable;
+import com.catalogrender.task.PartitionRenderer;
+import com.catalogrender.task.RenderSpec;
+import com.catalogrender.task.RunMeters;
+import java.io.IOException;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.spark.SparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The caption and render phases: captions for the planned rows (driver), then every row through
+ * {@link PartitionRenderer} on the executors, appended to {@code renders} in one Delta commit,
+ * under the run's budget when it has one. Temporary image files of lost attempts are swept after.
+ */
+final class RenderPhase {
+  private static final Logger LOG = LoggerFactory.getLogger(RenderPhase.class);
+
+  /**
+   * What the phase did.
+   *
+   * @param executorsLost Spark's reason for each executor lost while rendering
+   * @param budgetSpentEur what the budget ledger recorded as spent (0 without a budget)
+   * @param seconds wall seconds of the captions and the render
+   */
+  record Rendered(
+      CaptionFigures captions, List<String> executorsLost, double budgetSpentEur, double seconds) {}
+
+  private final SparkSession spark;
+  private final RenderConfig config;
+  private final Consumer<String> console;
+  private final JobLabels labels;
+
+  RenderPhase(SparkSession spark, RenderConfig config, Consumer<String> console, JobLabels labels) {
+    this.spark = spark;
+    this.config = config;
+    this.console = console;
+    this.labels = labels;
+  }
+
+  Rendered render(OpenedRun opened, RenderPlan plan, RunMeters meters) throws IOException {
+    long start = System.nanoTime();
+    if (plan.rowsToRender() == 0) {
+      return new Rendered(CaptionFigures.none(config.captions().rewriter()), List.of(), 0, 0);
+    }
+    SparkContext context = spark.sparkContext();
+    RenderSpec spec = opened.spec();
+    BudgetLedger ledger = null;
+    if (config.budget().limited()) {
+      ledger =
+          BudgetLedger.start(
+              config.budget().eur(), spark.conf().get("spark.driver.host", "127.0.0.1"));
+      spec =
+          spec.withBudget(
+              new RenderSpec.BudgetSpec(
+                  ledger.url(), CostEstimate.of(plan.todo(), plan.history()).eurPerRender()));
+    }
+    ExecutorLossListener losses = new ExecutorLossListener();
+    CaptionPhase.Outcome captions;
+    try {
+      labels.phase("captions (" + config.captions().rewriter() + ", distinct prompts)");
+      captions = captions(plan.todo());
+      console.accept(CaptionPhase.describe(captions.figures()));
+      Dataset<Row> captioned = CaptionPhase.join(plan.todo(), captions);
+      int partitions = partitions(plan.rowsToRender());
+      labels.phase("render " + plan.rowsToRender() + " rows in " + partitions + " tasks");
+      Dataset<Row> results =
+          captioned
+              .repartition(partitions, col("input_hash"))
+              // a fixed order in each partition: the same rows share a batch on any cluster, so a
+              // rerun with the same seeds gives the same bytes
+              .sortWithinPartitions(col("input_hash"))
+              .mapPartitions(
+                  new PartitionRenderer(spec, meters), Encoders.row(RendersTable.SCHEMA));
+      try (RenderProgress progress =
+          new RenderProgress(meters.rowsDone().id(), plan.rowsToRender(), console, 2000)) {
+        context.addSparkListener(progress);
+        context.addSparkListener(losses);
+        try {
+          results
+              .write()
+              .format("delta")
+              .mode("append")
+              .option("mergeSchema", "true")
+              .save(config.run().warehouse().renders());
+        } finally {
+          context.removeSparkListener(progress);
+          context.removeSparkListener(losses);
+        }
+      }
+    } finally {
+      if (ledger != null) {
+        ledger.close();
+      }
+    }
+    sweep(opened.runId());
+    return new Rendered(
+        captions.figures(),
+        losses.lost(),
+        ledger == null ? 0 : ledger.spent(),
+        (System.nanoTime() - start) / 1e9);
+  }
+
+  private CaptionPhase.Outcome captions(Dataset<Row> rows) {
+    try (CaptionRewriter rewriter =
+        CaptionPhase.rewriterFor(config.captions(), spark.sparkContext().hadoopConfiguration())) {
+      return new CaptionPhase(
+              config.captions(), rewriter, config.run().rates(), config.testing().ticker())
+          .run(spark, rows);
+    }
+  }
+
+  private int partitions(long rows) {
+    if (config.run().partitions() > 0) {
+      return config.run().partitions();
+    }
+    int batchSize = config.model().batchSize();
+    long batches = (rows + batchSize - 1) / batchSize;
+    int parallelism = spark.sparkContext().defaultParallelism();
+    return (int) Math.max(1, Math.min(batches, parallelism * 2L));
+  }
+
+  private void sweep(String runId) {
+    try {
+      int swept =
+          new ImageStore(config.images().root(), spark.sparkContext().hadoopConfiguration())
+              .sweepTemporary(runId);
+      if (swept > 0) {
+        LOG.info("Removed {} temporary image files left by lost task attempts", swept);
+      }
+    } catch (IOException e) {
+      LOG.warn("Could not sweep temporary image files under {}", config.images().root(), e);
+    }
+  }
+}

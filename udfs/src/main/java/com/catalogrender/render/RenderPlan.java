@@ -1,0 +1,156 @@
+package com.catalogrender.render;
+
+import static org.apache.spark.sql.functions.callUDF;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import com.catalogrender.catalog.CatalogRow;
+import com.catalogrender.catalog.CatalogSchema;
+import com.catalogrender.catalog.InputHash;
+import com.catalogrender.diffusion.VariantPolicy;
+import com.catalogrender.results.RenderStatus;
+import com.catalogrender.settings.CatalogSelection;
+import io.delta.tables.DeltaTable;
+import java.util.function.Consumer;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.api.java.UDF8;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * The plan phase's result: the rows to render (filtered, each with its planned variant and input
+ * hash, rows with an ok render of the same hash skipped unless re-rendering all), cached for the
+ * phases that follow, and the {@code renders} history the estimates read.
+ *
+ * @param history the renders table, or null before the first run
+ */
+record RenderPlan(Dataset<Row> todo, long rowsTotal, long rowsToRender, Dataset<Row> history) {
+  private static final String VARIANT_FUNCTION = "catalog_render_variant";
+  private static final String INPUT_HASH_FUNCTION = "catalog_render_input_hash";
+
+  long rowsSkipped() {
+    return rowsTotal - rowsToRender;
+  }
+
+  static RenderPlan plan(
+      SparkSession spark, RenderConfig config, OpenedRun opened, Consumer<String> console) {
+    Dataset<Row> planned = planned(spark, config, opened);
+    long rowsTotal = planned.count();
+    String renders = config.run().warehouse().renders();
+    Dataset<Row> history =
+        DeltaTable.isDeltaTable(spark, renders) ? spark.read().format("delta").load(renders) : null;
+    Dataset<Row> todo = planned;
+    if (!config.catalog().rerenderAll() && history != null) {
+      Dataset<Row> done =
+          history
+              .where(col("status").equalTo(RenderStatus.OK.label()))
+              .select("input_hash")
+              .distinct();
+      todo =
+          planned.join(
+              done, planned.col("input_hash").equalTo(done.col("input_hash")), "left_anti");
+    }
+    todo = todo.cache();
+    long rowsToRender = todo.count();
+    console.accept(
+        String.format(
+            "run %s: %d catalog rows, %d to render, %d skipped (already rendered with the same inputs)%s",
+            opened.runId(),
+            rowsTotal,
+            rowsToRender,
+            rowsTotal - rowsToRender,
+            config.catalog().rerenderAll() ? " [--rerender-all]" : ""));
+    return new RenderPlan(todo, rowsTotal, rowsToRender, history);
+  }
+
+  /** Selects the columns executors read, with the variant and the input hash of each row. */
+  private static Dataset<Row> planned(SparkSession spark, RenderConfig config, OpenedRun opened) {
+    CatalogSelection selection = config.catalog();
+    Dataset<Row> rows = opened.catalog();
+    if (selection.where() != null) {
+      try {
+        rows = rows.where(selection.where());
+        rows.schema();
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(
+            "--where \""
+                + selection.where()
+                + "\" is not a valid filter on the catalog: "
+                + firstLine(e.getMessage()),
+            e);
+      }
+    }
+    if (selection.limit() != null) {
+      rows = rows.orderBy(col(CatalogSchema.SKU)).limit(selection.limit());
+    }
+    Column source =
+        CatalogSchema.hasSourceImage(opened.catalog().schema())
+            ? col(CatalogSchema.SOURCE_IMAGE)
+            : lit(null).cast(DataTypes.StringType);
+    Column width = col(CatalogSchema.WIDTH).cast(DataTypes.LongType);
+    Column height = col(CatalogSchema.HEIGHT).cast(DataTypes.LongType);
+    Column seed = col(CatalogSchema.SEED).cast(DataTypes.LongType);
+    // the variant is decided here, once, by the Java rule; executors render what was planned
+    VariantPolicy policy = config.model().variants();
+    boolean gpu = opened.gpu();
+    spark
+        .udf()
+        .register(
+            VARIANT_FUNCTION,
+            (UDF2<Long, Long, String>) (w, h) -> policy.choose(w, h, gpu).label(),
+            DataTypes.StringType);
+    spark
+        .udf()
+        .register(
+            INPUT_HASH_FUNCTION,
+            (UDF8<String, Long, Long, Long, String, String, String, String, String>)
+                (prompt, w, h, s, image, id, version, variant) ->
+                    InputHash.of(
+                        prompt,
+                        w == null ? -1 : w,
+                        h == null ? -1 : h,
+                        s == null ? -1 : s,
+                        image,
+                        id,
+                        version,
+                        variant),
+            DataTypes.StringType);
+    Column variant = callUDF(VARIANT_FUNCTION, width, height);
+    return rows.select(
+            col(CatalogSchema.SKU).as("sku"),
+            col(CatalogSchema.CATEGORY).as("category"),
+            col(CatalogSchema.PROMPT).as("prompt"),
+            width.as("width"),
+            height.as("height"),
+            seed.as("seed"),
+            source.as("source_image"),
+            variant.as("planned_variant"))
+        .withColumn(
+            "input_hash",
+            callUDF(
+                INPUT_HASH_FUNCTION,
+                col("prompt"),
+                col("width"),
+                col("height"),
+                col("seed"),
+                col("source_image"),
+                lit(opened.manifest().modelId()),
+                lit(opened.manifest().version()),
+                col("planned_variant")))
+        .select(
+            java.util.Arrays.stream(CatalogRow.PLANNED_COLUMNS)
+                .map(org.apache.spark.sql.functions::col)
+                .toArray(Column[]::new));
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+}

@@ -1,0 +1,93 @@
+package com.catalogrender.tables;
+
+import com.catalogrender.measure.Stage;
+import com.catalogrender.results.RenderStatus;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The SQL views over {@code renders} that answer cost questions, registered as temporary views next
+ * to the tables:
+ *
+ * <ul>
+ *   <li>{@code cost_per_render}: renders, total and mean EUR per (run, category, variant, size,
+ *       day);
+ *   <li>{@code stage_breakdown}: per run and stage, seconds and EUR, and each stage's share of time
+ *       and of cost (the seed's table);
+ *   <li>{@code cache_efficiency}: per run, the caption sources, the gateway cache hit rate, the
+ *       caption cost and tokens, and the text-embedding cache hit rate;
+ *   <li>{@code failures}: per run, failed rows by reason (quoted values masked, so like reasons
+ *       group).
+ * </ul>
+ */
+public final class CostViews {
+  private static final String OK = "'" + RenderStatus.OK.label() + "'";
+  private static final String FAILED = "'" + RenderStatus.FAILED.label() + "'";
+
+  private CostViews() {}
+
+  /** Registers the views; {@code renders} must already be a table or view of the session. */
+  public static void register(SparkSession spark) {
+    spark.sql(
+        "CREATE OR REPLACE TEMPORARY VIEW cost_per_render AS "
+            + "SELECT run_id, category, variant, concat(width, 'x', height) AS size, to_date(rendered_at) AS day, "
+            + "count(*) AS renders, sum(cost_eur) AS cost_eur, avg(cost_eur) AS cost_per_render_eur, "
+            + "avg(cost_unet_eur) AS unet_eur, avg(cost_caption_eur) AS caption_eur, "
+            + "avg(cost_text_encoder_eur) AS text_encoder_eur, avg(cost_vae_eur) AS vae_eur, "
+            + "avg(cost_post_eur + cost_io_eur) AS post_io_eur "
+            + "FROM renders WHERE status = "
+            + OK
+            + " "
+            + "GROUP BY run_id, category, variant, concat(width, 'x', height), to_date(rendered_at)");
+    StringBuilder stack = new StringBuilder("stack(" + Stage.values().length);
+    for (Stage stage : Stage.values()) {
+      String name = stage.label();
+      stack.append(", '").append(name).append("', s_").append(name).append(", c_").append(name);
+    }
+    stack.append(") AS (stage, seconds, cost_eur)");
+    StringBuilder sums = new StringBuilder();
+    for (Stage stage : Stage.values()) {
+      String name = stage.label();
+      sums.append(", sum(")
+          .append(RendersTable.secondsColumn(stage))
+          .append(") AS s_")
+          .append(name);
+      sums.append(", sum(").append(RendersTable.costColumn(stage)).append(") AS c_").append(name);
+    }
+    spark.sql(
+        "CREATE OR REPLACE TEMPORARY VIEW stage_breakdown AS "
+            + "SELECT run_id, stage, seconds, cost_eur, "
+            + "seconds / sum(seconds) OVER (PARTITION BY run_id) AS share_of_time, "
+            + "cost_eur / sum(cost_eur) OVER (PARTITION BY run_id) AS share_of_cost "
+            + "FROM (SELECT run_id, "
+            + stack
+            + " FROM (SELECT run_id"
+            + sums
+            + " FROM renders WHERE status = "
+            + OK
+            + " GROUP BY run_id))");
+    spark.sql(
+        "CREATE OR REPLACE TEMPORARY VIEW cache_efficiency AS "
+            + "SELECT run_id, count(*) AS renders, "
+            + "count_if(caption_source = 'template') AS captions_template, "
+            + "count_if(caption_source = 'template_fallback') AS captions_template_fallback, "
+            + "count_if(caption_source LIKE 'gateway%') AS captions_gateway, "
+            + "count_if(caption_source = 'gateway_cache') / nullif(count_if(caption_source LIKE 'gateway%'), 0) "
+            + "AS caption_cache_hit_rate, "
+            + "sum(cost_caption_eur) AS caption_cost_eur, "
+            + "sum(api_tokens_in + api_tokens_out) AS caption_tokens, "
+            + "count_if(embedding_cache_hit) AS embedding_cache_hits, "
+            + "count_if(embedding_cache_hit) / nullif(count_if(embedding_cache_hit IS NOT NULL), 0) "
+            + "AS embedding_cache_hit_rate, "
+            + "sum(cost_text_encoder_eur) AS text_encoder_cost_eur "
+            + "FROM renders WHERE status = "
+            + OK
+            + " GROUP BY run_id");
+    spark.sql(
+        "CREATE OR REPLACE TEMPORARY VIEW failures AS "
+            + "SELECT run_id, regexp_replace(error, \"'[^']*'\", \"'…'\") AS reason, count(*) AS rows, "
+            + "min(sku) AS example_sku "
+            + "FROM renders WHERE status = "
+            + FAILED
+            + " GROUP BY run_id, regexp_replace(error, \"'[^']*'\", \"'…'\")");
+  }
+}

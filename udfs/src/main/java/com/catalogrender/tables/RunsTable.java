@@ -1,0 +1,122 @@
+package com.catalogrender.tables;
+
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
+import static org.apache.spark.sql.types.DataTypes.LongType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+import static org.apache.spark.sql.types.DataTypes.TimestampType;
+
+import com.catalogrender.results.CaptionFigures;
+import com.catalogrender.results.EmbeddingFigures;
+import com.catalogrender.results.RunRecord;
+import com.catalogrender.results.RunSummary;
+import java.util.List;
+import java.util.function.Function;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/** The {@code runs} Delta table: one row per run, config with secrets redacted. */
+public final class RunsTable {
+  private static final DataType TEXT_MAP = DataTypes.createMapType(StringType, StringType);
+
+  public static final TableDescription<RunRecord> DESCRIPTION =
+      TableDescription.<RunRecord>builder()
+          .required("run_id", StringType, r -> r.summary().runId())
+          .required("started_at", TimestampType, RunRecord::startedAt)
+          .required("ended_at", TimestampType, RunRecord::endedAt)
+          .required("wall_seconds", DoubleType, summary(s -> s.work().wallSeconds()))
+          .required("render_seconds", DoubleType, summary(s -> s.work().renderSeconds()))
+          .column("catalog", StringType, RunRecord::catalog)
+          .column("model_id", StringType, RunRecord::modelId)
+          .column("model_version", StringType, RunRecord::modelVersion)
+          .column("spark_master", StringType, RunRecord::sparkMaster)
+          .column("application_id", StringType, RunRecord::applicationId)
+          .column("arguments", StringType, RunRecord::arguments)
+          .column("config", TEXT_MAP, RunRecord::config)
+          .required("rows_total", LongType, summary(s -> s.rows().total()))
+          .required("rows_ok", LongType, summary(s -> s.rows().ok()))
+          .required("rows_failed", LongType, summary(s -> s.rows().failed()))
+          .required("rows_skipped", LongType, summary(s -> s.rows().skipped()))
+          .required("executors", LongType, summary(s -> s.work().executors()))
+          .required("model_loads", LongType, summary(s -> s.work().modelLoads()))
+          .required("renders_per_second", DoubleType, summary(RunSummary::rendersPerSecond))
+          .column("contact_sheet", StringType, summary(s -> s.locations().contactSheet()))
+          .required("marginal_cost_eur", DoubleType, summary(s -> s.costs().marginalEur()))
+          .required("cost_per_render_eur", DoubleType, summary(RunSummary::costPerRenderEur))
+          .required("model_load_seconds", DoubleType, summary(s -> s.costs().modelLoadSeconds()))
+          .required("idle_seconds", DoubleType, summary(s -> s.costs().idleSeconds()))
+          .required("fixed_cost_eur", DoubleType, summary(s -> s.costs().fixedEur()))
+          .required("device_seconds_rows", DoubleType, summary(s -> s.costs().deviceSecondsRows()))
+          .required(
+              "device_seconds_measured",
+              DoubleType,
+              summary(s -> s.costs().deviceSecondsMeasured()))
+          .column("rates", TEXT_MAP, RunRecord::rates)
+          .required("rows_skipped_budget", LongType, summary(s -> s.rows().skippedBudget()))
+          .required("budget_eur", DoubleType, summary(s -> s.budget().budgetEur()))
+          .required("budget_spent_eur", DoubleType, summary(s -> s.budget().spentEur()))
+          .column("caption_rewriter", StringType, captions(CaptionFigures::rewriter))
+          .column("caption_distinct_prompts", LongType, captions(CaptionFigures::distinctPrompts))
+          .column("caption_rewrites", LongType, captions(CaptionFigures::rewrites))
+          .column("caption_requests", LongType, captions(CaptionFigures::httpRequests))
+          .column("caption_gateway_answers", LongType, captions(CaptionFigures::gatewayAnswers))
+          .column("caption_cache_hits", LongType, captions(CaptionFigures::cacheHits))
+          .column("caption_cache_hit_rate", DoubleType, captions(CaptionFigures::cacheHitRate))
+          .column("caption_fallbacks", LongType, captions(CaptionFigures::fallbacks))
+          .column("caption_bypassed_prompts", LongType, captions(CaptionFigures::bypassedPrompts))
+          .column("caption_cost_eur", DoubleType, captions(CaptionFigures::apiEur))
+          .column("embedding_cache", StringType, embeddings(EmbeddingFigures::cache))
+          .column("embedding_cache_hits", LongType, embeddings(EmbeddingFigures::hits))
+          .column("embedding_cache_misses", LongType, embeddings(EmbeddingFigures::misses))
+          .column("embedding_cache_hit_rate", DoubleType, embeddings(EmbeddingFigures::hitRate))
+          .column("embedding_cache_failures", LongType, embeddings(EmbeddingFigures::failures))
+          .column("executors_lost", LongType, cluster(RunSummary.ClusterFigures::executorsLost))
+          .column(
+              "executors_lost_reasons",
+              StringType,
+              cluster(RunSummary.ClusterFigures::executorsLostReasons))
+          .column(
+              "device_busy_share", DoubleType, cluster(RunSummary.ClusterFigures::deviceBusyShare))
+          .column(
+              "device_busy_share_min_task",
+              DoubleType,
+              cluster(RunSummary.ClusterFigures::deviceBusyShareMin))
+          .column(
+              "device_wait_seconds",
+              DoubleType,
+              cluster(RunSummary.ClusterFigures::deviceWaitSeconds))
+          .build();
+
+  public static final StructType SCHEMA = DESCRIPTION.schema();
+
+  private RunsTable() {}
+
+  /** Appends one run's row to the table at {@code path}. */
+  public static void append(SparkSession spark, String path, RunRecord record) {
+    spark
+        .createDataFrame(List.of(DESCRIPTION.row(record)), SCHEMA)
+        .write()
+        .format("delta")
+        .mode("append")
+        .option("mergeSchema", "true")
+        .save(path);
+  }
+
+  private static Function<RunRecord, Object> summary(Function<RunSummary, Object> read) {
+    return r -> read.apply(r.summary());
+  }
+
+  private static Function<RunRecord, Object> captions(Function<CaptionFigures, Object> read) {
+    return r -> read.apply(r.summary().captions());
+  }
+
+  private static Function<RunRecord, Object> embeddings(Function<EmbeddingFigures, Object> read) {
+    return r -> read.apply(r.summary().embeddings());
+  }
+
+  private static Function<RunRecord, Object> cluster(
+      Function<RunSummary.ClusterFigures, Object> read) {
+    return r -> read.apply(r.summary().cluster());
+  }
+}

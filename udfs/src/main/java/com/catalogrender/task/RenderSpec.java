@@ -1,0 +1,68 @@
+package com.catalogrender.task;
+
+import com.catalogrender.cost.Rates;
+import com.catalogrender.embedding.EmbeddingCacheSpec;
+import com.catalogrender.measure.Ticker;
+import com.catalogrender.settings.ImageSettings;
+import com.catalogrender.settings.TaskPolicy;
+import com.catalogrender.settings.TestingHooks;
+import java.io.Serializable;
+
+/**
+ * What an executor needs to render a partition: small, serializable, built on the driver from the
+ * validated settings. Executors never see the job's arguments or config files.
+ *
+ * @param runId the run this render belongs to
+ * @param model the verified model and how it samples
+ * @param images where images go and how they are encoded
+ * @param rates cost rates, validated on the driver for this run's classes
+ * @param ticker the clock stage seconds are measured with
+ * @param budget the run's budget ledger, or null when the run has no budget
+ * @param embeddingCache where executors cache text embeddings
+ * @param tasks device sharing and upload overlap
+ * @param testing hooks only tests set
+ */
+public record RenderSpec(
+    String runId,
+    ModelSpec model,
+    ImageSettings images,
+    Rates rates,
+    Ticker ticker,
+    BudgetSpec budget,
+    EmbeddingCacheSpec embeddingCache,
+    TaskPolicy tasks,
+    TestingHooks testing)
+    implements Serializable {
+
+  /**
+   * The model as verified on the driver, and how it samples.
+   *
+   * @param directory model directory, readable from every executor
+   * @param modelId model id from the manifest
+   * @param modelVersion model version from the manifest
+   */
+  public record ModelSpec(
+      String directory,
+      String modelId,
+      String modelVersion,
+      int batchSize,
+      int steps,
+      double guidance)
+      implements Serializable {}
+
+  /**
+   * The run's budget ledger and the per-row estimate a task uses before its first batch is costed.
+   */
+  public record BudgetSpec(String ledgerUrl, double estimatedEurPerRow) implements Serializable {}
+
+  /** The same spec with the run's budget. */
+  public RenderSpec withBudget(BudgetSpec budget) {
+    return new RenderSpec(
+        runId, model, images, rates, ticker, budget, embeddingCache, tasks, testing);
+  }
+
+  /** Object store class of the image root, for request and storage rates. */
+  public String store() {
+    return Rates.storeOf(images.root());
+  }
+}
