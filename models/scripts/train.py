@@ -48,16 +48,27 @@ def lr_at(fraction, peak, warmup=0.03):
     return peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, (fraction - warmup) / (1 - warmup)))))
 
 
+def chroma(x):
+    """The two opponent-colour (YCbCr) chroma channels of RGB in [-1, 1]: a per-pixel RGB loss
+    weighs them little next to lightness, and the decoder learned lightness first and chroma last
+    (greens and purples came back grey)."""
+    r, g, b = x[:, 0:1], x[:, 1:2], x[:, 2:3]
+    y = 0.299 * r + 0.587 * g + 0.114 * b
+    return torch.cat([b - y, r - y], 1)
+
+
 def reconstruction_step(encoder, decoder, xb, opt, colour_weight=0.0):
     """One optimizer step on L1 + L2 reconstruction; latent noise so the decoder tolerates the
-    imperfect latents a sampler produces. colour_weight > 0 adds the error of 4x4-pooled colour
-    (what a person reads as "the product's colour"), which plain per-pixel loss let drift: the
-    1.x/2.0 decoder turned green blue and purple grey (models/scripts/colour_roundtrip.py)."""
+    imperfect latents a sampler produces. colour_weight > 0 adds the chroma error, per pixel and
+    4x4-pooled (what a person reads as "the product's colour"), which plain per-pixel RGB loss let
+    drift: the 1.x/2.0 decoder turned green grey-blue and purple grey
+    (models/scripts/colour_roundtrip.py)."""
     z = encoder(xb)
     rec = decoder(z + 0.05 * z.detach().std() * torch.randn_like(z))
     loss = (rec - xb).abs().mean() + (rec - xb).pow(2).mean() + 1e-4 * z.pow(2).mean()
     if colour_weight > 0:
-        loss = loss + colour_weight * (F.avg_pool2d(rec, 4) - F.avg_pool2d(xb, 4)).abs().mean()
+        loss = loss + colour_weight * (chroma(rec) - chroma(xb)).abs().mean()
+        loss = loss + colour_weight * (F.avg_pool2d(chroma(rec), 4) - F.avg_pool2d(chroma(xb), 4)).abs().mean()
     opt.zero_grad()
     loss.backward()
     opt.step()

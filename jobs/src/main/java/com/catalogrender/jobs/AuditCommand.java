@@ -1,18 +1,23 @@
 package com.catalogrender.jobs;
 
+import com.catalogrender.diffusion.ModelDirectory;
 import com.catalogrender.diffusion.Variant;
 import com.catalogrender.quality.AuditRun;
 import com.catalogrender.quality.AuditSummary;
+import com.catalogrender.quality.ClipScorer;
+import com.catalogrender.quality.GroundTruthSet;
 import com.catalogrender.tables.Warehouse;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * {@code audit [--prompts CSV|TABLE] [--warehouse DIR] [--images DIR] [--variants int8,fp32]
- * [--reference fp32] [--per-category N] [--max-similarity-drop 0.006] [--steps 25]}: the quality
- * audit of a held-out prompt set; exits 1 when a variant's similarity drop fails the threshold.
+ * [--reference fp32] [--per-category N] [--max-similarity-drop 0.006] [--seeds 4]
+ * [--min-pixel-accuracy 0.9] [--steps 25]}: the quality audit of a held-out prompt set; exits 1
+ * when a variant's similarity drop fails the threshold.
  *
  * <p>{@code audit --run ID [--per-category N] [--worst 12]}: scores a sample of an existing render
  * run against its captions and lists the worst.
@@ -35,6 +40,8 @@ final class AuditCommand {
                 "model-dir",
                 "run",
                 "worst",
+                "seeds",
+                "min-pixel-accuracy",
                 "master"),
             List.of());
     String warehouse = args.optional("warehouse", DemoPaths.WAREHOUSE);
@@ -81,8 +88,13 @@ final class AuditCommand {
                     perCategory == null ? null : Integer.valueOf(perCategory),
                     maxDrop,
                     args.integer("steps", 25),
-                    4.0));
+                    4.0,
+                    args.integer("seeds", 4),
+                    Double.parseDouble(args.optional("min-pixel-accuracy", "0.9"))));
     System.out.print(summary.table());
+    try (ClipScorer scorer = ClipScorer.load(ModelDirectory.open(Path.of(modelDir)))) {
+      System.out.println(GroundTruthSet.describeScorer(scorer, Path.of(GroundTruthSet.DEFAULT)));
+    }
     System.out.printf(
         "rows: %s (./submit.sh sql \"select * from audits where audit_id = '%s'\")%n",
         new Warehouse(warehouse).audits(), summary.auditId());

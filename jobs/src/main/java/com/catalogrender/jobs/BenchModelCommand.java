@@ -8,15 +8,20 @@ import com.catalogrender.diffusion.RenderRequest;
 import com.catalogrender.diffusion.SamplingOptions;
 import com.catalogrender.diffusion.UnetTimer;
 import com.catalogrender.diffusion.Variant;
+import com.catalogrender.quality.AuditSummary;
 import com.catalogrender.quality.ClipScorer;
+import com.catalogrender.quality.GroundTruthSet;
+import com.catalogrender.quality.PixelAttributeCheck;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * {@code bench-model [--json] [--rounds N]}: UNet milliseconds per sampler step, fp32 vs int8 on
@@ -71,10 +76,16 @@ final class BenchModelCommand {
       // quality: same prompts, same seeds, both variants
       List<Map<String, String>> prompts = directory.manifest().heldOutPrompts();
       Map<Variant, Quality> quality = new LinkedHashMap<>();
+      String scorerOnGroundTruth;
       try (ClipScorer scorer = ClipScorer.load(directory)) {
         for (Variant variant : variants) {
           quality.put(variant, score(models.get(variant), scorer, directory, prompts));
         }
+        scorerOnGroundTruth =
+            GroundTruthSet.describeScorer(scorer, Path.of(GroundTruthSet.DEFAULT));
+      }
+      if (print && !json) {
+        System.out.println(scorerOnGroundTruth);
       }
       return report(
           json,
@@ -90,29 +101,47 @@ final class BenchModelCommand {
     }
   }
 
-  private record Quality(double similarity, Map<String, Double> accuracy) {
+  /**
+   * Quality of one variant over prompts x seeds: similarity, the learned scorer's accuracy per
+   * attribute, and the pixel check's colour and background accuracy with 95% intervals.
+   */
+  private record Quality(
+      double similarity,
+      Map<String, Double> accuracy,
+      AuditSummary.Interval pixelColour,
+      AuditSummary.Interval pixelBackground) {
     double meanAccuracy() {
       return accuracy.values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
     }
   }
+
+  /** Seeds per prompt: each prompt's figures come from this many pictures. */
+  static final int SEEDS = 4;
 
   private static Quality score(
       DiffusionModel model,
       ClipScorer scorer,
       ModelDirectory directory,
       List<Map<String, String>> prompts) {
+    List<Map<String, String>> asked = new ArrayList<>();
     List<String> captions = new ArrayList<>();
+    List<RenderRequest> requests = new ArrayList<>();
+    for (int seed = 0; seed < SEEDS; seed++) {
+      for (int i = 0; i < prompts.size(); i++) {
+        String caption = directory.manifest().caption(prompts.get(i));
+        asked.add(prompts.get(i));
+        captions.add(caption);
+        requests.add(new RenderRequest(caption, 1000 + i + 100_000L * seed));
+      }
+    }
     List<BufferedImage> images = new ArrayList<>();
     SamplingOptions options = SamplingOptions.defaults(directory.manifest());
     try (DiffusionPredictor predictor = model.newPredictor()) {
-      for (int start = 0; start < prompts.size(); start += 8) {
-        List<RenderRequest> batch = new ArrayList<>();
-        for (int i = start; i < Math.min(prompts.size(), start + 8); i++) {
-          String caption = directory.manifest().caption(prompts.get(i));
-          captions.add(caption);
-          batch.add(new RenderRequest(caption, 1000 + i));
-        }
-        images.addAll(predictor.render(batch, options).images());
+      for (int start = 0; start < requests.size(); start += 8) {
+        images.addAll(
+            predictor
+                .render(requests.subList(start, Math.min(requests.size(), start + 8)), options)
+                .images());
       }
     }
     double similarity = Arrays.stream(scorer.similarity(images, captions)).average().orElse(0);
@@ -120,21 +149,32 @@ final class BenchModelCommand {
     for (String attribute : ATTRIBUTES) {
       accuracy.put(attribute, 0.0);
     }
-    for (int i = 0; i < prompts.size(); i++) {
-      Map<String, String> truth = new LinkedHashMap<>(prompts.get(i));
-      Map<String, String> asked = new LinkedHashMap<>();
+    PixelAttributeCheck pixels = new PixelAttributeCheck();
+    double[] pixelColour = new double[images.size()];
+    double[] pixelBackground = new double[images.size()];
+    for (int i = 0; i < images.size(); i++) {
+      Map<String, String> truth = asked.get(i);
+      Map<String, String> shown = new LinkedHashMap<>();
       for (String attribute : ATTRIBUTES) {
-        asked.put(attribute, truth.get(attribute));
+        shown.put(attribute, truth.get(attribute));
       }
-      asked.put("lighting", truth.get("lighting"));
-      Map<String, String> seen = scorer.recognise(images.get(i), asked);
+      shown.put("lighting", truth.get("lighting"));
+      Map<String, String> seen = scorer.recognise(images.get(i), shown);
       for (String attribute : ATTRIBUTES) {
         if (seen.get(attribute).equals(truth.get(attribute))) {
-          accuracy.merge(attribute, 1.0 / prompts.size(), Double::sum);
+          accuracy.merge(attribute, 1.0 / images.size(), Double::sum);
         }
       }
+      PixelAttributeCheck.Seen pixel = pixels.look(images.get(i), truth.get("background"));
+      pixelColour[i] = pixel.colourIs(truth.get("colour")) ? 1 : 0;
+      pixelBackground[i] = pixel.backgroundIs(truth.get("background")) ? 1 : 0;
     }
-    return new Quality(similarity, accuracy);
+    SplittableRandom random = new SplittableRandom(42);
+    return new Quality(
+        similarity,
+        accuracy,
+        AuditSummary.interval(pixelColour, random),
+        AuditSummary.interval(pixelBackground, random));
   }
 
   private static ObjectNode report(
@@ -165,6 +205,11 @@ final class BenchModelCommand {
       ObjectNode per = root.putObject("attribute_accuracy_by_attribute");
       fp32.accuracy().forEach((k, v) -> per.put("fp32_" + k, round(v)));
       int8.accuracy().forEach((k, v) -> per.put("int8_" + k, round(v)));
+      root.put("pixel_colour_accuracy_fp32", round(fp32.pixelColour().mean()));
+      root.put("pixel_colour_accuracy_int8", round(int8.pixelColour().mean()));
+      root.put("pixel_background_accuracy_fp32", round(fp32.pixelBackground().mean()));
+      root.put("pixel_background_accuracy_int8", round(int8.pixelBackground().mean()));
+      root.put("seeds_per_prompt", SEEDS);
       root.put("held_out_prompts", prompts);
       ObjectNode kept = root.putObject("int8_float_layers");
       floatLayers.forEach(kept::put);
@@ -191,20 +236,31 @@ final class BenchModelCommand {
           ms.get("fp32@" + images) / ms.get("int8@" + images));
     }
     System.out.printf(
-        "%nHeld-out prompts (%d combinations never seen in training), same seeds%n", prompts);
+        "%nHeld-out prompts (%d combinations never seen in training) x %d seeds, same seeds per"
+            + " variant%n",
+        prompts, SEEDS);
     System.out.printf(
-        "%-8s %11s %10s %8s %12s %8s%n",
-        "variant", "similarity", "category", "colour", "background", "mean");
+        "%-8s %11s %10s %8s %12s %8s %26s %26s%n",
+        "variant",
+        "similarity",
+        "category",
+        "colour",
+        "background",
+        "mean",
+        "pixel colour [95% CI]",
+        "pixel background [95% CI]");
     for (Map.Entry<Variant, Quality> e : quality.entrySet()) {
       Quality q = e.getValue();
       System.out.printf(
-          "%-8s %11.4f %10.3f %8.3f %12.3f %8.3f%n",
+          "%-8s %11.4f %10.3f %8.3f %12.3f %8.3f %26s %26s%n",
           e.getKey().label(),
           q.similarity(),
           q.accuracy().get("category"),
           q.accuracy().get("colour"),
           q.accuracy().get("background"),
-          q.meanAccuracy());
+          q.meanAccuracy(),
+          q.pixelColour(),
+          q.pixelBackground());
     }
     System.out.printf(
         "%nint8 vs fp32: %.2fx faster at 8 images per step (seed: 1.64x, goal >= 2x); similarity drop %.4f"

@@ -41,6 +41,7 @@ import org.apache.spark.sql.Row;
 public final class AuditRenderer implements MapPartitionsFunction<Row, Row> {
   private static final Map<String, ClipScorer> SCORERS = new ConcurrentHashMap<>();
   private static final int BATCH = 8;
+  private static final PixelAttributeCheck PIXELS = new PixelAttributeCheck();
 
   /** What executors need; the first variant is the reference. */
   public record Spec(
@@ -129,6 +130,7 @@ public final class AuditRenderer implements MapPartitionsFunction<Row, Row> {
         boolean category = p.category().equals(seen.get("category"));
         boolean colour = p.colour().equals(seen.get("colour"));
         boolean background = p.background().equals(seen.get("background"));
+        PixelAttributeCheck.Seen pixels = PIXELS.look(pictures.get(i), p.background());
         boolean isReference = variant == reference;
         BufferedImage ref = images.get(reference).get(i);
         String key = variant.label() + "-" + p.promptId() + ".png";
@@ -150,7 +152,14 @@ public final class AuditRenderer implements MapPartitionsFunction<Row, Row> {
                     p.promptId(),
                     p.category(),
                     new AuditRecord.Attributes(
-                        p.colour(), p.background(), p.lighting(), category, colour, background),
+                        p.colour(),
+                        p.background(),
+                        p.lighting(),
+                        category,
+                        colour,
+                        background,
+                        pixels.colour(),
+                        pixels.background()),
                     captions.get(i),
                     p.seed(),
                     variant.label(),

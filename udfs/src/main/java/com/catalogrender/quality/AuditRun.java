@@ -55,6 +55,8 @@ public final class AuditRun {
    *     background, lighting, seed
    * @param variants the first is the reference
    * @param perCategory at most this many prompts per category (null: all)
+   * @param seedsPerPrompt each prompt is rendered from this many seeds (its own and the next ones)
+   * @param minPixelAccuracy the pixel check's colour and background accuracy a variant must reach
    */
   public record Settings(
       String prompts,
@@ -65,7 +67,19 @@ public final class AuditRun {
       Integer perCategory,
       double maxSimilarityDrop,
       int steps,
-      double guidance) {}
+      double guidance,
+      int seedsPerPrompt,
+      double minPixelAccuracy) {
+    public Settings {
+      if (seedsPerPrompt < 1) {
+        throw new IllegalArgumentException("--seeds must be >= 1, got " + seedsPerPrompt);
+      }
+      if (minPixelAccuracy < 0 || minPixelAccuracy > 1) {
+        throw new IllegalArgumentException(
+            "--min-pixel-accuracy must be in [0, 1], got " + minPixelAccuracy);
+      }
+    }
+  }
 
   private final SparkSession spark;
 
@@ -98,6 +112,20 @@ public final class AuditRun {
                       .over(Window.partitionBy(col("category")).orderBy(col("prompt_id"))))
               .where(col("n").leq(settings.perCategory()))
               .drop("n");
+    }
+    if (settings.seedsPerPrompt() > 1) {
+      // several seeds per prompt: the same attributes, independent pictures
+      prompts =
+          prompts
+              .withColumn(
+                  "k",
+                  functions.explode(
+                      functions.sequence(
+                          functions.lit(0L), functions.lit(settings.seedsPerPrompt() - 1L))))
+              .withColumn(
+                  "prompt_id", functions.concat(col("prompt_id"), functions.lit("-s"), col("k")))
+              .withColumn("seed", col("seed").plus(col("k").multiply(1_000_003L)))
+              .drop("k");
     }
     long count = prompts.count();
     if (count == 0) {
@@ -148,12 +176,18 @@ public final class AuditRun {
                   r.<Boolean>getAs("category_correct"),
                   r.<Boolean>getAs("colour_correct"),
                   r.<Boolean>getAs("background_correct"),
+                  r.<Boolean>getAs("pixel_colour_correct"),
+                  r.<Boolean>getAs("pixel_background_correct"),
                   r.getAs("psnr_vs_reference"),
                   r.getAs("ssim_vs_reference")));
     }
     spark.sparkContext().clearJobGroup();
     return AuditSummary.of(
-        auditId, settings.variants().get(0).label(), settings.maxSimilarityDrop(), byVariant);
+        auditId,
+        settings.variants().get(0).label(),
+        settings.maxSimilarityDrop(),
+        settings.minPixelAccuracy(),
+        byVariant);
   }
 
   /** One sampled render of an existing run, scored. */

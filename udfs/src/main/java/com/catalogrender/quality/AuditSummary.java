@@ -5,34 +5,52 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
- * Per variant: mean prompt similarity with a 95% bootstrap interval, attribute accuracy, mean drift
- * from the reference variant; and for every other variant, its similarity drop from the reference
- * (paired bootstrap over prompts) against the allowed drop: the verdict a rollout can gate on.
+ * Per variant: mean prompt similarity, the learned scorer's attribute accuracy, the pixel check's
+ * colour and background accuracy (what a person sees, independent of any model), each with a 95%
+ * bootstrap interval, and mean drift from the reference variant; for every other variant, its
+ * similarity drop from the reference (paired bootstrap over prompts). The verdict a rollout gates
+ * on: every drop within the allowed drop, and every variant's pixel colour and background accuracy
+ * at least the required accuracy.
  */
 public record AuditSummary(
     String auditId,
     String referenceVariant,
     double maxSimilarityDrop,
+    double minPixelAccuracy,
     Map<String, VariantFigures> variants) {
 
   static final int RESAMPLES = 2000;
 
-  /** One variant's figures. */
+  /** A mean and its 95% bootstrap interval. */
+  public record Interval(double mean, double low, double high) {
+    @Override
+    public String toString() {
+      return String.format("%.4f [%.4f, %.4f]", mean, low, high);
+    }
+  }
+
+  /**
+   * One variant's figures.
+   *
+   * @param pixelColour share of images whose product colour the pixel check named as asked
+   * @param pixelBackground share of images whose background the pixel check named as asked
+   * @param drop similarity drop from the reference, or null for the reference
+   */
   public record VariantFigures(
-      int prompts,
-      double similarity,
-      double similarityLow,
-      double similarityHigh,
+      int images,
+      Interval similarity,
       double categoryAccuracy,
       double colourAccuracy,
       double backgroundAccuracy,
+      Interval pixelColour,
+      Interval pixelBackground,
       Double psnr,
       Double ssim,
-      Double drop,
-      Double dropLow,
-      Double dropHigh) {
+      Interval drop) {
 
     public double attributeAccuracy() {
       return (categoryAccuracy + colourAccuracy + backgroundAccuracy) / 3;
@@ -46,22 +64,24 @@ public record AuditSummary(
       boolean category,
       boolean colour,
       boolean background,
+      boolean pixelColour,
+      boolean pixelBackground,
       Double psnr,
       Double ssim) {}
 
   public static AuditSummary of(
-      String auditId, String reference, double maxDrop, Map<String, List<Scored>> byVariant) {
+      String auditId,
+      String reference,
+      double maxDrop,
+      double minPixelAccuracy,
+      Map<String, List<Scored>> byVariant) {
     Map<String, Double> referenceByPrompt = new LinkedHashMap<>();
     byVariant.get(reference).forEach(s -> referenceByPrompt.put(s.promptId(), s.similarity()));
     Map<String, VariantFigures> figures = new LinkedHashMap<>();
     SplittableRandom random = new SplittableRandom(42);
     for (Map.Entry<String, List<Scored>> e : byVariant.entrySet()) {
       List<Scored> scored = e.getValue();
-      double[] similarity = scored.stream().mapToDouble(Scored::similarity).toArray();
-      double[] interval = bootstrap(similarity, random);
-      Double drop = null;
-      Double dropLow = null;
-      Double dropHigh = null;
+      Interval drop = null;
       if (!e.getKey().equals(reference)) {
         List<Double> diffs = new ArrayList<>();
         for (Scored s : scored) {
@@ -70,35 +90,33 @@ public record AuditSummary(
             diffs.add(ref - s.similarity());
           }
         }
-        double[] d = diffs.stream().mapToDouble(Double::doubleValue).toArray();
-        drop = mean(d);
-        double[] dropInterval = bootstrap(d, random);
-        dropLow = dropInterval[0];
-        dropHigh = dropInterval[1];
+        drop = interval(diffs.stream().mapToDouble(Double::doubleValue).toArray(), random);
       }
       figures.put(
           e.getKey(),
           new VariantFigures(
               scored.size(),
-              mean(similarity),
-              interval[0],
-              interval[1],
+              interval(scored.stream().mapToDouble(Scored::similarity).toArray(), random),
               share(scored, Scored::category),
               share(scored, Scored::colour),
               share(scored, Scored::background),
+              interval(indicator(scored, Scored::pixelColour), random),
+              interval(indicator(scored, Scored::pixelBackground), random),
               meanOf(scored, Scored::psnr),
               meanOf(scored, Scored::ssim),
-              drop,
-              dropLow,
-              dropHigh));
+              drop));
     }
-    return new AuditSummary(auditId, reference, maxDrop, figures);
+    return new AuditSummary(auditId, reference, maxDrop, minPixelAccuracy, figures);
   }
 
-  /** True when every variant's similarity drop is within the allowed drop. */
+  /** True when every drop is within the allowed drop and every pixel accuracy is high enough. */
   public boolean passed() {
     return variants.values().stream()
-        .allMatch(v -> v.drop() == null || v.drop() <= maxSimilarityDrop);
+        .allMatch(
+            v ->
+                (v.drop() == null || v.drop().mean() <= maxSimilarityDrop)
+                    && v.pixelColour().mean() >= minPixelAccuracy
+                    && v.pixelBackground().mean() >= minPixelAccuracy);
   }
 
   /** The printed table and verdict. */
@@ -106,49 +124,58 @@ public record AuditSummary(
     StringBuilder out = new StringBuilder();
     out.append(
         String.format(
-            "audit %s (reference %s)%n%-8s %7s %24s %9s %7s %11s %8s %7s %7s %26s%n",
+            "audit %s (reference %s)%n%-8s %6s %24s %27s %8s %7s %7s %7s %7s %26s%n",
             auditId,
             referenceVariant,
             "variant",
-            "prompts",
+            "images",
             "similarity [95% CI]",
-            "category",
-            "colour",
-            "background",
-            "mean acc",
+            "scorer: category colour bg",
+            "mean",
             "PSNR",
             "SSIM",
+            "",
+            "",
             "drop vs reference [95% CI]"));
     variants.forEach(
         (variant, v) ->
             out.append(
                 String.format(
-                    "%-8s %7d %8.4f [%.4f, %.4f] %9.3f %7.3f %11.3f %8.3f %7s %7s %26s%n",
+                    "%-8s %6d %24s %10.3f %7.3f %8.3f %8.3f %7s %7s %23s %26s%n",
                     variant,
-                    v.prompts(),
+                    v.images(),
                     v.similarity(),
-                    v.similarityLow(),
-                    v.similarityHigh(),
                     v.categoryAccuracy(),
                     v.colourAccuracy(),
                     v.backgroundAccuracy(),
                     v.attributeAccuracy(),
                     v.psnr() == null ? "-" : String.format("%.2f", v.psnr()),
                     v.ssim() == null ? "-" : String.format("%.3f", v.ssim()),
-                    v.drop() == null
-                        ? "-"
-                        : String.format(
-                            "%.4f [%.4f, %.4f]", v.drop(), v.dropLow(), v.dropHigh()))));
+                    "",
+                    v.drop() == null ? "-" : v.drop().toString())));
     out.append(
         String.format(
-            "verdict: %s (allowed similarity drop %.4f; seed: 0.847 -> 0.841)%n",
-            passed() ? "PASS" : "FAIL", maxSimilarityDrop));
+            "%-8s %6s %26s %26s   (pixel check: what a person sees, no model involved)%n",
+            "variant", "images", "pixel colour [95% CI]", "pixel background [95% CI]"));
+    variants.forEach(
+        (variant, v) ->
+            out.append(
+                String.format(
+                    "%-8s %6d %26s %26s%n",
+                    variant, v.images(), v.pixelColour(), v.pixelBackground())));
+    out.append(
+        String.format(
+            "verdict: %s (allowed similarity drop %.4f, seed: 0.847 -> 0.841; required pixel"
+                + " colour and background accuracy %.2f)%n",
+            passed() ? "PASS" : "FAIL", maxSimilarityDrop, minPixelAccuracy));
     return out.toString();
   }
 
-  private static double[] bootstrap(double[] values, SplittableRandom random) {
+  /** The mean of {@code values} and its 95% bootstrap interval (resampling with {@code random}). */
+  public static Interval interval(double[] values, SplittableRandom random) {
+    double mean = java.util.Arrays.stream(values).average().orElse(Double.NaN);
     if (values.length == 0) {
-      return new double[] {Double.NaN, Double.NaN};
+      return new Interval(mean, Double.NaN, Double.NaN);
     }
     double[] means = new double[RESAMPLES];
     for (int r = 0; r < RESAMPLES; r++) {
@@ -159,19 +186,19 @@ public record AuditSummary(
       means[r] = sum / values.length;
     }
     java.util.Arrays.sort(means);
-    return new double[] {means[(int) (0.025 * RESAMPLES)], means[(int) (0.975 * RESAMPLES) - 1]};
+    return new Interval(
+        mean, means[(int) (0.025 * RESAMPLES)], means[(int) (0.975 * RESAMPLES) - 1]);
   }
 
-  private static double mean(double[] values) {
-    return java.util.Arrays.stream(values).average().orElse(Double.NaN);
+  private static double[] indicator(List<Scored> scored, Predicate<Scored> correct) {
+    return scored.stream().mapToDouble(s -> correct.test(s) ? 1 : 0).toArray();
   }
 
-  private static double share(List<Scored> scored, java.util.function.Predicate<Scored> correct) {
+  private static double share(List<Scored> scored, Predicate<Scored> correct) {
     return scored.isEmpty() ? 0 : scored.stream().filter(correct).count() / (double) scored.size();
   }
 
-  private static Double meanOf(
-      List<Scored> scored, java.util.function.Function<Scored, Double> value) {
+  private static Double meanOf(List<Scored> scored, Function<Scored, Double> value) {
     var present =
         scored.stream().map(value).filter(v -> v != null).mapToDouble(Double::doubleValue);
     var stats = present.summaryStatistics();

@@ -29,15 +29,31 @@ public record AuditRecord(
     Timestamp auditedAt)
     implements Serializable {
 
-  /** What the prompt asked for and whether the scorer recognised each attribute. */
+  /**
+   * What the prompt asked for, whether the learned scorer recognised each attribute, and what the
+   * pixel check (independent of any model) saw.
+   *
+   * @param pixelColour the product colour the pixel check named
+   * @param pixelBackground the background the pixel check named
+   */
   public record Attributes(
       String colour,
       String background,
       String lighting,
       boolean categoryCorrect,
       boolean colourCorrect,
-      boolean backgroundCorrect)
+      boolean backgroundCorrect,
+      String pixelColour,
+      String pixelBackground)
       implements Serializable {
+    public boolean pixelColourCorrect() {
+      return colour.equals(pixelColour);
+    }
+
+    public boolean pixelBackgroundCorrect() {
+      return background.equals(pixelBackground);
+    }
+
     public double accuracy() {
       return ((categoryCorrect ? 1 : 0) + (colourCorrect ? 1 : 0) + (backgroundCorrect ? 1 : 0))
           / 3.0;

@@ -40,6 +40,17 @@ public final class AuditsTable {
               BooleanType,
               attributes(AuditRecord.Attributes::backgroundCorrect))
           .column("attribute_accuracy", DoubleType, attributes(AuditRecord.Attributes::accuracy))
+          .column("pixel_colour", StringType, attributes(AuditRecord.Attributes::pixelColour))
+          .column(
+              "pixel_background", StringType, attributes(AuditRecord.Attributes::pixelBackground))
+          .column(
+              "pixel_colour_correct",
+              BooleanType,
+              attributes(AuditRecord.Attributes::pixelColourCorrect))
+          .column(
+              "pixel_background_correct",
+              BooleanType,
+              attributes(AuditRecord.Attributes::pixelBackgroundCorrect))
           .column("psnr_vs_reference", DoubleType, reference(AuditRecord.Reference::psnr))
           .column("ssim_vs_reference", DoubleType, reference(AuditRecord.Reference::ssim))
           .column("image_uri", StringType, AuditRecord::imageUri)
