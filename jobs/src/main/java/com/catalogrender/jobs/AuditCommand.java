@@ -6,6 +6,7 @@ import com.catalogrender.quality.AuditRun;
 import com.catalogrender.quality.AuditSummary;
 import com.catalogrender.quality.ClipScorer;
 import com.catalogrender.quality.GroundTruthSet;
+import com.catalogrender.quality.RenderRunAudit;
 import com.catalogrender.tables.Warehouse;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -49,17 +50,17 @@ final class AuditCommand {
     String run = args.optional("run", null);
     if (run != null) {
       int perCategory = args.integer("per-category", 8);
-      List<AuditRun.RenderScore> scores =
-          new AuditRun(spark).auditRenders(warehouse, modelDir, run, perCategory);
+      List<RenderRunAudit.RenderScore> scores =
+          new RenderRunAudit(spark).audit(warehouse, modelDir, run, perCategory);
       int worst = Math.min(scores.size(), args.integer("worst", 12));
       System.out.printf(
           "render run %s: %d renders sampled (up to %d per category), mean similarity %.4f%n",
           run,
           scores.size(),
           perCategory,
-          scores.stream().mapToDouble(AuditRun.RenderScore::similarity).average().orElse(0));
+          scores.stream().mapToDouble(RenderRunAudit.RenderScore::similarity).average().orElse(0));
       System.out.printf("worst %d:%n", worst);
-      for (AuditRun.RenderScore s : scores.subList(0, worst)) {
+      for (RenderRunAudit.RenderScore s : scores.subList(0, worst)) {
         System.out.printf(
             "  %.4f  %-14s %-10s %s  %s%n",
             s.similarity(), s.sku(), s.category(), s.caption(), s.imageUri());

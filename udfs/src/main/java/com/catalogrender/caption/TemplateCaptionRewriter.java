@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * The offline, deterministic caption rewriter: a customer prompt ("white sneaker on beach") plus a
  * category-aware lighting phrase in the words the demo model was trained on ("..., studio lighting
- * from upper-left"). A prompt that already names its lighting is kept as it is.
+ * from upper-left"). Common catalog wording is mapped to the model's words first ({@link
+ * CatalogWording}: "wooden table" -> wood). A prompt that already names its lighting keeps it.
  */
 public final class TemplateCaptionRewriter implements CaptionRewriter {
   public static final String SOURCE = Caption.TEMPLATE;
@@ -30,7 +31,7 @@ public final class TemplateCaptionRewriter implements CaptionRewriter {
 
   /** The caption for one row; never null. */
   public String caption(String category, String prompt) {
-    String base = prompt.trim().replaceAll("\\s+", " ");
+    String base = CatalogWording.normalise(prompt.trim().replaceAll("\\s+", " "));
     if (base.toLowerCase(Locale.ROOT).contains("lighting")) {
       return base;
     }

@@ -28,41 +28,28 @@ public final class DemoPalette {
     COLOURS.put("orange", new int[] {240, 130, 30});
     COLOURS.put("purple", new int[] {130, 60, 170});
     // studio white: 235-245 grey, a soft vignette, a floor 12 darker
-    BACKGROUNDS.put(
-        "studio white",
-        List.of(rgb(245, 245, 245), rgb(236, 236, 236), rgb(226, 226, 226), rgb(216, 216, 216)));
-    // beach: sky gradient (110,170,235) -> (137,192,235), sea (30,115,170)-(30,135,170), sand
+    BACKGROUNDS.put("studio white", rgbs("245,245,245 236,236,236 226,226,226 216,216,216"));
+    // beach: sky gradient (110,170,235) -> (140,195,235), sea (30,115-135,170), sand
     BACKGROUNDS.put(
         "beach",
-        List.of(
-            rgb(110, 170, 235),
-            rgb(125, 182, 235),
-            rgb(140, 195, 235),
-            rgb(30, 115, 170),
-            rgb(30, 130, 170),
-            rgb(232, 207, 150),
-            rgb(238, 212, 150)));
+        rgbs("110,170,235 125,182,235 140,195,235 30,115,170 30,130,170 232,207,150 238,212,150"));
     // marble: grey 125-215 veins with a slight blue tint
-    BACKGROUNDS.put(
-        "marble",
-        List.of(
-            rgb(215, 215, 221),
-            rgb(200, 200, 206),
-            rgb(180, 180, 186),
-            rgb(155, 155, 161),
-            rgb(128, 128, 134)));
+    BACKGROUNDS.put("marble", rgbs("215,215,221 200,200,206 180,180,186 155,155,161 128,128,134"));
     // wood: grain between (150,95,50) and (185,120,65)
-    BACKGROUNDS.put(
-        "wood", List.of(rgb(150, 95, 50), rgb(160, 102, 54), rgb(172, 111, 60), rgb(185, 120, 65)));
+    BACKGROUNDS.put("wood", rgbs("150,95,50 160,102,54 172,111,60 185,120,65"));
     // pastel gradient: pink (250,200,215) to lavender (200,200,250)
-    BACKGROUNDS.put(
-        "pastel gradient",
-        List.of(rgb(250, 200, 215), rgb(237, 200, 224), rgb(225, 200, 232), rgb(200, 200, 250)));
+    BACKGROUNDS.put("pastel gradient", rgbs("250,200,215 237,200,224 225,200,232 200,200,250"));
   }
 
   private DemoPalette() {}
 
-  private static int[] rgb(int r, int g, int b) {
-    return new int[] {r, g, b};
+  /** "r,g,b r,g,b ..." as RGB triples. */
+  private static List<int[]> rgbs(String triples) {
+    List<int[]> out = new java.util.ArrayList<>();
+    for (String triple : triples.trim().split("\\s+")) {
+      String[] c = triple.split(",");
+      out.add(new int[] {Integer.parseInt(c[0]), Integer.parseInt(c[1]), Integer.parseInt(c[2])});
+    }
+    return List.copyOf(out);
   }
 }

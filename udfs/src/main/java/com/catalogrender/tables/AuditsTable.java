@@ -7,6 +7,8 @@ import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
 import com.catalogrender.results.AuditRecord;
+import com.catalogrender.results.AuditRecord.Attributes;
+import com.catalogrender.results.AuditRecord.Reference;
 import java.util.function.Function;
 import org.apache.spark.sql.types.StructType;
 
@@ -24,35 +26,27 @@ public final class AuditsTable {
           .required("model_version", StringType, AuditRecord::modelVersion)
           .required("prompt_id", StringType, AuditRecord::promptId)
           .column("category", StringType, AuditRecord::category)
-          .column("colour", StringType, attributes(AuditRecord.Attributes::colour))
-          .column("background", StringType, attributes(AuditRecord.Attributes::background))
-          .column("lighting", StringType, attributes(AuditRecord.Attributes::lighting))
+          .column("colour", StringType, attributes(Attributes::colour))
+          .column("background", StringType, attributes(Attributes::background))
+          .column("lighting", StringType, attributes(Attributes::lighting))
           .required("caption", StringType, AuditRecord::caption)
           .required("seed", LongType, AuditRecord::seed)
           .required("variant", StringType, AuditRecord::variant)
-          .column("reference_variant", StringType, reference(AuditRecord.Reference::variant))
+          .column("reference_variant", StringType, reference(Reference::variant))
           .required("similarity", DoubleType, AuditRecord::similarity)
-          .column(
-              "category_correct", BooleanType, attributes(AuditRecord.Attributes::categoryCorrect))
-          .column("colour_correct", BooleanType, attributes(AuditRecord.Attributes::colourCorrect))
-          .column(
-              "background_correct",
-              BooleanType,
-              attributes(AuditRecord.Attributes::backgroundCorrect))
-          .column("attribute_accuracy", DoubleType, attributes(AuditRecord.Attributes::accuracy))
-          .column("pixel_colour", StringType, attributes(AuditRecord.Attributes::pixelColour))
-          .column(
-              "pixel_background", StringType, attributes(AuditRecord.Attributes::pixelBackground))
-          .column(
-              "pixel_colour_correct",
-              BooleanType,
-              attributes(AuditRecord.Attributes::pixelColourCorrect))
+          .column("category_correct", BooleanType, attributes(Attributes::categoryCorrect))
+          .column("colour_correct", BooleanType, attributes(Attributes::colourCorrect))
+          .column("background_correct", BooleanType, attributes(Attributes::backgroundCorrect))
+          .column("attribute_accuracy", DoubleType, attributes(Attributes::accuracy))
+          .column("pixel_colour", StringType, attributes(Attributes::pixelColour))
+          .column("pixel_background", StringType, attributes(Attributes::pixelBackground))
+          .column("pixel_colour_correct", BooleanType, attributes(Attributes::pixelColourCorrect))
           .column(
               "pixel_background_correct",
               BooleanType,
-              attributes(AuditRecord.Attributes::pixelBackgroundCorrect))
-          .column("psnr_vs_reference", DoubleType, reference(AuditRecord.Reference::psnr))
-          .column("ssim_vs_reference", DoubleType, reference(AuditRecord.Reference::ssim))
+              attributes(Attributes::pixelBackgroundCorrect))
+          .column("psnr_vs_reference", DoubleType, reference(Reference::psnr))
+          .column("ssim_vs_reference", DoubleType, reference(Reference::ssim))
           .column("image_uri", StringType, AuditRecord::imageUri)
           .required("audited_at", TimestampType, AuditRecord::auditedAt)
           .build();
@@ -61,13 +55,11 @@ public final class AuditsTable {
 
   private AuditsTable() {}
 
-  private static Function<AuditRecord, Object> attributes(
-      Function<AuditRecord.Attributes, Object> read) {
+  private static Function<AuditRecord, Object> attributes(Function<Attributes, Object> read) {
     return r -> r.attributes() == null ? null : read.apply(r.attributes());
   }
 
-  private static Function<AuditRecord, Object> reference(
-      Function<AuditRecord.Reference, Object> read) {
+  private static Function<AuditRecord, Object> reference(Function<Reference, Object> read) {
     return r -> r.reference() == null ? null : read.apply(r.reference());
   }
 }

@@ -33,10 +33,7 @@ final class BatchQueue implements Iterator<Row> {
   private final RenderSpec spec;
   private final RunMeters meters;
   private final TaskResources resources;
-  private final RowAdmission admission;
-  private final BudgetGate budget;
-  private final ModelStep model;
-  private final BatchFinisher finisher;
+  private final Stages stages;
   private final Map<Variant, List<AdmittedRow>> waiting = new EnumMap<>(Variant.class);
   private final ArrayDeque<Row> ready = new ArrayDeque<>();
   private final ArrayDeque<Future<List<RenderResult>>> finishing = new ArrayDeque<>();
@@ -51,10 +48,7 @@ final class BatchQueue implements Iterator<Row> {
     this.spec = spec;
     this.meters = meters;
     this.resources = resources;
-    this.admission = stages.admission();
-    this.budget = stages.budget();
-    this.model = stages.model();
-    this.finisher = stages.finisher();
+    this.stages = stages;
   }
 
   @Override
@@ -85,7 +79,7 @@ final class BatchQueue implements Iterator<Row> {
   }
 
   private void accept(CatalogRow row) {
-    RowAdmission.Decision decision = admission.admit(row);
+    RowAdmission.Decision decision = stages.admission().admit(row);
     if (decision.rejected() != null) {
       emit(decision.rejected());
       return;
@@ -99,27 +93,31 @@ final class BatchQueue implements Iterator<Row> {
   }
 
   private void render(Variant variant, List<AdmittedRow> batch) {
-    BudgetGate.Reservation reservation = budget.reserve(batch.size());
+    BudgetGate.Reservation reservation = stages.budget().reserve(batch.size());
     if (reservation == null) {
       for (AdmittedRow row : batch) {
         emit(
-            admission.notRendered(
-                row.row(), variant, RenderStatus.SKIPPED_BUDGET, BudgetGate.SPENT));
+            stages
+                .admission()
+                .notRendered(row.row(), variant, RenderStatus.SKIPPED_BUDGET, BudgetGate.SPENT));
       }
       return;
     }
     RenderBatch rendered;
     try {
-      rendered = model.render(variant, batch);
+      rendered = stages.model().render(variant, batch);
     } catch (ModelStep.BatchFailure e) {
       for (AdmittedRow row : batch) {
-        emit(admission.failed(row.row(), variant, e.getMessage()));
+        emit(stages.admission().failed(row.row(), variant, e.getMessage()));
       }
-      budget.settle(reservation, 0, 0);
+      stages.budget().settle(reservation, 0, 0);
       return;
     }
     Callable<List<RenderResult>> finishing =
-        () -> finisher.finish(variant, batch, rendered, admission, budget, reservation);
+        () ->
+            stages
+                .finisher()
+                .finish(variant, batch, rendered, stages.admission(), stages.budget(), reservation);
     if (resources.finisher == null) {
       try {
         finishing.call().forEach(this::emit);

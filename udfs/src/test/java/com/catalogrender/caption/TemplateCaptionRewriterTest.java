@@ -27,4 +27,20 @@ class TemplateCaptionRewriterTest {
     assertEquals(
         rewriter.caption("candles", "ivory candle"), rewriter.caption("candles", "ivory candle"));
   }
+
+  @Test
+  void catalogWordingBecomesTheModelsWords() {
+    assertEquals(
+        "blue mug on wood, studio lighting from upper-right",
+        rewriter.caption("mugs", "Navy mug on a wooden table"));
+    assertEquals(
+        "green bottle on pastel gradient, studio lighting from front",
+        rewriter.caption("bottles", "emerald water bottle on a pastel background"));
+    assertEquals(
+        "red sneaker on studio white, studio lighting from upper-left",
+        rewriter.caption("sneakers", "crimson sneakers on a white background"));
+    assertEquals(
+        "purple lamp on marble, studio lighting from upper-right",
+        rewriter.caption("lamps", "violet table lamp on a marble countertop"));
+  }
 }
