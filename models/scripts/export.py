@@ -24,7 +24,7 @@ import schedule
 import vocabulary as v
 
 MODEL_ID = "catalog-render-demo"
-VERSION = "2.0.0"
+VERSION = "3.0.0"
 STEPS = 25
 GUIDANCE = 4.0
 CALIBRATION_SAMPLES = 512
@@ -156,14 +156,19 @@ def held_out_combos():
     return [(c, o, b, v.LIGHTING[i % len(v.LIGHTING)]) for i, (c, o, b) in enumerate(v.held_out_prompts())]
 
 
-def contact_sheet(rows, labels, path, cell=64):
-    width = cell * len(rows[0]) + 110
-    sheet = Image.new("RGB", (width, cell * len(rows)), "white")
+def contact_sheet(pairs, prompts, path, cell=128, columns=4):
+    """fp32 | int8 of each prompt side by side (upscaled to cell px), the prompt written under them."""
+    label_h = 30
+    width = columns * (2 * cell + 8)
+    rows = (len(pairs) + columns - 1) // columns
+    sheet = Image.new("RGB", (width, rows * (cell + label_h)), "white")
     draw = ImageDraw.Draw(sheet)
-    for r, (row, label) in enumerate(zip(rows, labels)):
-        draw.text((4, r * cell + cell // 2 - 6), label, fill="black")
-        for k, img in enumerate(row):
-            sheet.paste(Image.fromarray(img), (110 + k * cell, r * cell))
+    for i, ((a, b), prompt) in enumerate(zip(pairs, prompts)):
+        x, y = (i % columns) * (2 * cell + 8), (i // columns) * (cell + label_h)
+        for k, img in enumerate((a, b)):
+            sheet.paste(Image.fromarray(img).resize((cell, cell), Image.NEAREST), (x + k * cell, y))
+        draw.text((x + 2, y + cell + 2), prompt, fill="black")
+        draw.text((x + 2, y + cell + 15), "fp32 | int8", fill="gray")
     sheet.save(path)
 
 
@@ -305,11 +310,8 @@ def main():
             captions, noise)
         sim_ptq, acc_ptq = clip_scores(*scorer, img_ptq, combos)
     print(f"post-training int8 (512 calibration samples): similarity {sim_ptq:.4f}; accuracy {acc_ptq}", flush=True)
-    rows = [[img32[i], img8[i]] for i in range(len(combos))]
-    half = (len(rows) + 1) // 2
-    sheet_rows = [rows[i] + (rows[i + half] if i + half < len(rows) else [np.zeros_like(img32[0])] * 2) for i in range(half)]
-    contact_sheet(sheet_rows, [f"{combos[i][1]} {combos[i][0]}" for i in range(half)],
-                  os.path.join(a.out, "samples.png"))
+    contact_sheet([(img32[i], img8[i]) for i in range(len(combos))],
+                  [f"{o} {c} on {b}" for c, o, b, _ in combos], os.path.join(a.out, "samples.png"))
 
     files = {}
     for name in sorted(os.listdir(a.out)):
@@ -317,9 +319,16 @@ def main():
         if os.path.isfile(path) and name.endswith((".pt", ".txt")):
             files[name] = sha256(path)
     summary = {k: ck[k] for k in ("autoencoder_psnr", "ae_steps", "encoder_steps", "unet_steps", "int8_steps",
-                                  "clip_steps", "train_seconds", "images", "resume_command", "reused_files")
+                                  "clip_steps", "train_seconds", "images", "resume_command", "reused_files",
+                                  "colour_weight", "clip_training", "command")
                if k in ck}
-    if "reused_from" in ck:
+    if "reused_from" in ck and "autoencoder" in ck:
+        summary["reused"] = ("text_encoder.pt and vocabulary.txt are kept from version 1.0.0 (so text-embedding cache "
+                             "keys stay valid); this version trains a new autoencoder with a chroma loss (the old "
+                             "decoder returned green and purple as grey), a new UNet on the kept text encoder, the "
+                             "int8 UNet by quantization-aware distillation, and a CLIP-style scorer on ground-truth "
+                             "dataset images only")
+    elif "reused_from" in ck:
         summary["reused"] = ("text_encoder.pt, vae_decoder.pt, clip_image.pt, clip_text.pt and vocabulary.txt are "
                              "kept from version 1.0.0 (trained together by the first command below); this version "
                              "trains a new encoder for the kept decoder, a new UNet on the kept text encoder, and "
