@@ -264,28 +264,39 @@ def train_int8(teacher, latents, caption_of, hidden, empty, minutes, log, peak_l
     return student.state_dict(), step
 
 
-def reuse_and_train(a, log, checkpoint):
-    """Keeps the text encoder, VAE decoder and CLIP scorer of an exported model directory (copied
-    next to the checkpoint, so export reads them from there); trains an encoder for that decoder,
-    the UNet on the frozen text encoder, then the int8 UNet by distillation."""
+def kept_text_and_dataset(a, source, files, log):
+    """Copies the kept files of an exported model next to the checkpoint (export reads them from
+    there), loads its vocabulary and text encoder, builds the dataset and the frozen text encoder's
+    hidden states per distinct caption (and for the empty caption, for guidance dropout)."""
     t0 = time.time()
     reused = os.path.join(a.out, "reused")
     os.makedirs(reused, exist_ok=True)
-    for name in REUSED_FILES:
-        shutil.copyfile(os.path.join(a.reuse, name), os.path.join(reused, name))
+    for name in files:
+        shutil.copyfile(os.path.join(source, name), os.path.join(reused, name))
     with open(os.path.join(reused, "vocabulary.txt")) as f:
         vocab = f.read().split("\n")[:-1]
     index = {w: i for i, w in enumerate(vocab)}
     text = torch.jit.load(os.path.join(reused, "text_encoder.pt")).eval()
-    decoder = torch.jit.load(os.path.join(reused, "vae_decoder.pt")).eval()
     images, attrs = make_dataset(a.images, a.seed)
     x = to_tensor(images)
-    ids = torch.tensor([v.encode(v.caption(*at), index) for at in attrs], dtype=torch.long)
+    captions = [v.caption(*at) for at in attrs]
+    ids = torch.tensor([v.encode(c, index) for c in captions], dtype=torch.long)
+    keys = torch.tensor([hash(c) % (2 ** 61) for c in captions], dtype=torch.long)
     distinct, caption_of = torch.unique(ids, dim=0, return_inverse=True)
     with torch.no_grad():
         hidden = text(distinct)[0]
         empty = text(torch.tensor([v.encode("", index)]))[0][0]
     log(f"dataset {tuple(x.shape)}, {len(distinct)} distinct captions, in {time.time() - t0:.0f}s")
+    return reused, vocab, x, ids, keys, caption_of, hidden, empty
+
+
+def reuse_and_train(a, log, checkpoint):
+    """Keeps the text encoder, VAE decoder and CLIP scorer of an exported model directory (copied
+    next to the checkpoint, so export reads them from there); trains an encoder for that decoder,
+    the UNet on the frozen text encoder, then the int8 UNet by distillation."""
+    t0 = time.time()
+    reused, vocab, x, ids, _, caption_of, hidden, empty = kept_text_and_dataset(a, a.reuse, REUSED_FILES, log)
+    decoder = torch.jit.load(os.path.join(reused, "vae_decoder.pt")).eval()
 
     encoder, encoder_steps = train_encoder(x, decoder, a.ae_minutes, log)
     z = encode_all(encoder, x)
@@ -315,25 +326,8 @@ def reuse_text_and_train(a, log, checkpoint):
     the int8 UNet by distillation, and a CLIP-style scorer on ground-truth images only (no decoder
     outputs, so it cannot learn a decoder's colour shifts as correct)."""
     t0 = time.time()
-    reused = os.path.join(a.out, "reused")
-    os.makedirs(reused, exist_ok=True)
     kept = ("text_encoder.pt", "vocabulary.txt")
-    for name in kept:
-        shutil.copyfile(os.path.join(a.reuse_text, name), os.path.join(reused, name))
-    with open(os.path.join(reused, "vocabulary.txt")) as f:
-        vocab = f.read().split("\n")[:-1]
-    index = {w: i for i, w in enumerate(vocab)}
-    text = torch.jit.load(os.path.join(reused, "text_encoder.pt")).eval()
-    images, attrs = make_dataset(a.images, a.seed)
-    x = to_tensor(images)
-    captions = [v.caption(*at) for at in attrs]
-    ids = torch.tensor([v.encode(c, index) for c in captions], dtype=torch.long)
-    keys = torch.tensor([hash(c) % (2 ** 61) for c in captions], dtype=torch.long)
-    distinct, caption_of = torch.unique(ids, dim=0, return_inverse=True)
-    with torch.no_grad():
-        hidden = text(distinct)[0]
-        empty = text(torch.tensor([v.encode("", index)]))[0][0]
-    log(f"dataset {tuple(x.shape)}, {len(distinct)} distinct captions, in {time.time() - t0:.0f}s")
+    _, vocab, x, ids, keys, caption_of, hidden, empty = kept_text_and_dataset(a, a.reuse_text, kept, log)
 
     ae, ae_steps = train_autoencoder(x, a.ae_minutes, log, colour_weight=a.colour_weight)
     z = encode_all(ae.encoder, x)
