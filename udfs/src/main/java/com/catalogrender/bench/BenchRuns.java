@@ -21,25 +21,8 @@ import org.apache.spark.sql.SparkSession;
  * Render runs of a benchmark: each profile gets its own warehouse and images under the bench's work
  * folder and pays its own model loads; per-stage means are read back from its renders.
  */
-public final class BenchRuns {
-  private final SparkSession spark;
-  private final Path work;
-  private final Path model;
-  private final ObjectMapper json = new ObjectMapper();
-
-  public BenchRuns(SparkSession spark, Path work, Path model) {
-    this.spark = spark;
-    this.work = work;
-    this.model = model;
-  }
-
-  public SparkSession spark() {
-    return spark;
-  }
-
-  public Path model() {
-    return model;
-  }
+public record BenchRuns(SparkSession spark, Path work, Path model) {
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** A catalog path under the work folder. */
   public String catalog(String name) {
@@ -99,7 +82,7 @@ public final class BenchRuns {
                     + runId
                     + "'")
             .first();
-    ObjectNode node = json.createObjectNode();
+    ObjectNode node = JSON.createObjectNode();
     for (Stage stage : Stage.values()) {
       int i = stage.ordinal();
       node.put(stage.label(), row.isNullAt(i) ? 0 : row.getDouble(i));

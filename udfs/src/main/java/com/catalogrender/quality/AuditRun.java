@@ -36,13 +36,9 @@ import org.apache.spark.sql.types.StructType;
 public final class AuditRun {
   public static final String DEFAULT_PROMPTS = "conf/audit/held-out-prompts.csv";
   private static final StructType PROMPTS =
-      new StructType()
-          .add("prompt_id", DataTypes.StringType)
-          .add("category", DataTypes.StringType)
-          .add("colour", DataTypes.StringType)
-          .add("background", DataTypes.StringType)
-          .add("lighting", DataTypes.StringType)
-          .add("seed", DataTypes.LongType);
+      StructType.fromDDL(
+          "prompt_id STRING, category STRING, colour STRING, background STRING, lighting STRING,"
+              + " seed BIGINT");
 
   /**
    * @param prompts a CSV file or a Delta table (path or name) of prompt_id, category, colour,

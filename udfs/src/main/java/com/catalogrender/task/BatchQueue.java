@@ -30,23 +30,14 @@ final class BatchQueue implements Iterator<Row> {
       RowAdmission admission, BudgetGate budget, ModelStep model, BatchFinisher finisher) {}
 
   private final Iterator<Row> input;
-  private final RenderSpec spec;
-  private final RunMeters meters;
   private final TaskResources resources;
   private final Stages stages;
   private final Map<Variant, List<AdmittedRow>> waiting = new EnumMap<>(Variant.class);
   private final ArrayDeque<Row> ready = new ArrayDeque<>();
   private final ArrayDeque<Future<List<RenderResult>>> finishing = new ArrayDeque<>();
 
-  BatchQueue(
-      Iterator<Row> input,
-      RenderSpec spec,
-      RunMeters meters,
-      TaskResources resources,
-      Stages stages) {
+  BatchQueue(Iterator<Row> input, TaskResources resources, Stages stages) {
     this.input = input;
-    this.spec = spec;
-    this.meters = meters;
     this.resources = resources;
     this.stages = stages;
   }
@@ -87,7 +78,7 @@ final class BatchQueue implements Iterator<Row> {
     AdmittedRow admitted = decision.admitted();
     List<AdmittedRow> batch = waiting.computeIfAbsent(admitted.variant(), v -> new ArrayList<>());
     batch.add(admitted);
-    if (batch.size() >= spec.model().batchSize()) {
+    if (batch.size() >= resources.spec().model().batchSize()) {
       render(admitted.variant(), waiting.remove(admitted.variant()));
     }
   }
@@ -128,7 +119,7 @@ final class BatchQueue implements Iterator<Row> {
     }
     // a slow store slows rendering instead of filling memory
     this.finishing.add(resources.finisher.submit(finishing));
-    while (this.finishing.size() > spec.tasks().postQueueBatches()) {
+    while (this.finishing.size() > resources.spec().tasks().postQueueBatches()) {
       collect(this.finishing.poll());
     }
   }
@@ -147,7 +138,7 @@ final class BatchQueue implements Iterator<Row> {
   }
 
   private void emit(RenderResult result) {
-    meters.rowsDone().add(1);
+    resources.meters().rowsDone().add(1);
     ready.add(RendersTable.row(result));
   }
 }

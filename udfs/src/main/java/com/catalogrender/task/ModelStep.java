@@ -25,17 +25,15 @@ final class ModelStep {
     }
   }
 
-  private final RenderSpec spec;
-  private final RunMeters meters;
   private final TaskResources resources;
 
-  ModelStep(RenderSpec spec, RunMeters meters, TaskResources resources) {
-    this.spec = spec;
-    this.meters = meters;
+  ModelStep(TaskResources resources) {
     this.resources = resources;
   }
 
   RenderBatch render(Variant variant, List<AdmittedRow> batch) throws BatchFailure {
+    RenderSpec spec = resources.spec();
+    RunMeters meters = resources.meters();
     List<RenderRequest> requests = new ArrayList<>(batch.size());
     for (AdmittedRow row : batch) {
       requests.add(new RenderRequest(row.caption().text(), row.row().seed()));

@@ -31,13 +31,11 @@ public final class PartitionRenderer implements MapPartitionsFunction<Row, Row> 
     }
     return new BatchQueue(
         input,
-        spec,
-        meters,
         resources,
         new BatchQueue.Stages(
             new RowAdmission(spec, resources),
             new BudgetGate(spec),
-            new ModelStep(spec, meters, resources),
+            new ModelStep(resources),
             new BatchFinisher(spec, resources)));
   }
 }

@@ -129,6 +129,14 @@ final class TaskResources implements AutoCloseable {
         assignment.device().toString(), assignment.gpuAddress(), deviceClass, executorId);
   }
 
+  RenderSpec spec() {
+    return spec;
+  }
+
+  RunMeters meters() {
+    return meters;
+  }
+
   /** Adds a rendered batch's device seconds to the task's busy clock. */
   void deviceBusy(double seconds) {
     deviceSeconds += seconds;

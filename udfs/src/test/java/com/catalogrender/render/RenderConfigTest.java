@@ -114,12 +114,15 @@ class RenderConfigTest {
     Map<String, String> m = minimal();
     m.put("budget_eur", "2.5");
     m.put("dry_run", "true");
-    assertEquals(
-        "--dry-run and --budget-eur do not combine: a dry run spends nothing",
-        assertThrows(IllegalArgumentException.class, () -> RenderConfig.parse(m)).getMessage());
+    assertEquals("--dry-run and --budget-eur do not combine: a dry run spends nothing", errorOf(m));
     Map<String, String> noRates = minimal();
     noRates.put("rates", "/nonexistent/rates.properties");
     assertThrows(IllegalArgumentException.class, () -> RenderConfig.parse(noRates));
+  }
+
+  private static String errorOf(Map<String, String> settings) {
+    return assertThrows(IllegalArgumentException.class, () -> RenderConfig.parse(settings))
+        .getMessage();
   }
 
   @Test
