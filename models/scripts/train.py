@@ -290,6 +290,31 @@ def kept_text_and_dataset(a, source, files, log):
     return reused, vocab, x, ids, keys, caption_of, hidden, empty
 
 
+def latents_of(encoder, decoder, x):
+    """Latents of the whole dataset, the scale that gives them unit variance, and the reconstruction
+    PSNR through the decoder."""
+    z = encode_all(encoder, x)
+    with torch.no_grad():
+        mse = sum(F.mse_loss(decoder(z[i:i + 512]), x[i:i + 512], reduction="sum").item()
+                  for i in range(0, len(z), 512)) / x.numel()
+    return z, float(1.0 / z.std()), 10 * math.log10(4.0 / mse)
+
+
+def unet_and_int8(a, latents, caption_of, hidden, empty, log, checkpoint):
+    """The UNet on the frozen text encoder's hidden states, then its int8 twin by distillation."""
+    unet, unet_steps = train_unet_frozen_text(latents, caption_of, hidden, empty, a.unet_minutes, log, checkpoint,
+                                              a.peak_lr)
+    checkpoint(unet=unet.state_dict(), unet_steps=unet_steps)
+    log(f"unet: {unet_steps} steps")
+    qat, qat_steps = train_int8(unet, latents, caption_of, hidden, empty, a.int8_minutes, log)
+    checkpoint(unet_int8_training=qat, int8_steps=qat_steps)
+    log(f"int8 distillation: {qat_steps} steps")
+
+
+def run_command():
+    return " ".join(["/usr/bin/python3", "models/scripts/train.py"] + sys.argv[1:])
+
+
 def reuse_and_train(a, log, checkpoint):
     """Keeps the text encoder, VAE decoder and CLIP scorer of an exported model directory (copied
     next to the checkpoint, so export reads them from there); trains an encoder for that decoder,
@@ -299,25 +324,14 @@ def reuse_and_train(a, log, checkpoint):
     decoder = torch.jit.load(os.path.join(reused, "vae_decoder.pt")).eval()
 
     encoder, encoder_steps = train_encoder(x, decoder, a.ae_minutes, log)
-    z = encode_all(encoder, x)
-    latent_scale = float(1.0 / z.std())
-    with torch.no_grad():
-        mse = sum(F.mse_loss(decoder(z[i:i + 512]), x[i:i + 512], reduction="sum").item()
-                  for i in range(0, len(z), 512)) / x.numel()
-    psnr = 10 * math.log10(4.0 / mse)
+    z, latent_scale, psnr = latents_of(encoder, decoder, x)
     log(f"encoder: {encoder_steps} steps, PSNR {psnr:.2f} dB through the kept decoder, latent scale {latent_scale:.4f}")
     checkpoint(reused_from=a.reuse, reused_files=list(REUSED_FILES), vocabulary=vocab, encoder=encoder.state_dict(),
                latent_scale=latent_scale, autoencoder_psnr=psnr, encoder_steps=encoder_steps, images=a.images)
 
-    latents = z * latent_scale
-    unet, unet_steps = train_unet_frozen_text(latents, caption_of, hidden, empty, a.unet_minutes, log, checkpoint,
-                                              a.peak_lr)
-    checkpoint(unet=unet.state_dict(), unet_steps=unet_steps)
-    log(f"unet: {unet_steps} steps")
-    qat, qat_steps = train_int8(unet, latents, caption_of, hidden, empty, a.int8_minutes, log)
-    checkpoint(unet_int8_training=qat, int8_steps=qat_steps, train_seconds=time.time() - t0,
-               command=" ".join(["/usr/bin/python3", "models/scripts/train.py"] + sys.argv[1:]))
-    log(f"int8 distillation: {qat_steps} steps; done in {time.time() - t0:.0f}s")
+    unet_and_int8(a, z * latent_scale, caption_of, hidden, empty, log, checkpoint)
+    checkpoint(train_seconds=time.time() - t0, command=run_command())
+    log(f"done in {time.time() - t0:.0f}s")
 
 
 def reuse_text_and_train(a, log, checkpoint):
@@ -330,29 +344,17 @@ def reuse_text_and_train(a, log, checkpoint):
     _, vocab, x, ids, keys, caption_of, hidden, empty = kept_text_and_dataset(a, a.reuse_text, kept, log)
 
     ae, ae_steps = train_autoencoder(x, a.ae_minutes, log, colour_weight=a.colour_weight)
-    z = encode_all(ae.encoder, x)
-    latent_scale = float(1.0 / z.std())
-    with torch.no_grad():
-        mse = sum(F.mse_loss(ae.decoder(z[i:i + 512]), x[i:i + 512], reduction="sum").item()
-                  for i in range(0, len(z), 512)) / x.numel()
-    psnr = 10 * math.log10(4.0 / mse)
+    z, latent_scale, psnr = latents_of(ae.encoder, ae.decoder, x)
     log(f"autoencoder: {ae_steps} steps, PSNR {psnr:.2f} dB, latent scale {latent_scale:.4f}")
     checkpoint(reused_from=a.reuse_text, reused_files=list(kept), vocabulary=vocab, autoencoder=ae.state_dict(),
                latent_scale=latent_scale, autoencoder_psnr=psnr, ae_steps=ae_steps, images=a.images,
                colour_weight=a.colour_weight)
 
-    latents = z * latent_scale
-    unet, unet_steps = train_unet_frozen_text(latents, caption_of, hidden, empty, a.unet_minutes, log, checkpoint,
-                                              a.peak_lr)
-    checkpoint(unet=unet.state_dict(), unet_steps=unet_steps)
-    log(f"unet: {unet_steps} steps")
-    qat, qat_steps = train_int8(unet, latents, caption_of, hidden, empty, a.int8_minutes, log)
-    checkpoint(unet_int8_training=qat, int8_steps=qat_steps)
-    log(f"int8 distillation: {qat_steps} steps")
+    unet_and_int8(a, z * latent_scale, caption_of, hidden, empty, log, checkpoint)
     clip_image, clip_text, clip_steps = train_clip(x, x, ids, keys, a.clip_minutes, len(vocab), log)
     checkpoint(clip_image=clip_image.state_dict(), clip_text=clip_text.state_dict(), clip_steps=clip_steps,
                clip_training="ground-truth dataset images only", train_seconds=time.time() - t0,
-               command=" ".join(["/usr/bin/python3", "models/scripts/train.py"] + sys.argv[1:]))
+               command=run_command())
     log(f"clip (ground truth only): {clip_steps} steps; done in {time.time() - t0:.0f}s")
 
 

@@ -46,12 +46,9 @@ public final class DemoCatalog {
     {"boxes", "box", "14"}, {"watches", "watch", "12"}, {"lamps", "lamp", "9"},
     {"candles", "candle", "2"}, {"vases", "vase", "1"}, {"backpacks", "backpack", "1"}
   };
-  private static final String[] COLOURS = {
-    "red", "blue", "green", "yellow", "white", "black", "orange", "purple"
-  };
-  private static final String[] BACKGROUNDS = {
-    "studio white", "beach", "marble", "wood", "pastel gradient"
-  };
+  private static final String[] COLOURS = DemoPalette.COLOURS.keySet().toArray(new String[0]);
+  private static final String[] BACKGROUNDS =
+      DemoPalette.BACKGROUNDS.keySet().toArray(new String[0]);
 
   private DemoCatalog() {}
 
@@ -144,15 +141,7 @@ public final class DemoCatalog {
   }
 
   private static Color colourOf(String name) {
-    return switch (name) {
-      case "red" -> new Color(200, 40, 40);
-      case "blue" -> new Color(40, 80, 200);
-      case "green" -> new Color(40, 160, 70);
-      case "yellow" -> new Color(230, 200, 40);
-      case "white" -> new Color(235, 235, 235);
-      case "black" -> new Color(30, 30, 30);
-      case "orange" -> new Color(240, 130, 30);
-      default -> new Color(130, 60, 170);
-    };
+    int[] rgb = DemoPalette.COLOURS.get(name);
+    return new Color(rgb[0], rgb[1], rgb[2]);
   }
 }

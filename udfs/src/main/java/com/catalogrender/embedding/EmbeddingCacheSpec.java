@@ -36,9 +36,6 @@ public record EmbeddingCacheSpec(
   public static final String TTL_DAYS = "embedding_cache_ttl_days";
   public static final String MEMORY_ENTRIES = "embedding_cache_memory_entries";
   public static final String RETRY_SECONDS = "embedding_cache_retry_seconds";
-  public static final java.util.Set<String> KEYS =
-      java.util.Set.of(MODE, TTL_DAYS, MEMORY_ENTRIES, RETRY_SECONDS);
-
   public static final EmbeddingCacheSpec MEMORY_DEFAULT =
       new EmbeddingCacheSpec(Mode.MEMORY, null, 30L * 86400, 20_000, 10);
 

@@ -1,5 +1,6 @@
 package com.catalogrender.quality;
 
+import com.catalogrender.catalog.DemoPalette;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -4,7 +4,6 @@ import com.catalogrender.caption.CaptionRewriter;
 import com.catalogrender.catalog.CatalogSchema;
 import com.catalogrender.catalog.CatalogSource;
 import com.catalogrender.task.EmbeddingWarmup;
-import java.nio.file.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -35,7 +34,7 @@ public final class CacheWarmup {
   public Loaded run() {
     EmbeddingWarmup warmup =
         new EmbeddingWarmup(
-            Path.of(config.model().directory()).toAbsolutePath().normalize().toString(),
+            config.model().absoluteDirectory().toString(),
             config.model().cpuVariant(),
             config.embeddingCache());
     spark.sparkContext().setJobGroup("catalog-render cache-warmup", "cache-warmup", false);

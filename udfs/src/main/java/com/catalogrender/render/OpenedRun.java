@@ -34,7 +34,7 @@ record OpenedRun(
     long startNanos = System.nanoTime();
     labels.phase("open catalog");
     Dataset<Row> catalog = CatalogSource.open(spark, config.catalog().catalog());
-    Path model = Path.of(config.model().directory()).toAbsolutePath().normalize();
+    Path model = config.model().absoluteDirectory();
     ModelManifest manifest = ModelDirectory.open(model).manifest();
     boolean gpu = gpuScheduled(spark) && !config.tasks().gpuAddressesOnCpu();
     RenderSpec spec =

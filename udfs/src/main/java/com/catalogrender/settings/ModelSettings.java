@@ -41,6 +41,11 @@ public record ModelSettings(
         SettingValues.decimal(s, "guidance", "4.0", 1, 50));
   }
 
+  /** The model directory as an absolute, normalised path (what executors and the registry key). */
+  public java.nio.file.Path absoluteDirectory() {
+    return java.nio.file.Path.of(directory).toAbsolutePath().normalize();
+  }
+
   public Variant cpuVariant() {
     return variants.cpuVariant();
   }

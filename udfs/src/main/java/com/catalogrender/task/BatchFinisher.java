@@ -16,7 +16,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Finishes a rendered batch row by row: post-process (resize, sharpen, composite the cut-out,
@@ -120,14 +122,14 @@ final class BatchFinisher {
     double ioSeconds = spec.ticker().secondsSince(ioStart);
     resources.imageWritten();
     PlannedCaption caption = admitted.caption();
-    StageValues seconds =
-        batch
-            .seconds()
-            .only(Stage.MODEL)
-            .times(weight)
-            .with(Stage.CAPTION, caption.secondsShare())
-            .with(Stage.POST, postSeconds)
-            .with(Stage.IO, ioSeconds);
+    Map<Stage, Double> perStage = new EnumMap<>(Stage.class);
+    for (Stage stage : Stage.MODEL) {
+      perStage.put(stage, batch.seconds().get(stage) * weight);
+    }
+    perStage.put(Stage.CAPTION, caption.secondsShare());
+    perStage.put(Stage.POST, postSeconds);
+    perStage.put(Stage.IO, ioSeconds);
+    StageValues seconds = StageValues.of(perStage);
     StageValues costs =
         StageCosts.of(
             new StageCosts.Usage(

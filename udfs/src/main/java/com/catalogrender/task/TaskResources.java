@@ -40,6 +40,7 @@ final class TaskResources implements AutoCloseable {
 
   private final RenderSpec spec;
   private final RunMeters meters;
+  private final RenderResult.Placement placement;
   private final Map<Variant, DiffusionPredictor> predictors = new EnumMap<>(Variant.class);
   private final long startNanos;
   private final boolean injectFailure;
@@ -66,6 +67,14 @@ final class TaskResources implements AutoCloseable {
     this.store = new ImageStore(spec.images().root(), hadoop);
     this.encoder = new ImageEncoder(spec.images().format(), spec.images().quality());
     this.startNanos = spec.ticker().nanoTime();
+    this.placement =
+        new RenderResult.Placement(
+            assignment.device().toString(),
+            assignment.gpuAddress(),
+            assignment.device().cuda()
+                ? spec.rates().gpuDeviceClass()
+                : spec.rates().cpuDeviceClass(),
+            executorId);
     // overlap only when the model runs on a GPU: on the CPU a post-processing thread competes
     // with the task's torch threads for the same cores (measured: slower, not faster)
     this.finisher =

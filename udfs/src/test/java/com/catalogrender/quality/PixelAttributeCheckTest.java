@@ -3,6 +3,7 @@ package com.catalogrender.quality;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.catalogrender.catalog.DemoPalette;
 import com.catalogrender.diffusion.DemoModel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

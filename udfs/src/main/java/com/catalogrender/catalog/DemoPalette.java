@@ -1,4 +1,4 @@
-package com.catalogrender.quality;
+package com.catalogrender.catalog;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,37 +8,41 @@ import java.util.Map;
  * What the demo model's dataset renderer ({@code models/scripts/dataset.py}) paints, in pixels:
  * each colour word's RGB, and each background's look as a few RGB prototypes (its gradients' ends
  * and middles, its grain or veins). The pixel check measures generated images against these, so it
- * learns nothing from generated images. {@code PixelAttributeCheckTest} checks the colours against
- * {@code vocabulary.py}.
+ * learns nothing from generated images; the demo catalog paints its cut-outs with the same colours.
+ * {@code PixelAttributeCheckTest} checks the colours against {@code vocabulary.py}.
  */
 public final class DemoPalette {
   /** Colour words and the RGB the renderer paints them with (before lighting). */
-  public static final Map<String, int[]> COLOURS = new LinkedHashMap<>();
+  public static final Map<String, int[]> COLOURS;
 
   /** Background words and RGB prototypes of how the renderer paints them. */
-  public static final Map<String, List<int[]>> BACKGROUNDS = new LinkedHashMap<>();
+  public static final Map<String, List<int[]>> BACKGROUNDS;
 
   static {
-    COLOURS.put("red", new int[] {200, 40, 40});
-    COLOURS.put("blue", new int[] {40, 80, 200});
-    COLOURS.put("green", new int[] {40, 160, 70});
-    COLOURS.put("yellow", new int[] {230, 200, 40});
-    COLOURS.put("white", new int[] {235, 235, 235});
-    COLOURS.put("black", new int[] {30, 30, 30});
-    COLOURS.put("orange", new int[] {240, 130, 30});
-    COLOURS.put("purple", new int[] {130, 60, 170});
+    Map<String, int[]> colours = new LinkedHashMap<>();
+    Map<String, List<int[]>> backgrounds = new LinkedHashMap<>();
+    colours.put("red", new int[] {200, 40, 40});
+    colours.put("blue", new int[] {40, 80, 200});
+    colours.put("green", new int[] {40, 160, 70});
+    colours.put("yellow", new int[] {230, 200, 40});
+    colours.put("white", new int[] {235, 235, 235});
+    colours.put("black", new int[] {30, 30, 30});
+    colours.put("orange", new int[] {240, 130, 30});
+    colours.put("purple", new int[] {130, 60, 170});
     // studio white: 235-245 grey, a soft vignette, a floor 12 darker
-    BACKGROUNDS.put("studio white", rgbs("245,245,245 236,236,236 226,226,226 216,216,216"));
+    backgrounds.put("studio white", rgbs("245,245,245 236,236,236 226,226,226 216,216,216"));
     // beach: sky gradient (110,170,235) -> (140,195,235), sea (30,115-135,170), sand
-    BACKGROUNDS.put(
+    backgrounds.put(
         "beach",
         rgbs("110,170,235 125,182,235 140,195,235 30,115,170 30,130,170 232,207,150 238,212,150"));
     // marble: grey 125-215 veins with a slight blue tint
-    BACKGROUNDS.put("marble", rgbs("215,215,221 200,200,206 180,180,186 155,155,161 128,128,134"));
+    backgrounds.put("marble", rgbs("215,215,221 200,200,206 180,180,186 155,155,161 128,128,134"));
     // wood: grain between (150,95,50) and (185,120,65)
-    BACKGROUNDS.put("wood", rgbs("150,95,50 160,102,54 172,111,60 185,120,65"));
+    backgrounds.put("wood", rgbs("150,95,50 160,102,54 172,111,60 185,120,65"));
     // pastel gradient: pink (250,200,215) to lavender (200,200,250)
-    BACKGROUNDS.put("pastel gradient", rgbs("250,200,215 237,200,224 225,200,232 200,200,250"));
+    backgrounds.put("pastel gradient", rgbs("250,200,215 237,200,224 225,200,232 200,200,250"));
+    COLOURS = java.util.Collections.unmodifiableMap(colours);
+    BACKGROUNDS = java.util.Collections.unmodifiableMap(backgrounds);
   }
 
   private DemoPalette() {}
