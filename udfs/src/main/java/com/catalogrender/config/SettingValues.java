@@ -18,29 +18,30 @@ public final class SettingValues {
   }
 
   public static int integer(String key, String value, int min, int max) {
-    try {
-      int parsed = Integer.parseInt(value.trim());
-      if (parsed >= min && parsed <= max) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      // falls through to the error below
-    }
-    throw new IllegalArgumentException(
-        key + " must be an integer in [" + min + ", " + max + "], got '" + value + "'");
+    return inRange(key, value, Integer::parseInt, min, max, "an integer");
   }
 
   public static double decimal(String key, String value, double min, double max) {
+    return inRange(key, value, Double::parseDouble, min, max, "a number");
+  }
+
+  private static <T extends Comparable<T>> T inRange(
+      String key,
+      String value,
+      java.util.function.Function<String, T> parse,
+      T min,
+      T max,
+      String kind) {
     try {
-      double parsed = Double.parseDouble(value.trim());
-      if (parsed >= min && parsed <= max) {
+      T parsed = parse.apply(value.trim());
+      if (parsed.compareTo(min) >= 0 && parsed.compareTo(max) <= 0) {
         return parsed;
       }
     } catch (NumberFormatException e) {
       // falls through to the error below
     }
     throw new IllegalArgumentException(
-        key + " must be a number in [" + min + ", " + max + "], got '" + value + "'");
+        key + " must be " + kind + " in [" + min + ", " + max + "], got '" + value + "'");
   }
 
   /** The trimmed value of a required key; the error names the key and its command-line flag. */
@@ -61,14 +62,10 @@ public final class SettingValues {
 
   public static int nonNegative(String key, String value) {
     try {
-      int parsed = Integer.parseInt(value.trim());
-      if (parsed >= 0) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      // falls through to the error below
+      return integer(key, value, 0, Integer.MAX_VALUE);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(key + " must be an integer >= 0, got '" + value + "'");
     }
-    throw new IllegalArgumentException(key + " must be an integer >= 0, got '" + value + "'");
   }
 
   /** {@link #bool(String, String)} of {@code key}'s value, or of {@code fallback} when absent. */

@@ -86,6 +86,16 @@ public record ModelManifest(
     }
   }
 
+  /** Parses and validates a manifest read from {@code source} (named in errors). */
+  public static ModelManifest parse(byte[] json, String source) {
+    try {
+      return fromJson(new ObjectMapper().readTree(json));
+    } catch (IOException | IllegalArgumentException | NullPointerException e) {
+      throw new ModelArtifactException(
+          "Malformed manifest at " + source + ": " + e.getMessage(), e);
+    }
+  }
+
   static ModelManifest fromJson(JsonNode root) {
     JsonNode schedule = required(root, "schedule");
     JsonNode betasNode = required(schedule, "betas");

@@ -34,9 +34,7 @@ public final class CacheWarmup {
   public Loaded run() {
     EmbeddingWarmup warmup =
         new EmbeddingWarmup(
-            config.model().absoluteDirectory().toString(),
-            config.model().cpuVariant(),
-            config.embeddingCache());
+            config.model().location(), config.model().cpuVariant(), config.embeddingCache());
     spark.sparkContext().setJobGroup("catalog-render cache-warmup", "cache-warmup", false);
     try {
       Dataset<Row> catalog = CatalogSource.open(spark, config.catalog().catalog());

@@ -1,10 +1,9 @@
 package com.catalogrender.render;
 
 import com.catalogrender.catalog.CatalogSource;
-import com.catalogrender.diffusion.ModelDirectory;
 import com.catalogrender.diffusion.ModelManifest;
+import com.catalogrender.runtime.ModelCache;
 import com.catalogrender.task.RenderSpec;
-import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -34,14 +33,15 @@ record OpenedRun(
     long startNanos = System.nanoTime();
     labels.phase("open catalog");
     Dataset<Row> catalog = CatalogSource.open(spark, config.catalog().catalog());
-    Path model = config.model().absoluteDirectory();
-    ModelManifest manifest = ModelDirectory.open(model).manifest();
+    String model = config.model().location();
+    ModelManifest manifest = ModelCache.manifest(model, spark.sparkContext().hadoopConfiguration());
     boolean gpu = gpuScheduled(spark) && !config.tasks().gpuAddressesOnCpu();
     RenderSpec spec =
         new RenderSpec(
             runId,
             new RenderSpec.ModelSpec(
-                model.toString(),
+                model,
+                config.model().cacheDirectory(),
                 manifest.modelId(),
                 manifest.version(),
                 config.model().batchSize(),

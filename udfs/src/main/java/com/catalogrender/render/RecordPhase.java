@@ -124,7 +124,13 @@ final class RecordPhase {
             spark.sparkContext().applicationId(),
             arguments,
             config.redactedSettings(),
-            rates.text()));
+            rates.text(),
+            new RunRecord.ModelFetch(
+                meters.modelFetches().value(),
+                meters.modelFetchSeconds().value(),
+                meters.modelCacheBytes().count() == 0
+                    ? 0
+                    : Math.round(meters.modelCacheBytes().avg()))));
     return summary;
   }
 

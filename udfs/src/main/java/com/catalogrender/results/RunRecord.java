@@ -8,6 +8,7 @@ import java.util.Map;
  *
  * @param config the run's settings with secrets redacted
  * @param rates the rates file's entries the run was costed with
+ * @param modelFetch what executors fetched of a remote model directory
  */
 public record RunRecord(
     RunSummary summary,
@@ -20,4 +21,16 @@ public record RunRecord(
     String applicationId,
     String arguments,
     Map<String, String> config,
-    Map<String, String> rates) {}
+    Map<String, String> rates,
+    ModelFetch modelFetch) {
+
+  /**
+   * Remote model fetches by executors.
+   *
+   * @param fetches how many executors copied the model into their local cache in this run (0 for a
+   *     local model directory or a warm cache)
+   * @param seconds the seconds those copies took, summed
+   * @param cacheBytes the size of the model's files in an executor's cache (0 when local)
+   */
+  public record ModelFetch(long fetches, double seconds, long cacheBytes) {}
+}

@@ -9,14 +9,22 @@ import java.util.Map;
 /**
  * The model a run renders with and how it samples.
  *
- * @param directory the model directory (manifest, TorchScript modules)
+ * @param directory the model directory (manifest, TorchScript modules): a local path, or a URI
+ *     ({@code s3a://}, {@code hdfs://}, {@code file:}, {@code local:}) fetched once per executor
+ * @param cacheDirectory where executors keep fetched models (null: {@code
+ *     java.io.tmpdir/catalog-render-models})
  * @param variants which UNet variant a row uses
  * @param batchSize rows per UNet batch
  * @param steps sampler steps (DPM++ 2M needs at least 2)
  * @param guidance classifier-free guidance scale
  */
 public record ModelSettings(
-    String directory, VariantPolicy variants, int batchSize, int steps, double guidance)
+    String directory,
+    String cacheDirectory,
+    VariantPolicy variants,
+    int batchSize,
+    int steps,
+    double guidance)
     implements Serializable {
 
   public ModelSettings {
@@ -34,6 +42,7 @@ public record ModelSettings(
     }
     return new ModelSettings(
         s.getOrDefault("model_dir", "models/demo"),
+        SettingValues.optional(s, "model_cache_dir"),
         new VariantPolicy(
             cpuVariant, SettingValues.integer(s, "full_precision_min_side", "2048", 1, 1 << 20)),
         SettingValues.integer(s, "batch_size", "8", 1, 256),
@@ -41,9 +50,19 @@ public record ModelSettings(
         SettingValues.decimal(s, "guidance", "4.0", 1, 50));
   }
 
-  /** The model directory as an absolute, normalised path (what executors and the registry key). */
-  public java.nio.file.Path absoluteDirectory() {
-    return java.nio.file.Path.of(directory).toAbsolutePath().normalize();
+  /**
+   * The model directory as executors receive it: a URI as given; a local path made absolute when it
+   * exists here (what the registry keys), else as given (a name {@code --archives} unpacks beside
+   * each executor).
+   */
+  public String location() {
+    if (directory.matches("^[A-Za-z][A-Za-z0-9+-]+:.*")) {
+      return directory;
+    }
+    java.nio.file.Path path = java.nio.file.Path.of(directory);
+    return path.isAbsolute() || java.nio.file.Files.exists(path)
+        ? path.toAbsolutePath().normalize().toString()
+        : directory;
   }
 
   public Variant cpuVariant() {

@@ -86,6 +86,9 @@ public final class RunsTable {
               "device_wait_seconds",
               DoubleType,
               cluster(RunSummary.ClusterFigures::deviceWaitSeconds))
+          .column("model_fetches", LongType, r -> r.modelFetch().fetches())
+          .column("model_fetch_seconds", DoubleType, r -> r.modelFetch().seconds())
+          .column("model_cache_bytes", LongType, r -> r.modelFetch().cacheBytes())
           .build();
 
   public static final StructType SCHEMA = DESCRIPTION.schema();

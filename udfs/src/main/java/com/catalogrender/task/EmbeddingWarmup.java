@@ -5,13 +5,15 @@ import com.catalogrender.diffusion.DiffusionModel;
 import com.catalogrender.diffusion.Variant;
 import com.catalogrender.embedding.EmbeddingCacheSpec;
 import com.catalogrender.embedding.EmbeddingCodec;
+import com.catalogrender.runtime.ModelCache;
 import com.catalogrender.runtime.ModelRegistry;
 import com.redislabs.provider.redis.RedisEndpoint;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -67,7 +69,14 @@ public final class EmbeddingWarmup implements MapPartitionsFunction<Row, long[]>
           if (model == null) {
             model =
                 ModelRegistry.executorWide()
-                    .acquire(Path.of(modelDirectory), variant, ComputeDevice.CPU)
+                    .acquire(
+                        ModelCache.resolve(
+                                modelDirectory,
+                                ModelCache.defaultRoot(),
+                                SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf()))
+                            .directory(),
+                        variant,
+                        ComputeDevice.CPU)
                     .model();
           }
           counts[0] += group.size();

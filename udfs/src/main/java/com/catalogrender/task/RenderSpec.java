@@ -41,8 +41,14 @@ public record RenderSpec(
    * @param modelId model id from the manifest
    * @param modelVersion model version from the manifest
    */
+  /**
+   * @param directory where the model directory is: a local path or a Hadoop URI ({@link
+   *     com.catalogrender.runtime.ModelCache})
+   * @param cacheDirectory where executors keep fetched remote models (null: the default)
+   */
   public record ModelSpec(
       String directory,
+      String cacheDirectory,
       String modelId,
       String modelVersion,
       int batchSize,

@@ -9,7 +9,7 @@ import org.apache.spark.util.LongAccumulator;
 /**
  * What executors measure for the whole run, beside the rows: model loads and their seconds (fixed
  * costs), device-seconds measured per batch (reconciled against the rows' device-seconds), and rows
- * done (progress), and the embedding cache's hits, misses and failures.
+ * done (progress), the embedding cache's hits, misses and failures, and remote model fetches.
  */
 public record RunMeters(
     LongAccumulator modelLoads,
@@ -21,7 +21,10 @@ public record RunMeters(
     LongAccumulator embeddingMisses,
     LongAccumulator embeddingFailures,
     DoubleAccumulator deviceWaitSeconds,
-    CollectionAccumulator<Double> deviceBusySharePerTask)
+    CollectionAccumulator<Double> deviceBusySharePerTask,
+    DoubleAccumulator modelFetchSeconds,
+    LongAccumulator modelFetches,
+    LongAccumulator modelCacheBytes)
     implements Serializable {
 
   public static RunMeters register(SparkContext context, String runId) {
@@ -35,6 +38,10 @@ public record RunMeters(
         context.longAccumulator("catalog-render " + runId + " embedding cache misses"),
         context.longAccumulator("catalog-render " + runId + " embedding cache failures"),
         context.doubleAccumulator("catalog-render " + runId + " device wait seconds"),
-        context.collectionAccumulator("catalog-render " + runId + " device busy share per task"));
+        context.collectionAccumulator("catalog-render " + runId + " device busy share per task"),
+        context.doubleAccumulator("catalog-render " + runId + " model fetch seconds"),
+        context.longAccumulator("catalog-render " + runId + " model fetches"),
+        // every predictor adds the model's size: its average is the size of the cached model
+        context.longAccumulator("catalog-render " + runId + " model cache bytes"));
   }
 }

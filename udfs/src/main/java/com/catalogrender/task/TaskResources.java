@@ -6,6 +6,7 @@ import com.catalogrender.diffusion.Variant;
 import com.catalogrender.io.ImageStore;
 import com.catalogrender.post.ImageEncoder;
 import com.catalogrender.results.RenderResult;
+import com.catalogrender.runtime.ModelCache;
 import com.catalogrender.runtime.ModelRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -119,8 +120,7 @@ final class TaskResources implements AutoCloseable {
         v -> {
           ModelRegistry.Acquired acquired =
               ModelRegistry.executorWide()
-                  .acquire(
-                      Path.of(spec.model().directory()), v, assignment.device(), assignment.slot());
+                  .acquire(localModel(), v, assignment.device(), assignment.slot());
           if (acquired.loadedNow()) {
             meters.modelLoads().add(1);
             meters.modelLoadSeconds().add(acquired.loadSeconds());
@@ -128,6 +128,22 @@ final class TaskResources implements AutoCloseable {
           DiffusionModel model = acquired.model();
           return model.newPredictor(spec.ticker(), spec.embeddingCache().executorWide());
         });
+  }
+
+  /** The model directory on this machine: a remote one is fetched once per executor. */
+  private Path localModel() {
+    String cache = spec.model().cacheDirectory();
+    ModelCache.Local local =
+        ModelCache.resolve(
+            spec.model().directory(),
+            cache == null ? ModelCache.defaultRoot() : Path.of(cache),
+            hadoop);
+    if (local.fetchedNow()) {
+      meters.modelFetches().add(1);
+      meters.modelFetchSeconds().add(local.seconds());
+    }
+    meters.modelCacheBytes().add(local.bytes());
+    return local.directory();
   }
 
   /** Where this task's rows are rendered, for their result rows. */

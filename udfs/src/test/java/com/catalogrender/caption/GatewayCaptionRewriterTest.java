@@ -1,5 +1,8 @@
 package com.catalogrender.caption;
 
+import static com.catalogrender.caption.GatewaySettings.CIRCUIT_BREAKER_FAILURES;
+import static com.catalogrender.caption.GatewaySettings.MAX_ATTEMPTS;
+import static com.catalogrender.caption.GatewaySettings.TIMEOUT_SECONDS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -122,13 +125,7 @@ class GatewayCaptionRewriterTest {
     try (FakeGateway gateway = new FakeGateway(GatewayFlavor.OPENAI)) {
       gateway.always(FakeGateway.Reply.slow(3000));
       GatewayCaptionRewriter rewriter =
-          rewriter(
-              settings(
-                  gateway,
-                  GatewaySettings.TIMEOUT_SECONDS,
-                  "0.2",
-                  GatewaySettings.MAX_ATTEMPTS,
-                  "2"));
+          rewriter(settings(gateway, TIMEOUT_SECONDS, "0.2", MAX_ATTEMPTS, "2"));
       CaptionUnavailableException e =
           assertThrows(
               CaptionUnavailableException.class, () -> rewriter.rewrite("mugs", "mug", false));
@@ -172,13 +169,7 @@ class GatewayCaptionRewriterTest {
     try (FakeGateway gateway = new FakeGateway(GatewayFlavor.OPENAI)) {
       gateway.always(FakeGateway.Reply.status(502));
       GatewayCaptionRewriter rewriter =
-          rewriter(
-              settings(
-                  gateway,
-                  GatewaySettings.MAX_ATTEMPTS,
-                  "2",
-                  GatewaySettings.CIRCUIT_BREAKER_FAILURES,
-                  "3"));
+          rewriter(settings(gateway, MAX_ATTEMPTS, "2", CIRCUIT_BREAKER_FAILURES, "3"));
       for (int i = 0; i < 3; i++) {
         String prompt = "p" + i;
         assertThrows(CaptionUnavailableException.class, () -> rewriter.rewrite("m", prompt, false));

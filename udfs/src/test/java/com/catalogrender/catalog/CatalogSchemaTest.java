@@ -3,7 +3,6 @@ package com.catalogrender.catalog;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
@@ -12,28 +11,18 @@ class CatalogSchemaTest {
   void acceptsTheDemoCatalogAndIntegerWidths() {
     CatalogSchema.validate("demo", DemoCatalog.SCHEMA);
     StructType longs =
-        new StructType()
-            .add("SKU", DataTypes.StringType)
-            .add("category", DataTypes.StringType)
-            .add("prompt", DataTypes.StringType)
-            .add("width", DataTypes.LongType)
-            .add("height", DataTypes.ShortType)
-            .add("seed", DataTypes.IntegerType)
-            .add("updated_at", DataTypes.DateType);
+        StructType.fromDDL(
+            "SKU string, category string, prompt string, width bigint, height smallint, seed int,"
+                + " updated_at date");
     CatalogSchema.validate("longs", longs);
   }
 
   @Test
   void namesEveryMissingAndMistypedColumn() {
     StructType bad =
-        new StructType()
-            .add("sku", DataTypes.StringType)
-            .add("prompt", DataTypes.StringType)
-            .add("width", DataTypes.StringType)
-            .add("height", DataTypes.IntegerType)
-            .add("seed", DataTypes.DoubleType)
-            .add("source_image", DataTypes.BinaryType)
-            .add("updated_at", DataTypes.TimestampType);
+        StructType.fromDDL(
+            "sku string, prompt string, width string, height int, seed double, source_image binary,"
+                + " updated_at timestamp");
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> CatalogSchema.validate("cat", bad));
     String message = e.getMessage();

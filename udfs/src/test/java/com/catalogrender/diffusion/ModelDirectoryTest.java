@@ -43,39 +43,27 @@ class ModelDirectoryTest {
 
   @Test
   void namesAMissingManifest() {
-    ModelArtifactException e =
-        assertThrows(ModelArtifactException.class, () -> ModelDirectory.open(temp));
-    assertTrue(e.getMessage().startsWith("No manifest.json in model directory "), e.getMessage());
+    assertOpenFails(temp, "No manifest.json in model directory ");
   }
 
   @Test
   void namesAMissingFile() throws IOException {
     Path copy = copyOfDemo();
     Files.delete(copy.resolve("vae_decoder.pt"));
-    ModelArtifactException e =
-        assertThrows(ModelArtifactException.class, () -> ModelDirectory.open(copy));
-    assertTrue(
-        e.getMessage().contains("vae_decoder.pt listed in the manifest is missing"),
-        e.getMessage());
+    assertOpenFails(copy, "vae_decoder.pt listed in the manifest is missing");
   }
 
   @Test
   void namesAFileWhoseChecksumDoesNotMatch() throws IOException {
     Path copy = copyOfDemo();
     Files.writeString(copy.resolve("vocabulary.txt"), "tampered\n", StandardOpenOption.APPEND);
-    ModelArtifactException e =
-        assertThrows(ModelArtifactException.class, () -> ModelDirectory.open(copy));
-    assertTrue(
-        e.getMessage().contains("vocabulary.txt does not match its manifest: sha256 is"),
-        e.getMessage());
+    assertOpenFails(copy, "vocabulary.txt does not match its manifest: sha256 is");
   }
 
   @Test
   void namesAMalformedManifest() throws IOException {
     Files.writeString(temp.resolve("manifest.json"), "{\"model_id\": \"x\"}");
-    ModelArtifactException e =
-        assertThrows(ModelArtifactException.class, () -> ModelDirectory.open(temp));
-    assertTrue(e.getMessage().contains("field 'schedule' is missing"), e.getMessage());
+    assertOpenFails(temp, "field 'schedule' is missing");
   }
 
   private Path copyOfDemo() throws IOException {
@@ -88,5 +76,11 @@ class ModelDirectoryTest {
       }
     }
     return target;
+  }
+
+  private static void assertOpenFails(Path directory, String fragment) {
+    ModelArtifactException e =
+        assertThrows(ModelArtifactException.class, () -> ModelDirectory.open(directory));
+    assertTrue(e.getMessage().contains(fragment), e.getMessage());
   }
 }

@@ -10,12 +10,7 @@ import org.junit.jupiter.api.Test;
 class ImageResizerTest {
   @Test
   void upscalesToTheRequestedSizeAndKeepsFlatColour() {
-    BufferedImage source = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
-    for (int y = 0; y < 64; y++) {
-      for (int x = 0; x < 64; x++) {
-        source.setRGB(x, y, 0x3366cc);
-      }
-    }
+    BufferedImage source = paintedFrom(0, 0x3366cc);
     BufferedImage out = ImageResizer.resize(source, 512, 300, 0.35);
     assertEquals(512, out.getWidth());
     assertEquals(300, out.getHeight());
@@ -24,12 +19,7 @@ class ImageResizerTest {
 
   @Test
   void sharpeningIncreasesEdgeContrast() {
-    BufferedImage source = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
-    for (int y = 0; y < 64; y++) {
-      for (int x = 32; x < 64; x++) {
-        source.setRGB(x, y, 0xc8c8c8);
-      }
-    }
+    BufferedImage source = paintedFrom(32, 0xc8c8c8);
     BufferedImage soft = ImageResizer.resize(source, 256, 256, 0);
     BufferedImage sharp = ImageResizer.resize(source, 256, 256, 0.5);
     assertTrue(contrast(sharp, 128) > contrast(soft, 128));
@@ -52,5 +42,16 @@ class ImageResizerTest {
       max = Math.max(max, value);
     }
     return max - min;
+  }
+
+  /** A black 64x64 image painted {@code rgb} from column {@code firstColumn} to the right edge. */
+  private static BufferedImage paintedFrom(int firstColumn, int rgb) {
+    BufferedImage image = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 64; y++) {
+      for (int x = firstColumn; x < 64; x++) {
+        image.setRGB(x, y, rgb);
+      }
+    }
+    return image;
   }
 }
