@@ -1,28 +1,78 @@
 #!/usr/bin/env bash
-# catalog-render's one entry point: builds what is missing, then runs a subcommand.
-#   ./submit.sh demo                      seed a small catalog, render it locally, show where the pictures are
-#   ./submit.sh render --catalog PATH --warehouse DIR --images DIR [--where SQL] [--limit N] [--rerender-all]
-#        [--master URL] [--spark-conf KEY=VALUE ...] [--properties-file FILE]
+# catalog-render's one entry point: builds what is missing, then runs a command.
+#   ./submit.sh demo                       seed a small catalog, render it locally, show where the pictures are
+#   ./submit.sh test                       install what the tests need (when it can), then run every test
+#   ./submit.sh render [--settings FILE|URI] [setting flags]   render the catalog's changed rows
 #   ./submit.sh sql [--warehouse DIR] [--format table|csv|json] "QUERY"
-#   ./submit.sh cost-report [--run ID]    the stage table of a run, and a PNG chart next to its images
-#   ./submit.sh cache-warmup --catalog PATH --spark-conf spark.redis.host=H   load caption embeddings into Redis
-#   ./submit.sh cache-stats --spark-conf spark.redis.host=H                   keys, memory and TTLs of that cache
-#   ./submit.sh audit [--prompts CSV] [--variants int8,fp32] [--run ID]       quality audit; exit 1 when it fails
-#   ./submit.sh sql-server [--port 10000] Spark Thrift JDBC server over the same tables and views
-#   ./submit.sh seed-catalog --table PATH --rows N [--seed S]
-#   ./submit.sh render-one --caption TEXT --seed N --variant int8|fp32 --out FILE.png [--size 512]
-#   ./submit.sh bench-model [--json]
-#   ./submit.sh bench [--rows 200] [--json] [--scale]   job efficiency, cost naive vs optimized, cache hit rate
-# Spark commands run through Spark's own SparkSubmit on the project's classpath (local[*] by default,
-# no Spark installation needed); with SPARK_HOME set, through that installation's spark-submit.
+#   ./submit.sh cost-report | cache-warmup | cache-stats | audit | sql-server | seed-catalog
+#   ./submit.sh render-one | bench-model | bench
+#   ./submit.sh COMMAND --help             that command's options and defaults (no build, no Spark)
+# Options for Spark, any command: --master URL, --deploy-mode client|cluster, --spark-conf K=V
+# (repeatable), --properties-file FILE, --archives FILE#NAME, --files FILE.
+# Without SPARK_HOME: Spark's own SparkSubmit on the project's classpath (local[*] by default, no
+# Spark installation needed). With SPARK_HOME: that installation's spark-submit with the
+# application jar jobs/target/catalog-render-app.jar (Spark and Hadoop provided by it).
+# Exit codes: 0 success, 1 failure, 2 usage error, 3 audit verdict failed, 4 budget exhausted.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-cd "$ROOT"
 
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-CLASSPATH_FILE="$ROOT/jobs/target/runtime-classpath.txt"
-JOBS_JAR="$ROOT/jobs/target/catalog-render-jobs-0.1.0-SNAPSHOT.jar"
+TARGET="$ROOT/jobs/target"
+JOBS_JAR="$TARGET/catalog-render-jobs-0.1.0-SNAPSHOT.jar"
+APP_JAR="$TARGET/catalog-render-app.jar"
+MAIN=com.catalogrender.jobs.Main
 
+usage() { sed -n '2,15p' "$ROOT/submit.sh" | sed 's/^# \{0,1\}//'; }
+
+[[ $# -ge 1 ]] || { usage >&2; exit 2; }
+command="$1"
+
+# --- help: generated from the parser (jobs/help/*.txt, checked by HelpFilesTest); no build -------
+case "$command" in
+  -h|--help|help) usage; echo; cat "$ROOT/jobs/help/submit.sh.txt"; exit 0 ;;
+esac
+for arg in "${@:2}"; do
+  if [[ "$arg" == "--help" || "$arg" == "-h" ]]; then
+    if [[ -f "$ROOT/jobs/help/$command.txt" ]]; then cat "$ROOT/jobs/help/$command.txt"; exit 0; fi
+    echo "error: unknown command '$command'" >&2; cat "$ROOT/jobs/help/submit.sh.txt" >&2; exit 2
+  fi
+done
+
+# --- test: the README's test command; .ci/run calls it too ----------------------------------------
+if [[ "$command" == test ]]; then
+  packages=(jupyter-nbconvert python3-ipykernel python3-pandas python3-matplotlib python3-pil python3-nbformat)
+  missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [[ ${#missing[@]} -gt 0 ]]; then
+    SUDO=""; [[ $(id -u) -eq 0 ]] || SUDO="sudo -n"
+    if command -v apt-get >/dev/null 2>&1 && { [[ -z "$SUDO" ]] || sudo -n true 2>/dev/null; }; then
+      echo "submit.sh test: installing ${missing[*]} (the notebooks suite runs notebooks/ headless)" >&2
+      export DEBIAN_FRONTEND=noninteractive
+      $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    else
+      echo "submit.sh test: missing Debian packages: ${missing[*]}" >&2
+      echo "  install them (apt-get install --no-install-recommends ${missing[*]}) and run again" >&2
+      exit 2
+    fi
+  fi
+  cd "$ROOT"
+  exec mvn -B verify "${@:2}"
+fi
+
+cd "$ROOT"
+sources_newer_than() {
+  [[ -n "$(find udfs/src jobs/src conf/render.properties conf/rates.properties conf/audit pom.xml \
+    udfs/pom.xml jobs/pom.xml -newer "$1" -type f 2>/dev/null | head -1)" ]]
+}
+
+# Torch intra-op threads: all cores for one-off commands; one per task for Spark commands, where
+# tasks run side by side (on a cluster, match spark.task.cpus).
+case "$command" in
+  render-one|bench-model) THREADS="${CATALOG_RENDER_THREADS:-$(nproc)}" ;;
+  *) THREADS="${CATALOG_RENDER_THREADS:-1}" ;;
+esac
 # Spark's own Java 17 module flags (spark-launcher JavaModuleOptions), plus DJL offline settings.
 MODULE_FLAGS=(-XX:+IgnoreUnrecognizedVMOptions
   --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
@@ -33,71 +83,92 @@ MODULE_FLAGS=(-XX:+IgnoreUnrecognizedVMOptions
   --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
   --add-opens=java.base/sun.security.action=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
   --add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false)
-# Torch intra-op threads: all cores for one-off commands; one per task for Spark commands, where
-# tasks run side by side (on a cluster, match spark.task.cpus).
-case "${1:-}" in
-  render-one|bench-model) THREADS="${CATALOG_RENDER_THREADS:-$(nproc)}" ;;
-  *) THREADS="${CATALOG_RENDER_THREADS:-1}" ;;
-esac
 DJL_FLAGS=(-Dai.djl.offline=true "-Dai.djl.pytorch.num_threads=$THREADS" -Dai.djl.pytorch.num_interop_threads=1)
-export OPT_OUT_TRACKING=true DJL_OFFLINE=true
+# libtorch's C++ warnings (e.g. one "Could not initialize NNPACK" line per UNet call on CPUs
+# without AVX2 FMA) go to ERROR only; the job's own lines and Spark's warnings stay.
+export OPT_OUT_TRACKING=true DJL_OFFLINE=true TORCH_CPP_LOG_LEVEL="${TORCH_CPP_LOG_LEVEL:-ERROR}"
 
-needs_build() {
-  [[ ! -f "$JOBS_JAR" || ! -f "$CLASSPATH_FILE" ]] && return 0
-  [[ -n "$(find udfs/src jobs/src pom.xml udfs/pom.xml jobs/pom.xml -newer "$JOBS_JAR" -type f 2>/dev/null | head -1)" ]]
-}
+# --- Spark's options, any command -----------------------------------------------------------------
+master="${CATALOG_RENDER_MASTER:-local[*]}"
+deploy_mode=client
+args=()
+spark_args=()
+properties_file=""
+shift
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --master|--deploy-mode|--spark-conf|--properties-file|--archives|--files)
+      [[ $# -ge 2 ]] || { echo "error: $1 needs a value" >&2; exit 2; }
+      case "$1" in
+        --master) master="$2" ;;
+        --deploy-mode) deploy_mode="$2" ;;
+        --spark-conf) spark_args+=(--conf "$2") ;;
+        --properties-file) properties_file="$2" ;;
+        *) spark_args+=("$1" "$2") ;;
+      esac
+      shift 2 ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+[[ "$deploy_mode" == client || "$deploy_mode" == cluster ]] || {
+  echo "error: --deploy-mode must be client or cluster, got '$deploy_mode'" >&2; exit 2; }
 
-if needs_build; then
-  echo "submit.sh: building (mvn -B -q install -DskipTests) ..." >&2
-  mvn -B -q install -DskipTests -Dspotless.check.skip=true -pl jobs -am >&2
+ENV_CONF=(--conf spark.executorEnv.OPT_OUT_TRACKING=true --conf spark.executorEnv.DJL_OFFLINE=true
+  --conf "spark.executorEnv.TORCH_CPP_LOG_LEVEL=$TORCH_CPP_LOG_LEVEL")
+
+if [[ -n "${SPARK_HOME:-}" ]]; then
+  # --- a Spark installation: the application jar, our JVM flags as defaults the site's
+  # extraJavaOptions add to ------------------------------------------------------------------------
+  if [[ ! -f "$APP_JAR" ]] || sources_newer_than "$APP_JAR"; then
+    echo "submit.sh: building the application jar (mvn -B -q install -DskipTests) ..." >&2
+    mvn -B -q install -DskipTests -Dspotless.check.skip=true -pl jobs -am >&2
+  fi
+  if [[ -n "$properties_file" ]]; then
+    # Spark 3.5's --properties-file replaces conf/spark-defaults.conf; the site's defaults stay
+    # here: the site's file first, the user's after it (a later key wins)
+    site="${SPARK_CONF_DIR:-$SPARK_HOME/conf}/spark-defaults.conf"
+    merged="$(mktemp -t catalog-render-properties.XXXXXX)"
+    { [[ -f "$site" ]] && cat "$site"; echo; cat "$properties_file"; } > "$merged"
+    spark_args+=(--properties-file "$merged")
+  fi
+  DJL_CONF=(-Dai.djl.offline=true "-Dai.djl.pytorch.num_threads=$THREADS" -Dai.djl.pytorch.num_interop_threads=1)
+  exec "$SPARK_HOME/bin/spark-submit" --master "$master" --deploy-mode "$deploy_mode" --class "$MAIN" \
+    --name "catalog-render $command" \
+    --conf "spark.driver.defaultJavaOptions=${DJL_CONF[*]}" \
+    --conf "spark.executor.defaultJavaOptions=${DJL_CONF[*]}" \
+    --conf spark.standalone.submit.waitAppCompletion=true \
+    "${ENV_CONF[@]}" "${spark_args[@]}" "$APP_JAR" "$command" "${args[@]}"
 fi
 
-usage() {
-  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2
-}
-
-[[ $# -ge 1 ]] || { usage; exit 2; }
-command="$1"
-case "$command" in
-  -h|--help|help) usage; exit 0 ;;
-esac
-
+# --- embedded: Spark's SparkSubmit from the project's classpath ------------------------------------
+if [[ ! -f "$JOBS_JAR" || ! -f "$TARGET/runtime-classpath.txt" || ! -f "$TARGET/provided-classpath.txt" ]] \
+    || sources_newer_than "$JOBS_JAR"; then
+  echo "submit.sh: building (mvn -B -q install -DskipTests) ..." >&2
+  mvn -B -q install -DskipTests -DskipAppJar -Dspotless.check.skip=true -pl jobs -am >&2
+fi
+[[ "$deploy_mode" == client ]] || {
+  echo "error: --deploy-mode cluster needs a Spark installation (set SPARK_HOME)" >&2; exit 2; }
+[[ -z "$properties_file" ]] || spark_args+=(--properties-file "$properties_file")
+primary="$JOBS_JAR"
+if [[ "$master" != local* ]]; then
+  # a cluster's executors have Spark and nothing else: they get the application jar
+  if [[ ! -f "$APP_JAR" ]] || sources_newer_than "$APP_JAR"; then
+    echo "submit.sh: building the application jar for the cluster ..." >&2
+    mvn -B -q install -DskipTests -Dspotless.check.skip=true -pl jobs -am >&2
+  fi
+  primary="$APP_JAR"
+fi
 LOG_FLAGS=("-Dlog4j2.configurationFile=$ROOT/conf/log4j2.properties")
-CLASSPATH="$JOBS_JAR:$(cat "$CLASSPATH_FILE")"
+CLASSPATH="$JOBS_JAR:$(cat "$TARGET/runtime-classpath.txt"):$(cat "$TARGET/provided-classpath.txt")"
 
 case "$command" in
   render-one|bench-model)
     exec "$JAVA" "${MODULE_FLAGS[@]}" "${DJL_FLAGS[@]}" "${LOG_FLAGS[@]}" ${CATALOG_RENDER_JAVA_OPTS:-} \
-      -cp "$CLASSPATH" com.catalogrender.jobs.Main "$@" ;;
+      -cp "$CLASSPATH" "$MAIN" "$command" "${args[@]}" ;;
 esac
-
-# Spark commands: --master, --spark-conf K=V (repeatable) and --properties-file F go to
-# spark-submit; everything else goes to the job.
-master="${CATALOG_RENDER_MASTER:-local[*]}"
-args=()
-spark_args=()
-shift
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --master) [[ $# -ge 2 ]] || { echo "error: --master needs a URL" >&2; exit 2; }; master="$2"; shift 2 ;;
-    --spark-conf) [[ $# -ge 2 ]] || { echo "error: --spark-conf needs KEY=VALUE" >&2; exit 2; }; spark_args+=(--conf "$2"); shift 2 ;;
-    --properties-file) [[ $# -ge 2 ]] || { echo "error: --properties-file needs a file" >&2; exit 2; }; spark_args+=(--properties-file "$2"); shift 2 ;;
-    *) args+=("$1"); shift ;;
-  esac
-done
-
-SUBMIT_CONF=(--conf "spark.driver.extraJavaOptions=${MODULE_FLAGS[*]} ${DJL_FLAGS[*]}"
-  --conf "spark.executor.extraJavaOptions=${MODULE_FLAGS[*]} ${DJL_FLAGS[*]}"
-  --conf "spark.executorEnv.OPT_OUT_TRACKING=true" --conf "spark.executorEnv.DJL_OFFLINE=true")
-
-if [[ -n "${SPARK_HOME:-}" ]]; then
-  # a real Spark installation: ship our jar and the dependencies Spark does not have
-  deps=$(tr ':' '\n' < "$CLASSPATH_FILE" | grep -vE '/(org/apache/spark|org/apache/hadoop|org/scala-lang)/' | paste -sd, -)
-  exec "$SPARK_HOME/bin/spark-submit" --master "$master" --class com.catalogrender.jobs.Main \
-    --name "catalog-render $command" --jars "$deps" "${SUBMIT_CONF[@]}" "${spark_args[@]}" "$JOBS_JAR" "$command" "${args[@]}"
-fi
 
 exec "$JAVA" "${MODULE_FLAGS[@]}" "${DJL_FLAGS[@]}" "${LOG_FLAGS[@]}" ${CATALOG_RENDER_JAVA_OPTS:-} \
   -cp "$CLASSPATH" org.apache.spark.deploy.SparkSubmit --master "$master" \
-  --class com.catalogrender.jobs.Main --name "catalog-render $command" "${SUBMIT_CONF[@]}" \
-  "${spark_args[@]}" "$JOBS_JAR" "$command" "${args[@]}"
+  --class "$MAIN" --name "catalog-render $command" \
+  --conf "spark.executor.defaultJavaOptions=${MODULE_FLAGS[*]} ${DJL_FLAGS[*]}" \
+  "${ENV_CONF[@]}" "${spark_args[@]}" "$primary" "$command" "${args[@]}"

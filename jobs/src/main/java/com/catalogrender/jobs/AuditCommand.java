@@ -13,6 +13,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Help.Visibility;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code audit [--prompts CSV|TABLE] [--warehouse DIR] [--images DIR] [--variants int8,fp32]
@@ -23,36 +27,127 @@ import org.apache.spark.sql.SparkSession;
  * <p>{@code audit --run ID [--per-category N] [--worst 12]}: scores a sample of an existing render
  * run against its captions and lists the worst.
  */
-final class AuditCommand {
-  int run(String[] argv, SparkSession spark) throws IOException {
-    CommandArguments args =
-        CommandArguments.parse(
-            "audit",
-            argv,
-            List.of(
-                "prompts",
-                "warehouse",
-                "images",
-                "variants",
-                "reference",
-                "per-category",
-                "max-similarity-drop",
-                "steps",
-                "model-dir",
-                "run",
-                "worst",
-                "seeds",
-                "min-pixel-accuracy",
-                "master"),
-            List.of());
-    String warehouse = args.optional("warehouse", DemoPaths.WAREHOUSE);
-    String modelDir = ModelLocation.resolve(args).toString();
-    String run = args.optional("run", null);
+@Command(
+    name = "audit",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Quality audit of a held-out prompt set per variant: similarity drop against the reference"
+          + " variant, and the pixel check of colour and background.",
+      "With --run ID: score a sample of an existing render run and list the worst."
+    },
+    footer = {"", "Exit codes: 0 verdict passed, 1 failure, 2 usage error, 3 verdict failed."})
+final class AuditCommand implements SparkJob {
+  @Option(
+      names = "--prompts",
+      paramLabel = "CSV|TABLE",
+      description = "the prompt set (default: the packaged conf/audit/held-out-prompts.csv)")
+  String prompts;
+
+  @Option(
+      names = "--warehouse",
+      paramLabel = "DIR|URI",
+      defaultValue = DemoPaths.WAREHOUSE,
+      showDefaultValue = Visibility.ALWAYS,
+      description = "where the audits table is written")
+  String warehouse;
+
+  @Option(
+      names = "--images",
+      paramLabel = "DIR|URI",
+      defaultValue = DemoPaths.IMAGES,
+      showDefaultValue = Visibility.ALWAYS,
+      description = "where the audit's images are written")
+  String images;
+
+  @Option(
+      names = "--variants",
+      paramLabel = "V,V",
+      defaultValue = "int8,fp32",
+      showDefaultValue = Visibility.ALWAYS,
+      description = "the variants audited")
+  String variants;
+
+  @Option(
+      names = "--reference",
+      paramLabel = "VARIANT",
+      defaultValue = "fp32",
+      showDefaultValue = Visibility.ALWAYS,
+      description = "the variant others are compared with")
+  String reference;
+
+  @Option(
+      names = "--per-category",
+      paramLabel = "N",
+      description = "prompts per category (default: all; with --run: 8 renders)")
+  Integer perCategory;
+
+  @Option(
+      names = "--max-similarity-drop",
+      paramLabel = "D",
+      defaultValue = "0.006",
+      showDefaultValue = Visibility.ALWAYS,
+      description = "the largest mean similarity drop that passes")
+  double maxDrop;
+
+  @Option(
+      names = "--min-pixel-accuracy",
+      paramLabel = "A",
+      defaultValue = "0.9",
+      showDefaultValue = Visibility.ALWAYS,
+      description = "the smallest pixel colour and background accuracy that passes")
+  double minPixelAccuracy;
+
+  @Option(
+      names = "--seeds",
+      paramLabel = "N",
+      defaultValue = "4",
+      showDefaultValue = Visibility.ALWAYS,
+      description = "seeds per prompt")
+  int seeds;
+
+  @Option(
+      names = "--steps",
+      paramLabel = "N",
+      defaultValue = "25",
+      showDefaultValue = Visibility.ALWAYS,
+      description = "sampler steps")
+  int steps;
+
+  @Option(names = "--run", paramLabel = "ID", description = "audit this render run instead")
+  String run;
+
+  @Option(
+      names = "--worst",
+      paramLabel = "N",
+      defaultValue = "12",
+      showDefaultValue = Visibility.ALWAYS,
+      description = "with --run: how many of the worst renders to list")
+  int worst;
+
+  @Mixin ModelLocation model;
+
+  private List<Variant> audited;
+
+  @Override
+  public void check() {
+    Variant referenceVariant = Variant.parse(reference);
+    audited = new ArrayList<>(List.of(referenceVariant));
+    for (String v : variants.split(",")) {
+      Variant parsed = Variant.parse(v.trim());
+      if (!audited.contains(parsed)) {
+        audited.add(parsed);
+      }
+    }
+  }
+
+  @Override
+  public int run(SparkSession spark) throws IOException {
+    String modelDir = model.local(spark.sparkContext().hadoopConfiguration()).toString();
     if (run != null) {
-      int perCategory = args.integer("per-category", 8);
+      int perCategory = this.perCategory == null ? 8 : this.perCategory;
       List<RenderRunAudit.RenderScore> scores =
           new RenderRunAudit(spark).audit(warehouse, modelDir, run, perCategory);
-      int worst = Math.min(scores.size(), args.integer("worst", 12));
+      int worst = Math.min(scores.size(), this.worst);
       System.out.printf(
           "render run %s: %d renders sampled (up to %d per category), mean similarity %.4f%n",
           run,
@@ -65,33 +160,23 @@ final class AuditCommand {
             "  %.4f  %-14s %-10s %s  %s%n",
             s.similarity(), s.sku(), s.category(), s.caption(), s.imageUri());
       }
-      return 0;
+      return ExitCodes.SUCCESS;
     }
-    Variant reference = Variant.parse(args.optional("reference", "fp32"));
-    List<Variant> variants = new ArrayList<>(List.of(reference));
-    for (String v : args.optional("variants", "int8,fp32").split(",")) {
-      Variant parsed = Variant.parse(v.trim());
-      if (!variants.contains(parsed)) {
-        variants.add(parsed);
-      }
-    }
-    String perCategory = args.optional("per-category", null);
-    double maxDrop = Double.parseDouble(args.optional("max-similarity-drop", "0.006"));
     AuditSummary summary =
         new AuditRun(spark)
             .auditPrompts(
                 new AuditRun.Settings(
-                    args.optional("prompts", null),
+                    prompts,
                     warehouse,
-                    args.optional("images", DemoPaths.IMAGES),
+                    images,
                     modelDir,
-                    variants,
-                    perCategory == null ? null : Integer.valueOf(perCategory),
+                    audited,
+                    perCategory,
                     maxDrop,
-                    args.integer("steps", 25),
+                    steps,
                     4.0,
-                    args.integer("seeds", 4),
-                    Double.parseDouble(args.optional("min-pixel-accuracy", "0.9"))));
+                    seeds,
+                    minPixelAccuracy));
     System.out.print(summary.table());
     try (ClipScorer scorer = ClipScorer.load(ModelDirectory.open(Path.of(modelDir)))) {
       System.out.println(GroundTruthSet.describeScorer(scorer, Path.of(GroundTruthSet.DEFAULT)));
@@ -99,6 +184,6 @@ final class AuditCommand {
     System.out.printf(
         "rows: %s (./submit.sh sql \"select * from audits where audit_id = '%s'\")%n",
         new Warehouse(warehouse).audits(), summary.auditId());
-    return summary.passed() ? 0 : 1;
+    return summary.passed() ? ExitCodes.SUCCESS : ExitCodes.AUDIT_FAILED;
   }
 }

@@ -22,6 +22,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Help.Visibility;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code bench-model [--json] [--rounds N]}: UNet milliseconds per sampler step, fp32 vs int8 on
@@ -29,22 +33,41 @@ import java.util.SplittableRandom;
  * one process so the ratio survives a noisy machine; then the held-out prompts rendered with both
  * variants from the same seeds and scored with the CLIP-style model.
  */
-final class BenchModelCommand {
+@Command(
+    name = "bench-model",
+    mixinStandardHelpOptions = true,
+    description =
+        "UNet ms per step, fp32 vs int8 at 1 and 8 images, in alternating rounds; held-out"
+            + " similarity of both variants. A benchmark: it prints figures.")
+final class BenchModelCommand implements LocalJob {
   private static final int[] IMAGES = {1, 8};
   private static final String[] ATTRIBUTES = {"category", "colour", "background"};
 
-  int run(String[] argv) {
-    CommandArguments args =
-        CommandArguments.parse(
-            "bench-model",
-            argv,
-            List.of("rounds", "repeats", ModelLocation.OPTION),
-            List.of("json"));
-    int rounds = args.integer("rounds", 5);
-    int repeats = args.integer("repeats", 10);
-    ModelDirectory directory = ModelDirectory.open(ModelLocation.resolve(args));
-    measure(directory, rounds, repeats, args.flag("json"), true);
-    return 0;
+  @Option(
+      names = "--rounds",
+      paramLabel = "N",
+      defaultValue = "5",
+      showDefaultValue = Visibility.ALWAYS,
+      description = "alternating fp32/int8 rounds")
+  int rounds;
+
+  @Option(
+      names = "--repeats",
+      paramLabel = "N",
+      defaultValue = "10",
+      showDefaultValue = Visibility.ALWAYS,
+      description = "UNet calls timed per round")
+  int repeats;
+
+  @Option(names = "--json", description = "print the figures as one JSON object")
+  boolean json;
+
+  @Mixin ModelLocation model;
+
+  @Override
+  public int run() {
+    measure(ModelDirectory.open(model.local()), rounds, repeats, json, true);
+    return ExitCodes.SUCCESS;
   }
 
   /** Measures and prints (table or JSON); returns the JSON figures. */

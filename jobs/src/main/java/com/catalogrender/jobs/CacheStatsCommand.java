@@ -2,17 +2,23 @@ package com.catalogrender.jobs;
 
 import com.catalogrender.embedding.EmbeddingCacheSpec;
 import com.catalogrender.embedding.EmbeddingCacheStats;
-import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
 
 /**
  * {@code cache-stats --spark-conf spark.redis.host=HOST [--spark-conf spark.redis.port=P]}: what
  * the Redis embedding cache holds (keys, memory, TTL spread), read through spark-redis.
  */
-final class CacheStatsCommand {
-  int run(String[] argv, SparkSession spark) {
-    CommandArguments.parse("cache-stats", argv, List.of("master"), List.of());
+@Command(
+    name = "cache-stats",
+    mixinStandardHelpOptions = true,
+    description =
+        "Show what the Redis embedding cache holds (--spark-conf spark.redis.host=HOST): keys,"
+            + " memory, TTL spread.")
+final class CacheStatsCommand implements SparkJob {
+  @Override
+  public int run(SparkSession spark) {
     spark.sparkContext().setJobGroup("catalog-render cache-stats", "cache-stats", false);
     EmbeddingCacheSpec spec =
         EmbeddingCacheSpec.parse(

@@ -2,10 +2,11 @@ package com.catalogrender.jobs;
 
 import com.catalogrender.render.CacheWarmup;
 import com.catalogrender.render.RenderConfig;
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code cache-warmup --catalog PATH|TABLE [--where SQL] [render's caption flags] --spark-conf
@@ -13,13 +14,31 @@ import org.apache.spark.sql.SparkSession;
  * same dedupe), then computes the text embeddings of the distinct captions on the executors and
  * loads the missing ones into Redis with the cache's TTL.
  */
-final class CacheWarmupCommand {
-  int run(String[] argv, SparkSession spark) throws IOException {
-    List<String> options = new ArrayList<>(RenderCommand.SETTING_OPTIONS);
-    options.addAll(List.of("conf", "master"));
-    CommandArguments args = CommandArguments.parse("cache-warmup", argv, options, List.of());
-    RenderConfig config =
-        RenderConfig.parse(RenderCommand.settings(args), spark.sparkContext().getConf());
+@Command(
+    name = "cache-warmup",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Load the catalog's caption embeddings into the Redis cache (--spark-conf"
+          + " spark.redis.host=HOST), as a render would compute them."
+    })
+final class CacheWarmupCommand implements SparkJob {
+  @Option(
+      names = "--settings",
+      paramLabel = "FILE|URI",
+      description = "a properties file of render settings")
+  String settingsFile;
+
+  @Spec CommandSpec spec;
+
+  private RenderConfig config;
+
+  @Override
+  public void check() {
+    config = RenderCommand.configure(RenderSettingOptions.given(spec), settingsFile);
+  }
+
+  @Override
+  public int run(SparkSession spark) {
     CacheWarmup.Loaded loaded = new CacheWarmup(spark, config).run();
     System.out.printf(
         "cache-warmup: %d distinct prompts -> %d distinct captions (%s, EUR %.6f); %d already in"
@@ -33,6 +52,6 @@ final class CacheWarmupCommand {
         loaded.written(),
         config.embeddingCache().ttlSeconds() / 86400.0,
         loaded.seconds());
-    return 0;
+    return ExitCodes.SUCCESS;
   }
 }

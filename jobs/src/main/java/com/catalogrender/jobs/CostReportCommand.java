@@ -16,28 +16,43 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code cost-report [--warehouse DIR] [--run ID]}: the stage table of a run (latest by default) in
  * the seed's layout, its cost per render and reconciliation, and a PNG bar chart of share of time
  * vs share of cost per stage, written next to the run's images.
  */
-final class CostReportCommand {
-  int run(String[] argv, SparkSession spark) throws Exception {
-    CommandArguments args =
-        CommandArguments.parse("cost-report", argv, List.of("warehouse", "run"), List.of());
-    String warehouse = args.optional("warehouse", DemoPaths.WAREHOUSE);
-    Warehouse tables = new Warehouse(warehouse);
+@Command(
+    name = "cost-report",
+    mixinStandardHelpOptions = true,
+    description =
+        "Print a run's stage table (share of time and cost, EUR per render) and write a PNG"
+            + " chart next to its images.")
+final class CostReportCommand implements SparkJob {
+  @Mixin TableLocations locations;
+
+  @Option(
+      names = "--run",
+      paramLabel = "ID",
+      description = "the run (default: the latest with ok renders)")
+  String run;
+
+  @Override
+  public int run(SparkSession spark) throws Exception {
+    Warehouse tables = locations.warehouse();
     for (String path : List.of(tables.renders(), tables.runs())) {
       if (!DeltaTable.isDeltaTable(spark, path)) {
         throw new IllegalArgumentException("No table at " + path + "; render something first");
       }
     }
-    tables.registerViews(spark, DemoPaths.CATALOG);
+    locations.register(spark);
     spark
         .sparkContext()
         .setJobGroup("catalog-render cost-report", "catalog-render: cost report", false);
-    String runId = args.optional("run", null);
+    String runId = run;
     List<Row> runRows =
         (runId == null
                 ? spark.table("runs").where(col("rows_ok").gt(0)).orderBy(col("ended_at").desc())
@@ -47,8 +62,8 @@ final class CostReportCommand {
     if (runRows.isEmpty()) {
       throw new IllegalArgumentException(
           runId == null
-              ? "No run with ok renders in " + warehouse
-              : "No run '" + runId + "' in " + warehouse);
+              ? "No run with ok renders in " + locations.warehouse
+              : "No run '" + runId + "' in " + locations.warehouse);
     }
     Row run = runRows.get(0);
     runId = run.getAs("run_id");

@@ -1,36 +1,55 @@
 package com.catalogrender.jobs;
 
-import java.util.Arrays;
-import java.util.Map;
-import java.util.TreeMap;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
-/** {@code submit.sh SUBCOMMAND ...}: dispatches to one command; errors print one clear line. */
-public final class Main {
-  interface Command {
-    int run(String[] args) throws Exception;
-  }
-
-  private static final Map<String, Command> COMMANDS = new TreeMap<>();
-
-  static {
-    COMMANDS.put("render-one", args -> new RenderOneCommand().run(args));
-    COMMANDS.put("bench-model", args -> new BenchModelCommand().run(args));
-    COMMANDS.put("seed-catalog", args -> new SeedCatalogCommand().run(args, spark("seed-catalog")));
-    COMMANDS.put("render", args -> new RenderCommand().run(args, spark("render")));
-    COMMANDS.put("sql", args -> new SqlCommand().run(args, spark("sql")));
-    COMMANDS.put("demo", args -> new DemoCommand().run(args, spark("demo")));
-    COMMANDS.put("sql-server", args -> new SqlServerCommand().run(args, spark("sql-server")));
-    COMMANDS.put("cost-report", args -> new CostReportCommand().run(args, spark("cost-report")));
-    COMMANDS.put("cache-warmup", args -> new CacheWarmupCommand().run(args, spark("cache-warmup")));
-    COMMANDS.put("cache-stats", args -> new CacheStatsCommand().run(args, spark("cache-stats")));
-    COMMANDS.put("audit", args -> new AuditCommand().run(args, spark("audit")));
-    COMMANDS.put("bench", args -> new BenchCommand().run(args, spark("bench")));
-  }
-
+/**
+ * {@code submit.sh COMMAND [OPTIONS]}: parses the whole command line first (usage errors exit 2
+ * before any SparkSession starts), then runs one command and stops the SparkSession it started on
+ * every path, so cluster managers see a clean finish. Exit codes: {@link ExitCodes}.
+ */
+@Command(
+    name = "submit.sh",
+    description = "catalog-render: re-render a product catalog with a diffusion model on Spark.",
+    mixinStandardHelpOptions = true,
+    version = "catalog-render 0.1.0",
+    subcommands = {
+      DemoCommand.class,
+      RenderCommand.class,
+      SqlCommand.class,
+      CostReportCommand.class,
+      CacheWarmupCommand.class,
+      CacheStatsCommand.class,
+      AuditCommand.class,
+      SqlServerCommand.class,
+      SeedCatalogCommand.class,
+      RenderOneCommand.class,
+      BenchModelCommand.class,
+      BenchCommand.class
+    },
+    footer = {
+      "",
+      "Exit codes: 0 success, 1 failure, 2 usage error, 3 audit verdict failed,"
+          + " 4 budget exhausted with rows left."
+    })
+public final class Main implements Callable<Integer> {
   private Main() {}
 
-  private static org.apache.spark.sql.SparkSession spark(String command) {
-    return SparkSessions.getOrCreate("catalog-render " + command);
+  @Override
+  public Integer call() {
+    return ExitCodes.USAGE; // no command given: picocli prints the usage
+  }
+
+  /** The command line of every command, as picocli parses it (options, help texts). */
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Main());
+    RenderSettingOptions.addTo(cli.getSubcommands().get("render").getCommandSpec());
+    RenderSettingOptions.addTo(cli.getSubcommands().get("cache-warmup").getCommandSpec());
+    return cli;
   }
 
   public static void main(String[] args) {
@@ -38,24 +57,55 @@ public final class Main {
   }
 
   public static int run(String[] args) {
-    if (args.length == 0 || !COMMANDS.containsKey(args[0])) {
-      System.err.println(
-          (args.length == 0 ? "No command given" : "Unknown command '" + args[0] + "'")
-              + ". Commands: "
-              + String.join(", ", COMMANDS.keySet()));
-      return 2;
-    }
+    CommandLine cli = commandLine();
+    PrintWriter err = new PrintWriter(System.err, true);
+    CommandLine.ParseResult parsed;
     try {
-      return COMMANDS.get(args[0]).run(Arrays.copyOfRange(args, 1, args.length));
-    } catch (IllegalArgumentException e) {
-      System.err.println("error: " + e.getMessage());
-      return 2;
-    } catch (org.apache.spark.sql.AnalysisException e) {
-      System.err.println("error: " + e.getMessage());
-      return 2;
+      parsed = cli.parseArgs(args);
+    } catch (CommandLine.ParameterException e) {
+      err.println("error: " + e.getMessage());
+      err.println(
+          "usage: "
+              + e.getCommandLine().getCommandSpec().qualifiedName()
+              + " --help for the options");
+      return ExitCodes.USAGE;
+    }
+    if (CommandLine.printHelpIfRequested(parsed)) {
+      return ExitCodes.SUCCESS;
+    }
+    if (!parsed.hasSubcommand()) {
+      err.println("No command given.");
+      cli.usage(err);
+      return ExitCodes.USAGE;
+    }
+    CommandLine.ParseResult sub = parsed.subcommand();
+    Object command = sub.commandSpec().userObject();
+    try {
+      if (command instanceof LocalJob local) {
+        return local.run();
+      }
+      SparkJob job = (SparkJob) command;
+      job.check();
+      return runOnSpark(job, sub.commandSpec().name());
+    } catch (IllegalArgumentException | AnalysisException e) {
+      err.println("error: " + e.getMessage());
+      return ExitCodes.USAGE;
     } catch (Exception e) {
-      System.err.println("error: " + e);
-      return 1;
+      err.println("error: " + e);
+      return ExitCodes.FAILURE;
+    }
+  }
+
+  /** Runs {@code job}, stopping the session afterwards when this call started it. */
+  private static int runOnSpark(SparkJob job, String name) throws Exception {
+    boolean existed = SparkSession.getDefaultSession().isDefined();
+    SparkSession spark = SparkSessions.getOrCreate("catalog-render " + name);
+    try {
+      return job.run(spark);
+    } finally {
+      if (!existed) {
+        spark.stop();
+      }
     }
   }
 }

@@ -1,17 +1,31 @@
 package com.catalogrender.jobs;
 
+import com.catalogrender.runtime.ModelCache;
 import java.nio.file.Path;
+import org.apache.hadoop.conf.Configuration;
+import picocli.CommandLine.Help.Visibility;
+import picocli.CommandLine.Option;
 
 /**
- * Where the model directory is: {@code --model-dir}, else $CATALOG_RENDER_MODEL, else models/demo.
+ * {@code --model-dir}: where the model directory is; else $CATALOG_RENDER_MODEL, else models/demo.
+ * A remote one (s3a://, hdfs://) is fetched into the local model cache first.
  */
 final class ModelLocation {
-  static final String OPTION = "model-dir";
+  @Option(
+      names = "--model-dir",
+      paramLabel = "DIR|URI",
+      defaultValue = "${env:CATALOG_RENDER_MODEL:-models/demo}",
+      showDefaultValue = Visibility.ALWAYS,
+      description = "the model directory: a path, file:, local:, hdfs:// or s3a://")
+  String location;
 
-  private ModelLocation() {}
+  /** The model directory on this machine. */
+  Path local(Configuration hadoop) {
+    return ModelCache.resolve(location, ModelCache.defaultRoot(), hadoop).directory();
+  }
 
-  static Path resolve(CommandArguments args) {
-    String env = System.getenv("CATALOG_RENDER_MODEL");
-    return Path.of(args.optional(OPTION, env == null || env.isBlank() ? "models/demo" : env));
+  /** The model directory on this machine, read with Hadoop's default configuration. */
+  Path local() {
+    return local(new Configuration());
   }
 }

@@ -1,100 +1,106 @@
 package com.catalogrender.jobs;
 
+import com.catalogrender.config.LayeredSettings;
 import com.catalogrender.render.RenderConfig;
 import com.catalogrender.render.RenderRun;
 import com.catalogrender.results.CaptionFigures;
 import com.catalogrender.results.EmbeddingFigures;
 import com.catalogrender.results.RunSummary;
 import com.catalogrender.settings.CatalogSelection;
-import com.catalogrender.settings.ImageSettings;
 import com.catalogrender.settings.RunSettings;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code render --catalog PATH|TABLE --warehouse DIR|URI --images DIR|URI [--where SQL] [--limit N]
- * [--rerender-all] [--conf FILE] [--batch-size N] [--image-format png|jpeg|webp] ...}.
+ * {@code render [--settings FILE|URI] [setting flags] [--rerender-all] [--dry-run]}: renders the
+ * catalog rows whose inputs changed since their last ok render and records one result row each.
  */
-final class RenderCommand {
-  static final Path DEFAULTS = Path.of("conf/render.properties");
+@Command(
+    name = "render",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Render the catalog's changed rows on Spark and record one result row each.",
+      "Settings, highest first: these flags, --settings FILE, Spark confs"
+          + " spark.catalogrender.<key> (spark-defaults.conf, --properties-file), the built-in"
+          + " defaults shown below."
+    },
+    footer = {
+      "",
+      "submit.sh's own options: --master URL, --deploy-mode client|cluster, --spark-conf K=V"
+          + " (repeatable), --properties-file FILE, --archives A#NAME.",
+      "Exit codes: 0 success, 1 failure, 2 usage error, 4 budget exhausted with rows left."
+    })
+final class RenderCommand implements SparkJob {
+  @Option(
+      names = "--settings",
+      paramLabel = "FILE|URI",
+      description = "a properties file of render settings: a path, file:, local:, hdfs://, s3a://")
+  String settingsFile;
 
-  /** Flags that set a {@link RenderConfig} key of the same name (dashes for underscores). */
-  static final List<String> SETTING_OPTIONS =
-      List.of(
-          "catalog",
-          "warehouse",
-          "images",
-          "where",
-          "limit",
-          "model-dir",
-          "batch-size",
-          "steps",
-          "guidance",
-          "image-format",
-          "image-quality",
-          "cpu-variant",
-          "full-precision-min-side",
-          "partitions",
-          "rates",
-          "budget-eur",
-          "caption-rewriter",
-          "gateway-url",
-          "gateway-flavor",
-          "gateway-model",
-          "embedding-cache");
+  @Option(names = "--rerender-all", description = "render every selected row, changed or not")
+  boolean rerenderAll;
 
-  int run(String[] argv, SparkSession spark) throws IOException {
-    List<String> options = new ArrayList<>(SETTING_OPTIONS);
-    options.addAll(List.of("conf", "master"));
-    CommandArguments args =
-        CommandArguments.parse("render", argv, options, List.of("rerender-all", "dry-run"));
-    RenderConfig config = RenderConfig.parse(settings(args), spark.sparkContext().getConf());
-    RunSummary summary =
-        new RenderRun(spark, config, System.err::println).execute(String.join(" ", argv));
-    if (!config.run().dryRun()) {
-      print(summary);
+  @Option(names = "--dry-run", description = "plan and price the run; render nothing")
+  boolean dryRun;
+
+  @Option(names = "--conf", hidden = true)
+  String oldConfFlag;
+
+  @Spec CommandSpec spec;
+
+  private RenderConfig config;
+
+  @Override
+  public void check() {
+    if (oldConfFlag != null) {
+      throw new IllegalArgumentException(
+          "render: --conf FILE is now --settings FILE (Spark's --conf K=V is --spark-conf K=V)");
     }
-    return 0;
+    Map<String, String> flags = new HashMap<>(RenderSettingOptions.given(spec));
+    if (rerenderAll) {
+      flags.put(CatalogSelection.RERENDER_ALL, "true");
+    }
+    if (dryRun) {
+      flags.put(RunSettings.DRY_RUN, "true");
+    }
+    config = configure(flags, settingsFile);
   }
 
-  /** The render settings: conf/render.properties, then --conf FILE, then the flags. */
-  static Map<String, String> settings(CommandArguments args) throws IOException {
-    Map<String, String> settings = new HashMap<>();
-    load(DEFAULTS, settings, false);
-    if (args.optional("conf", null) != null) {
-      load(Path.of(args.optional("conf", null)), settings, true);
-    }
-    settings.putIfAbsent(CatalogSelection.CATALOG, DemoPaths.CATALOG);
-    settings.putIfAbsent(RunSettings.WAREHOUSE, DemoPaths.WAREHOUSE);
-    settings.putIfAbsent(ImageSettings.IMAGES, DemoPaths.IMAGES);
-    for (String option : SETTING_OPTIONS) {
-      String value = args.optional(option, null);
-      if (value != null) {
-        settings.put(settingKey(option), value);
-      }
-    }
-    if (args.flag("rerender-all")) {
-      settings.put(CatalogSelection.RERENDER_ALL, "true");
-    }
-    if (args.flag("dry-run")) {
-      settings.put(RunSettings.DRY_RUN, "true");
-    }
-    return settings;
+  /** The run's settings from every layer, parsed and checked without a SparkSession. */
+  static RenderConfig configure(Map<String, String> flags, String settingsFile) {
+    SparkConf sparkConf = new SparkConf();
+    return RenderConfig.parse(
+        LayeredSettings.merge(
+            RenderSettingOptions.COMMAND_DEFAULTS,
+            sparkConf,
+            settingsFile,
+            SparkHadoopUtil.get().newConfiguration(sparkConf),
+            flags),
+        sparkConf);
   }
 
-  /** {@code gateway-url} sets {@code gateway.url}; other flags their name with underscores. */
-  static String settingKey(String option) {
-    return option.startsWith("gateway-")
-        ? "gateway." + option.substring("gateway-".length()).replace('-', '_')
-        : option.replace('-', '_');
+  @Override
+  public int run(SparkSession spark) throws java.io.IOException {
+    return render(
+        spark, config, String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+  }
+
+  /** Renders with {@code config}; prints the summary; returns the exit code. */
+  static int render(SparkSession spark, RenderConfig config, String arguments)
+      throws java.io.IOException {
+    RunSummary summary = new RenderRun(spark, config, System.err::println).execute(arguments);
+    if (config.run().dryRun()) {
+      return ExitCodes.SUCCESS;
+    }
+    print(summary);
+    return summary.rows().skippedBudget() > 0 ? ExitCodes.BUDGET_EXHAUSTED : ExitCodes.SUCCESS;
   }
 
   static void print(RunSummary s) {
@@ -148,22 +154,5 @@ final class RenderCommand {
 
   private static String percent(Double rate) {
     return rate == null ? "-" : String.format(java.util.Locale.ROOT, "%.1f%%", 100 * rate);
-  }
-
-  private static void load(Path file, Map<String, String> settings, boolean required)
-      throws IOException {
-    if (!Files.isRegularFile(file)) {
-      if (required) {
-        throw new IllegalArgumentException("render: --conf file " + file + " does not exist");
-      }
-      return;
-    }
-    Properties properties = new Properties();
-    try (InputStream in = Files.newInputStream(file)) {
-      properties.load(in);
-    }
-    properties
-        .stringPropertyNames()
-        .forEach(k -> settings.put(k.trim(), properties.getProperty(k).trim()));
   }
 }

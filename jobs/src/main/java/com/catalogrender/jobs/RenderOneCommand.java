@@ -16,39 +16,75 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Help.Visibility;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code render-one --caption TEXT --seed N --variant int8|fp32|fp16 --out FILE.png [--size PX]
  * [--device cpu|cuda:N] [--steps N] [--guidance G] [--model-dir DIR]}: one image, no Spark.
  */
-final class RenderOneCommand {
-  int run(String[] argv) throws IOException {
-    CommandArguments args =
-        CommandArguments.parse(
-            "render-one",
-            argv,
-            List.of(
-                "caption",
-                "seed",
-                "variant",
-                "out",
-                "size",
-                "device",
-                "steps",
-                "guidance",
-                ModelLocation.OPTION),
-            List.of());
-    String caption = args.required("caption");
-    Path out = Path.of(args.required("out"));
-    Variant variant = Variant.parse(args.optional("variant", "int8"));
-    ComputeDevice device = ComputeDevice.parse(args.optional("device", "cpu"));
-    long seed = args.longValue("seed", 0);
-    ModelDirectory directory = ModelDirectory.open(ModelLocation.resolve(args));
+@Command(
+    name = "render-one",
+    mixinStandardHelpOptions = true,
+    description = "Render one image from a caption, without Spark.")
+final class RenderOneCommand implements LocalJob {
+  @Option(names = "--caption", required = true, paramLabel = "TEXT", description = "the caption")
+  String caption;
+
+  @Option(names = "--out", required = true, paramLabel = "FILE.png", description = "the image file")
+  Path out;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      defaultValue = "0",
+      showDefaultValue = Visibility.ALWAYS,
+      description = "the noise seed")
+  long seed;
+
+  @Option(
+      names = "--variant",
+      paramLabel = "int8|fp32|fp16",
+      defaultValue = "int8",
+      showDefaultValue = Visibility.ALWAYS,
+      description = "the UNet variant (fp16 needs a GPU)")
+  String variantName;
+
+  @Option(
+      names = "--device",
+      paramLabel = "cpu|cuda:N",
+      defaultValue = "cpu",
+      showDefaultValue = Visibility.ALWAYS,
+      description = "where the model runs")
+  String deviceName;
+
+  @Option(names = "--size", paramLabel = "PX", description = "output size (default: the model's)")
+  Integer size;
+
+  @Option(names = "--steps", paramLabel = "N", description = "sampler steps (default: the model's)")
+  Integer steps;
+
+  @Option(
+      names = "--guidance",
+      paramLabel = "G",
+      description = "guidance scale (default: the model's)")
+  Double guidance;
+
+  @Mixin ModelLocation model;
+
+  @Override
+  public int run() throws IOException {
+    Variant variant = Variant.parse(variantName);
+    ComputeDevice device = ComputeDevice.parse(deviceName);
+    ModelDirectory directory = ModelDirectory.open(model.local());
     SamplingOptions defaults = SamplingOptions.defaults(directory.manifest());
     SamplingOptions options =
         new SamplingOptions(
-            args.integer("steps", defaults.steps()), args.decimal("guidance", defaults.guidance()));
-    int size = args.integer("size", directory.manifest().imageSize());
+            steps == null ? defaults.steps() : steps,
+            guidance == null ? defaults.guidance() : guidance);
+    int size = this.size == null ? directory.manifest().imageSize() : this.size;
     if (size < 8 || size > 8192) {
       throw new IllegalArgumentException("render-one: --size must be in [8, 8192], got " + size);
     }

@@ -1,21 +1,53 @@
 package com.catalogrender.jobs;
 
 import com.catalogrender.catalog.DemoCatalog;
-import java.io.IOException;
 import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Help.Visibility;
+import picocli.CommandLine.Option;
 
 /**
  * {@code seed-catalog --table PATH --rows N [--seed S]}: writes a demo catalog as a Delta table.
  */
-final class SeedCatalogCommand {
-  int run(String[] argv, SparkSession spark) throws IOException {
-    CommandArguments args =
-        CommandArguments.parse("seed-catalog", argv, List.of("table", "rows", "seed"), List.of());
-    String table = args.optional("table", DemoPaths.CATALOG);
-    int rows = args.integer("rows", 30);
-    long seed = args.longValue("seed", 42);
+@Command(
+    name = "seed-catalog",
+    mixinStandardHelpOptions = true,
+    description = "Write a demo catalog (prompts and cut-outs) as a Delta table.")
+final class SeedCatalogCommand implements SparkJob {
+  @Option(
+      names = "--table",
+      paramLabel = "PATH|URI",
+      defaultValue = DemoPaths.CATALOG,
+      showDefaultValue = Visibility.ALWAYS,
+      description = "where the Delta table is written (overwritten)")
+  String table;
+
+  @Option(
+      names = "--rows",
+      paramLabel = "N",
+      defaultValue = "30",
+      showDefaultValue = Visibility.ALWAYS,
+      description = "rows")
+  int rows;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      defaultValue = "42",
+      showDefaultValue = Visibility.ALWAYS,
+      description = "the random seed of the rows")
+  long seed;
+
+  @Override
+  public int run(SparkSession spark) throws java.io.IOException {
+    seed(spark, table, rows, seed);
+    return ExitCodes.SUCCESS;
+  }
+
+  static void seed(SparkSession spark, String table, int rows, long seed)
+      throws java.io.IOException {
     spark
         .sparkContext()
         .setJobGroup("catalog-render seed-catalog", "catalog-render: seed demo catalog", false);
@@ -31,6 +63,5 @@ final class SeedCatalogCommand {
         .option("overwriteSchema", "true")
         .save(table);
     System.out.printf("wrote a demo catalog of %d rows to %s (Delta)%n", rows, table);
-    return 0;
   }
 }

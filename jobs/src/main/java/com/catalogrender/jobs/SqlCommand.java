@@ -1,34 +1,63 @@
 package com.catalogrender.jobs;
 
-import com.catalogrender.tables.Warehouse;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Help.Visibility;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code sql [--warehouse DIR] [--catalog PATH] [--format table|csv|json] "QUERY"}: Spark SQL with
  * {@code catalog}, {@code renders} and {@code runs} registered as views, and the cost views of
  * {@link com.catalogrender.tables.CostViews} over them.
  */
-final class SqlCommand {
-  int run(String[] argv, SparkSession spark) {
-    if (argv.length == 0) {
+@Command(
+    name = "sql",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run Spark SQL over catalog, renders, runs, audits and the cost views, e.g."
+            + " ./submit.sh sql \"select count(*) from renders\"")
+final class SqlCommand implements SparkJob {
+  @Parameters(index = "0", paramLabel = "QUERY", description = "the SQL query")
+  String query;
+
+  @Mixin TableLocations tables;
+
+  @Option(
+      names = "--format",
+      paramLabel = "table|csv|json",
+      defaultValue = "table",
+      showDefaultValue = Visibility.ALWAYS,
+      description = "how rows are printed")
+  String format;
+
+  @Option(
+      names = "--limit",
+      paramLabel = "N",
+      defaultValue = "1000",
+      showDefaultValue = Visibility.ALWAYS,
+      description = "rows shown in table format")
+  int limit;
+
+  @Override
+  public void check() {
+    if (!List.of("table", "csv", "json").contains(format)) {
       throw new IllegalArgumentException(
-          "sql: give a query, e.g. ./submit.sh sql \"select count(*) from renders\"");
+          "sql: --format must be table, csv or json, got '" + format + "'");
     }
-    String query = argv[argv.length - 1];
-    String[] options = java.util.Arrays.copyOf(argv, argv.length - 1);
-    CommandArguments args =
-        CommandArguments.parse(
-            "sql", options, List.of("warehouse", "catalog", "format", "limit"), List.of());
-    new Warehouse(args.optional("warehouse", DemoPaths.WAREHOUSE))
-        .registerViews(spark, args.optional("catalog", DemoPaths.CATALOG));
+  }
+
+  @Override
+  public int run(SparkSession spark) {
+    tables.register(spark);
     spark.sparkContext().setJobGroup("catalog-render sql", "catalog-render: sql " + query, false);
     Dataset<Row> result = spark.sql(query);
-    String format = args.optional("format", "table");
     switch (format) {
-      case "table" -> result.show(args.integer("limit", 1000), false);
+      case "table" -> result.show(limit, false);
       case "json" -> // one object per row; nulls kept, so every row has every column
           result
               .select(

@@ -1,40 +1,70 @@
 package com.catalogrender.jobs;
 
-import com.catalogrender.tables.Warehouse;
-import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.hive.thriftserver.HiveThriftServer2;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Help.Visibility;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code sql-server [--warehouse DIR] [--catalog PATH] [--host H] [--port N]}: Spark's Thrift JDBC
  * server over the same tables and views as {@code sql}, for BI tools and beeline. One shared
  * session (spark.sql.hive.thriftServer.singleSession), so every connection sees the views.
  */
-public final class SqlServerCommand {
+@Command(
+    name = "sql-server",
+    mixinStandardHelpOptions = true,
+    description = "Serve the same tables and views as sql over Spark's Thrift JDBC server.")
+public final class SqlServerCommand implements SparkJob {
   public static final String SINGLE_SESSION = "spark.sql.hive.thriftServer.singleSession";
 
-  int run(String[] argv, SparkSession spark) throws InterruptedException {
-    HiveThriftServer2 server = start(argv, spark);
-    Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "sql-server-stop"));
-    Thread.currentThread().join();
-    return 0;
-  }
+  @Mixin TableLocations tables;
 
-  /** Starts the server and returns it; the caller stops it. */
-  public static HiveThriftServer2 start(String[] argv, SparkSession spark) {
-    CommandArguments args =
-        CommandArguments.parse(
-            "sql-server", argv, List.of("warehouse", "catalog", "host", "port"), List.of());
-    if (!"true".equals(spark.conf().get(SINGLE_SESSION, "false"))) {
-      throw new IllegalStateException(SINGLE_SESSION + " must be true when the session starts");
-    }
-    String host = args.optional("host", "127.0.0.1");
-    int port = args.integer("port", 10000);
+  @Option(
+      names = "--host",
+      paramLabel = "HOST",
+      defaultValue = "127.0.0.1",
+      showDefaultValue = Visibility.ALWAYS,
+      description = "the address to listen on")
+  String host;
+
+  @Option(
+      names = "--port",
+      paramLabel = "N",
+      defaultValue = "10000",
+      showDefaultValue = Visibility.ALWAYS,
+      description = "the port to listen on")
+  int port;
+
+  @Override
+  public void check() {
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("sql-server: --port must be in [1, 65535], got " + port);
     }
-    new Warehouse(args.optional("warehouse", DemoPaths.WAREHOUSE))
-        .registerViews(spark, args.optional("catalog", DemoPaths.CATALOG));
+  }
+
+  @Override
+  public int run(SparkSession spark) throws InterruptedException {
+    HiveThriftServer2 server = start(spark);
+    Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "sql-server-stop"));
+    Thread.currentThread().join();
+    return ExitCodes.SUCCESS;
+  }
+
+  /** Starts the server with these arguments (for tests and embedding); the caller stops it. */
+  public static HiveThriftServer2 start(String[] argv, SparkSession spark) {
+    SqlServerCommand command = new SqlServerCommand();
+    new picocli.CommandLine(command).parseArgs(argv);
+    command.check();
+    return command.start(spark);
+  }
+
+  private HiveThriftServer2 start(SparkSession spark) {
+    if (!"true".equals(spark.conf().get(SINGLE_SESSION, "false"))) {
+      throw new IllegalStateException(SINGLE_SESSION + " must be true when the session starts");
+    }
+    tables.register(spark);
     spark.conf().set("hive.server2.thrift.bind.host", host);
     spark.conf().set("hive.server2.thrift.port", Integer.toString(port));
     spark.conf().set("hive.server2.transport.mode", "binary");

@@ -1,12 +1,15 @@
 package com.catalogrender.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.catalogrender.render.RenderConfig;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class RenderCommandTest {
   /** The shipped rates (tests run in the module's directory). */
@@ -39,14 +42,35 @@ class RenderCommandTest {
             Map.entry("gateway-model", "claude-haiku-4-5"),
             Map.entry("embedding-cache", "off"));
     Map<String, String> settings = new HashMap<>();
-    for (String option : RenderCommand.SETTING_OPTIONS) {
-      settings.put(RenderCommand.settingKey(option), values.get(option));
+    for (RenderSettingOptions.Flag flag : RenderSettingOptions.FLAGS) {
+      settings.put(RenderSettingOptions.settingKey(flag.name()), values.get(flag.name()));
     }
     RenderConfig config = RenderConfig.parse(settings);
     assertEquals(1.5, config.budget().eur());
     assertEquals(RATES, config.run().ratesFile());
     assertEquals("litellm", config.captions().gateway().flavor().label());
     assertEquals("claude-haiku-4-5", config.captions().gateway().model());
-    assertEquals(RenderCommand.SETTING_OPTIONS.size(), values.size());
+    assertEquals(RenderSettingOptions.FLAGS.size(), values.size());
+  }
+
+  @Test
+  void onlyTheFlagsGivenAreSettingsTheDefaultsInHelpAreNot() {
+    CommandLine cli = Main.commandLine();
+    CommandLine.ParseResult parsed = cli.parseArgs("render", "--steps", "7", "--gateway-url", "u");
+    Map<String, String> given = RenderSettingOptions.given(parsed.subcommand().commandSpec());
+    assertEquals(Map.of("steps", "7", "gateway.url", "u"), given);
+  }
+
+  @Test
+  void badArgumentsExitWithTheUsageCodeBeforeAnySparkSessionStarts() {
+    assertEquals(ExitCodes.USAGE, Main.run(new String[] {"paint"}));
+    assertEquals(ExitCodes.USAGE, Main.run(new String[0]));
+    assertEquals(ExitCodes.USAGE, Main.run(new String[] {"render", "--stpes", "7"}));
+    assertEquals(ExitCodes.USAGE, Main.run(new String[] {"render", "--steps", "1"}));
+    assertEquals(ExitCodes.USAGE, Main.run(new String[] {"render", "--conf", "my.properties"}));
+    assertEquals(ExitCodes.USAGE, Main.run(new String[] {"sql", "--format", "xml", "select 1"}));
+    assertEquals(ExitCodes.USAGE, Main.run(new String[] {"sql-server", "--port", "0"}));
+    assertEquals(ExitCodes.SUCCESS, Main.run(new String[] {"render", "--help"}));
+    assertTrue(SparkSession.getDefaultSession().isEmpty(), "no SparkSession was started");
   }
 }

@@ -1,13 +1,10 @@
 package com.catalogrender.cost;
 
-import java.io.IOException;
-import java.io.InputStream;
+import com.catalogrender.config.SettingsFiles;
 import java.io.Serializable;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * Cost rates in EUR, parsed once on the driver from {@code conf/rates.properties} and shipped to
@@ -18,7 +15,9 @@ import java.util.TreeMap;
  * @param text the rates as written, copied into the {@code runs} table
  */
 public record Rates(Map<String, Double> values, Map<String, String> text) implements Serializable {
-  public static final Path DEFAULT_FILE = Path.of("conf/rates.properties");
+  /** The built-in rates: {@code conf/rates.properties}, packaged in the jar. */
+  public static final String PACKAGED_FILE = "rates.properties";
+
   private static final String RUN_PREFIX = "run.";
 
   public Rates {
@@ -26,25 +25,18 @@ public record Rates(Map<String, Double> values, Map<String, String> text) implem
     text = Map.copyOf(text);
   }
 
-  public static Rates load(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new IllegalArgumentException(
-          "Rates file "
-              + file.toAbsolutePath()
-              + " does not exist; pass --rates FILE or restore conf/rates.properties");
-    }
-    Properties properties = new Properties();
-    try (InputStream in = Files.newInputStream(file)) {
-      properties.load(in);
-    } catch (IOException e) {
-      throw new IllegalArgumentException(
-          "Cannot read rates file " + file + ": " + e.getMessage(), e);
-    }
-    Map<String, String> text = new TreeMap<>();
-    properties
-        .stringPropertyNames()
-        .forEach(k -> text.put(k.trim(), properties.getProperty(k).trim()));
-    return parse(text);
+  /**
+   * The rates at {@code location} (a path or a Hadoop URI), or the packaged {@code
+   * conf/rates.properties} when it is null.
+   */
+  public static Rates load(String location, Configuration hadoop) {
+    byte[] text =
+        location == null
+            ? SettingsFiles.packaged(PACKAGED_FILE)
+            : SettingsFiles.read(location, hadoop, "Rates file");
+    return parse(
+        SettingsFiles.properties(
+            text, location == null ? "the packaged conf/" + PACKAGED_FILE : location));
   }
 
   public static Rates parse(Map<String, String> text) {

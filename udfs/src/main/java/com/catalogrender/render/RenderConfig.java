@@ -66,7 +66,12 @@ public record RenderConfig(
     SettingsMap s = new SettingsMap(normalised);
     ImageSettings images = ImageSettings.parse(s);
     CaptionSettings captions = CaptionSettings.parse(s);
-    RunSettings run = RunSettings.parse(s);
+    RunSettings run =
+        RunSettings.parse(
+            s,
+            spark == null
+                ? new org.apache.hadoop.conf.Configuration()
+                : org.apache.spark.deploy.SparkHadoopUtil.get().newConfiguration(spark));
     RenderConfig config =
         new RenderConfig(
             CatalogSelection.parse(s),

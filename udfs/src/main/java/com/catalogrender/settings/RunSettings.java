@@ -3,8 +3,8 @@ package com.catalogrender.settings;
 import com.catalogrender.config.SettingValues;
 import com.catalogrender.cost.Rates;
 import com.catalogrender.tables.Warehouse;
-import java.nio.file.Path;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 
 /**
  * Where a run records itself and how it is shaped.
@@ -13,7 +13,7 @@ import java.util.Map;
  * @param partitions render tasks (0: from the row count and the cluster's parallelism)
  * @param contactSheetSize images on the run's contact sheet (0: none)
  * @param dryRun estimate rows, cost and time, render nothing
- * @param ratesFile the rates file the run is costed with
+ * @param ratesFile the rates file the run is costed with (null: the packaged conf/rates.properties)
  * @param rates its rates, loaded and checked when the settings were parsed
  */
 public record RunSettings(
@@ -26,14 +26,15 @@ public record RunSettings(
   public static final String WAREHOUSE = "warehouse";
   public static final String DRY_RUN = "dry_run";
 
-  public static RunSettings parse(Map<String, String> s) {
-    String ratesFile = s.getOrDefault("rates", "conf/rates.properties");
+  /** {@code hadoop} reads a rates file given as a Hadoop URI. */
+  public static RunSettings parse(Map<String, String> s, Configuration hadoop) {
+    String ratesFile = SettingValues.optional(s, "rates");
     return new RunSettings(
         new Warehouse(SettingValues.required(s, WAREHOUSE)),
         SettingValues.nonNegative(s, "partitions", "0"),
         SettingValues.nonNegative(s, "contact_sheet_size", "24"),
         SettingValues.bool(DRY_RUN, s.getOrDefault(DRY_RUN, "false")),
         ratesFile,
-        Rates.load(Path.of(ratesFile)));
+        Rates.load(ratesFile, hadoop));
   }
 }

@@ -1,0 +1,101 @@
+package com.catalogrender.jobs;
+
+import com.catalogrender.config.LayeredSettings;
+import com.catalogrender.settings.CatalogSelection;
+import com.catalogrender.settings.ImageSettings;
+import com.catalogrender.settings.RunSettings;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * The flags of {@code render} and {@code cache-warmup} that set a render setting of the same name
+ * (dashes for underscores; {@code --gateway-url} sets {@code gateway.url}). Their help shows the
+ * built-in default: the packaged {@code conf/render.properties}, else the command's own.
+ */
+final class RenderSettingOptions {
+  /** One flag: its name, what its value looks like, what it sets. */
+  record Flag(String name, String label, String description) {}
+
+  static final List<Flag> FLAGS =
+      List.of(
+          new Flag("catalog", "PATH|TABLE", "the catalog: a Delta table path or a table name"),
+          new Flag("warehouse", "DIR|URI", "where the renders, runs and audits tables live"),
+          new Flag("images", "DIR|URI", "where rendered images are written"),
+          new Flag("where", "SQL", "render only the catalog rows matching this condition"),
+          new Flag("limit", "N", "render at most N rows"),
+          new Flag(
+              "model-dir",
+              "DIR|URI",
+              "the model directory: a path, local:, file:, hdfs:// or s3a:// (fetched once per"
+                  + " executor), or the name an --archives model.tgz#NAME unpacks"),
+          new Flag("batch-size", "N", "rows per UNet batch"),
+          new Flag("steps", "N", "sampler steps"),
+          new Flag("guidance", "G", "classifier-free guidance scale"),
+          new Flag("image-format", "png|jpeg|webp", "the image file format"),
+          new Flag("image-quality", "Q", "jpeg/webp quality in (0, 1]"),
+          new Flag("cpu-variant", "int8|fp32", "the UNet variant on CPUs"),
+          new Flag(
+              "full-precision-min-side",
+              "PX",
+              "rows at least this wide or high render full precision"),
+          new Flag("partitions", "N", "render partitions (0: rows / batch size)"),
+          new Flag(
+              "rates", "FILE|URI", "the cost rates (default: the packaged conf/rates.properties)"),
+          new Flag("budget-eur", "EUR", "stop rendering once this much is spent"),
+          new Flag("caption-rewriter", "template|gateway", "how prompts become captions"),
+          new Flag("gateway-url", "URL", "the LLM gateway (caption-rewriter=gateway)"),
+          new Flag("gateway-flavor", "NAME", "bifrost, litellm, portkey or openai"),
+          new Flag("gateway-model", "MODEL", "the gateway's model (priced in the rates)"),
+          new Flag("embedding-cache", "auto|redis|memory|off", "the text-embedding cache"));
+
+  /** Defaults of the command itself, below the packaged file: where the demo puts things. */
+  static final Map<String, String> COMMAND_DEFAULTS =
+      Map.of(
+          CatalogSelection.CATALOG, DemoPaths.CATALOG,
+          RunSettings.WAREHOUSE, DemoPaths.WAREHOUSE,
+          ImageSettings.IMAGES, DemoPaths.IMAGES);
+
+  private RenderSettingOptions() {}
+
+  /** Adds the setting flags to {@code spec}, each showing its built-in default. */
+  static void addTo(CommandSpec spec) {
+    Map<String, String> defaults = new HashMap<>(COMMAND_DEFAULTS);
+    defaults.putAll(LayeredSettings.builtIn());
+    for (Flag flag : FLAGS) {
+      OptionSpec.Builder option =
+          OptionSpec.builder("--" + flag.name())
+              .paramLabel(flag.label())
+              .type(String.class)
+              .description(flag.description());
+      String fallback = defaults.get(settingKey(flag.name()));
+      if (fallback != null) {
+        option.defaultValue(fallback).showDefaultValue(CommandLine.Help.Visibility.ALWAYS);
+      }
+      spec.addOption(option.build());
+    }
+  }
+
+  /** The settings the user gave as flags (defaults shown in help are not among them). */
+  static Map<String, String> given(CommandSpec spec) {
+    CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+    Map<String, String> settings = new LinkedHashMap<>();
+    for (Flag flag : FLAGS) {
+      if (parsed.hasMatchedOption("--" + flag.name())) {
+        settings.put(settingKey(flag.name()), parsed.matchedOptionValue("--" + flag.name(), ""));
+      }
+    }
+    return settings;
+  }
+
+  /** {@code gateway-url} sets {@code gateway.url}; other flags their name with underscores. */
+  static String settingKey(String option) {
+    return option.startsWith("gateway-")
+        ? "gateway." + option.substring("gateway-".length()).replace('-', '_')
+        : option.replace('-', '_');
+  }
+}
