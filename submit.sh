@@ -131,13 +131,45 @@ if [[ -n "${SPARK_HOME:-}" ]]; then
     { [[ -f "$site" ]] && cat "$site"; echo; cat "$properties_file"; } > "$merged"
     spark_args+=(--properties-file "$merged")
   fi
-  DJL_CONF=(-Dai.djl.offline=true "-Dai.djl.pytorch.num_threads=$THREADS" -Dai.djl.pytorch.num_interop_threads=1)
-  exec "$SPARK_HOME/bin/spark-submit" --master "$master" --deploy-mode "$deploy_mode" --class "$MAIN" \
-    --name "catalog-render $command" \
-    --conf "spark.driver.defaultJavaOptions=${DJL_CONF[*]}" \
-    --conf "spark.executor.defaultJavaOptions=${DJL_CONF[*]}" \
-    --conf spark.standalone.submit.waitAppCompletion=true \
-    "${ENV_CONF[@]}" "${spark_args[@]}" "$APP_JAR" "$command" "${args[@]}"
+  # Spark's launcher adds the Java 17 module options to a client-mode driver and to executors,
+  # not to a driver a standalone Worker launches in cluster mode: they go in the defaults too
+  JVM_DEFAULTS="${MODULE_FLAGS[*]} ${DJL_FLAGS[*]}"
+  driver_conf=()
+  if [[ "$deploy_mode" == cluster && "$master" == spark://* ]]; then
+    # A standalone Worker launches a cluster-mode driver with spark.driver.extraJavaOptions only
+    # (Spark 3.5's Client does not prepend defaultJavaOptions): ours go first there, then yours
+    # (--spark-conf) or else the site's (spark-defaults.conf), which this keeps
+    user_opts=""
+    for arg in "${spark_args[@]}"; do
+      [[ "$arg" == spark.driver.extraJavaOptions=* ]] && user_opts="${arg#*=}"
+    done
+    site="${SPARK_CONF_DIR:-$SPARK_HOME/conf}/spark-defaults.conf"
+    if [[ -z "$user_opts" && -f "$site" ]]; then
+      user_opts="$(sed -n 's/^[[:space:]]*spark\.driver\.extraJavaOptions[[:space:]=]*//p' "$site" | tail -1)"
+    fi
+    driver_conf=(--conf "spark.driver.extraJavaOptions=$JVM_DEFAULTS $user_opts")
+  fi
+  submit=("$SPARK_HOME/bin/spark-submit" --master "$master" --deploy-mode "$deploy_mode" --class "$MAIN"
+    --name "catalog-render $command"
+    --conf "spark.driver.defaultJavaOptions=$JVM_DEFAULTS"
+    --conf "spark.executor.defaultJavaOptions=$JVM_DEFAULTS"
+    --conf spark.standalone.submit.waitAppCompletion=true
+    "${ENV_CONF[@]}" "${spark_args[@]}" "${driver_conf[@]}" "$APP_JAR" "$command" "${args[@]}")
+  if [[ "$deploy_mode" == cluster && "$master" == spark://* ]]; then
+    # Spark 3.5's standalone client exits 0 whatever became of the driver: read its final state
+    log="$(mktemp -t catalog-render-submit.XXXXXX)"
+    set +e
+    "${submit[@]}" 2>&1 | tee "$log"
+    code=${PIPESTATUS[0]}
+    set -e
+    if [[ $code -eq 0 ]] && grep -qE "State of driver [^ ]+ is (FAILED|ERROR|KILLED)" "$log"; then
+      echo "submit.sh: the driver ended $(grep -oE "is (FAILED|ERROR|KILLED)" "$log" | tail -1 | cut -d' ' -f2); its log is in the Worker's work directory (driver-*/stderr)" >&2
+      code=1
+    fi
+    rm -f "$log"
+    exit "$code"
+  fi
+  exec "${submit[@]}"
 fi
 
 # --- embedded: Spark's SparkSubmit from the project's classpath ------------------------------------

@@ -1,21 +1,20 @@
 package com.catalogrender
 
-import com.catalogrender.catalog.DemoCatalog
-import org.apache.spark.sql.{DataFrame, Row}
+import org.apache.spark.sql.DataFrame
 import org.apache.spark.sql.functions.col
 import org.scalatest.funsuite.AnyFunSuite
 
 import java.net.URI
 import java.nio.file.{Files, Path, Paths}
-import java.sql.Timestamp
 import java.util.concurrent.TimeUnit
 import javax.imageio.ImageIO
 import scala.jdk.CollectionConverters._
 
 /**
  * The render job on a real multi-process Spark cluster: a standalone Master and two Workers (separate
- * JVMs from the project's jars), each advertising two fake GPUs; the job submitted through
- * `submit.sh --master spark://...`, as a user would.
+ * JVMs from a stock Spark 3.5, see StandaloneCluster), each advertising two fake GPUs; the job
+ * submitted through `submit.sh --master spark://...` with SPARK_HOME set, as a user would: the
+ * application jar is all the cluster gets of the project.
  *
  * This machine has no CUDA, so the job runs with `gpu_addresses_on_cpu=true`: Spark still schedules
  * the GPU resource and hands each task a GPU address, the pipeline keys its models, its device
@@ -31,14 +30,7 @@ class ClusterSuite extends AnyFunSuite with LocalSpark {
 
   override protected def beforeAll(): Unit = {
     super.beforeAll()
-    val now = new Timestamp(0)
-    val colours = Seq("red", "blue", "green", "yellow", "white", "black")
-    val products = Seq("mug" -> "mugs", "sneaker" -> "sneakers", "bottle" -> "bottles", "lamp" -> "lamps")
-    val data = (0 until rows).map { i =>
-      val (product, category) = products(i % products.size)
-      Row(f"SKU-$i%03d", category, s"${colours(i % colours.size)} $product on wood", 64, 64, 1000L + i, null, now)
-    }
-    spark.createDataFrame(data.asJava, DemoCatalog.SCHEMA).write.format("delta").save(catalog)
+    writeCatalog(catalog, rows, "SKU", Seq("red", "blue", "green", "yellow", "white", "black"), 1000L)
     cluster.start()
   }
 
@@ -60,12 +52,12 @@ class ClusterSuite extends AnyFunSuite with LocalSpark {
     val sparkConf = clusterConf ++ Seq("spark.ui.enabled=false", "spark.driver.host=127.0.0.1")
     val command = Seq("bash", root.resolve("submit.sh").toString, "render", "--master", master,
       "--catalog", catalog, "--warehouse", workDir.resolve(s"$name/warehouse").toString,
-      "--images", workDir.resolve(s"$name/images").toString, "--conf", conf.toString) ++
+      "--images", workDir.resolve(s"$name/images").toString, "--settings", conf.toString) ++
       sparkConf.flatMap(c => Seq("--spark-conf", c))
     val log = workDir.resolve(s"$name.log")
     val builder = new ProcessBuilder(command.asJava).redirectErrorStream(true).redirectOutput(log.toFile)
     builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1")
-    builder.environment().remove("SPARK_HOME")
+    builder.environment().put("SPARK_HOME", cluster.sparkHome.toString)
     val process = builder.start()
     try {
       after(process)

@@ -13,8 +13,12 @@ trait LocalSpark extends BeforeAndAfterAll { self: Suite =>
   protected val modelDir: Path = root.resolve("models/demo")
   protected lazy val workDir: Path = Files.createTempDirectory(getClass.getSimpleName)
 
+  /** Confs the suite's session needs beyond these (e.g. s3a settings). */
+  protected def extraSparkConf: Map[String, String] = Map.empty
+
   protected lazy val spark: SparkSession = SparkSession
     .builder()
+    .config(new org.apache.spark.SparkConf(false).setAll(extraSparkConf))
     .master("local[2]")
     .appName(getClass.getSimpleName)
     .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
@@ -33,6 +37,21 @@ trait LocalSpark extends BeforeAndAfterAll { self: Suite =>
       deleteRecursively(workDir)
       super.afterAll()
     }
+  }
+
+  /**
+   * Writes a small catalog of 64x64 rows to the Delta table at `path`: `colours` x four products
+   * on wood, skus `prefix-NNN`, seeds from `firstSeed`.
+   */
+  protected def writeCatalog(path: String, rows: Int, prefix: String, colours: Seq[String], firstSeed: Long): Unit = {
+    val products = Seq("mug" -> "mugs", "sneaker" -> "sneakers", "bottle" -> "bottles", "lamp" -> "lamps")
+    val data = (0 until rows).map { i =>
+      val (product, category) = products(i % products.size)
+      org.apache.spark.sql.Row(f"$prefix-$i%03d", category, s"${colours(i % colours.size)} $product on wood",
+        64, 64, firstSeed + i, null, new java.sql.Timestamp(0))
+    }
+    spark.createDataFrame(java.util.Arrays.asList(data: _*), com.catalogrender.catalog.DemoCatalog.SCHEMA)
+      .write.format("delta").save(path)
   }
 
   protected def deleteRecursively(path: Path): Unit =

@@ -1,16 +1,18 @@
 package com.catalogrender
 
-import java.io.File
 import java.net.{InetSocketAddress, ServerSocket, Socket}
 import java.nio.file.{Files, Path}
 import scala.jdk.CollectionConverters._
 
 /**
- * A Spark standalone cluster on loopback from the project's own jars: a SPARK_HOME whose `jars/`
- * links every jar of the render job's runtime classpath, a Master and `workers` Workers as separate
- * JVMs, each Worker advertising `gpusPerWorker` fake GPUs through the shipped discovery script
- * (`conf/gpu/discover-gpus.sh`, which reads CUDA_VISIBLE_DEVICES when it is set). Stopped (every
- * JVM it started, executors included) by `stop()`.
+ * A Spark standalone cluster on loopback from a stock Spark 3.5: a SPARK_HOME holding exactly the
+ * jars of Spark's own modules (`tests/stock-spark`: the shaded Hadoop client, no hadoop-aws, no
+ * Delta, no DJL, no project jar) with `bin/spark-submit` running Spark's launcher as the real
+ * script does; a Master and `workers` Workers as separate JVMs, each Worker advertising
+ * `gpusPerWorker` fake GPUs through the shipped discovery script (`conf/gpu/discover-gpus.sh`,
+ * which reads CUDA_VISIBLE_DEVICES when it is set) and keeping fetched models in its own cache
+ * (`modelCache(w)`), as separate machines would. Stopped (every JVM it started, executors
+ * included) by `stop()`.
  */
 final class StandaloneCluster(root: Path, dir: Path, workers: Int, coresPerWorker: Int, gpusPerWorker: Int) {
   private val java = Path.of(sys.props("java.home"), "bin", "java").toString
@@ -28,13 +30,28 @@ final class StandaloneCluster(root: Path, dir: Path, workers: Int, coresPerWorke
 
   def masterUrl: String = s"spark://127.0.0.1:$masterPort"
 
+  /** The jar names a stock Spark does not ship; none may be in the cluster's `jars/`. */
+  val projectJarPattern = "(?i).*(catalog-render|delta-|djl|pytorch|hadoop-aws|aws-java-sdk|jedis|spark-redis|webp|picocli).*"
+
+  /** Where worker `w`'s executors keep fetched models. */
+  def modelCache(w: Int): Path = dir.resolve(s"worker-$w/model-cache")
+
+  /** The jar files in the cluster's `jars/` (what every Master, Worker and executor sees). */
+  def jarNames: Seq[String] = {
+    val s = Files.list(sparkHome.resolve("jars")); try s.iterator().asScala.map(_.getFileName.toString).toList finally s.close()
+  }
+
   def start(): this.type = {
-    val jars = Files.createDirectories(sparkHome.resolve("jars"))
-    val classpath = Files.readString(root.resolve("jobs/target/runtime-classpath.txt")).trim.split(File.pathSeparator).toSeq :+
-      root.resolve("jobs/target/catalog-render-jobs-0.1.0-SNAPSHOT.jar").toString
-    for (jar <- classpath.map(Path.of(_)) if Files.isRegularFile(jar)) {
-      val link = jars.resolve(jar.getFileName)
-      if (!Files.exists(link)) Files.createSymbolicLink(link, jar.toAbsolutePath)
+    val stock = root.resolve("tests/stock-spark")
+    val stockJars = stock.resolve("target/spark-home/jars")
+    require(Files.isDirectory(stockJars), s"$stockJars is missing: build the tests/stock-spark module (mvn package)")
+    Files.createDirectories(sparkHome.resolve("bin"))
+    if (!Files.exists(sparkHome.resolve("jars"))) Files.createSymbolicLink(sparkHome.resolve("jars"), stockJars)
+    Files.copy(stock.resolve("RELEASE"), sparkHome.resolve("RELEASE"), _root_.java.nio.file.StandardCopyOption.REPLACE_EXISTING)
+    for (script <- Seq("spark-class", "spark-submit")) {
+      val target = sparkHome.resolve("bin").resolve(script)
+      Files.copy(stock.resolve("bin").resolve(script), target, _root_.java.nio.file.StandardCopyOption.REPLACE_EXISTING)
+      target.toFile.setExecutable(true)
     }
 
     masterPort = freePort()
@@ -43,9 +60,10 @@ final class StandaloneCluster(root: Path, dir: Path, workers: Int, coresPerWorke
     awaitPort(masterPort)
     for (w <- 0 until workers) {
       val work = Files.createDirectories(dir.resolve(s"worker-$w"))
-      processes ::= launch(s"worker-$w", Seq(
+      val gpus = if (gpusPerWorker == 0) Seq.empty else Seq(
         s"-Dspark.worker.resource.gpu.amount=$gpusPerWorker",
-        s"-Dspark.worker.resource.gpu.discoveryScript=$discoveryScript",
+        s"-Dspark.worker.resource.gpu.discoveryScript=$discoveryScript")
+      processes ::= launch(s"worker-$w", gpus ++ Seq(
         "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", coresPerWorker.toString,
         "--memory", "3g", "--webui-port", freePort().toString, "--work-dir", work.toString, masterUrl))
     }
@@ -69,11 +87,15 @@ final class StandaloneCluster(root: Path, dir: Path, workers: Int, coresPerWorke
   }
 
   private def launch(name: String, args: Seq[String]): Process = {
+    val worker = "worker-(\\d+)".r
+    val cache = name match { case worker(w) => Some(modelCache(w.toInt)); case _ => None }
     val builder = new ProcessBuilder((Seq(java, "-Xmx512m") ++ moduleFlags ++ Seq("-cp", sparkHome.resolve("jars").toString + "/*") ++ args).asJava)
     builder.environment().put("SPARK_HOME", sparkHome.toString)
     builder.environment().put("SPARK_SCALA_VERSION", "2.12")
     builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1")
-    builder.environment().put("CUDA_VISIBLE_DEVICES", (0 until gpusPerWorker).mkString(","))
+    if (gpusPerWorker > 0) builder.environment().put("CUDA_VISIBLE_DEVICES", (0 until gpusPerWorker).mkString(","))
+    // executors inherit their Worker's environment: each "machine" keeps its own model cache
+    cache.foreach(c => builder.environment().put("CATALOG_RENDER_MODEL_CACHE", c.toString))
     builder.redirectErrorStream(true).redirectOutput(dir.resolve(s"$name.log").toFile)
     builder.start()
   }

@@ -14,9 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code audit [--prompts CSV|TABLE] [--warehouse DIR] [--images DIR] [--variants int8,fp32]
@@ -29,100 +29,14 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "audit",
-    mixinStandardHelpOptions = true,
     description = {
       "Quality audit of a held-out prompt set per variant: similarity drop against the reference"
           + " variant, and the pixel check of colour and background.",
       "With --run ID: score a sample of an existing render run and list the worst."
     },
     footer = {"", "Exit codes: 0 verdict passed, 1 failure, 2 usage error, 3 verdict failed."})
-final class AuditCommand implements SparkJob {
-  @Option(
-      names = "--prompts",
-      paramLabel = "CSV|TABLE",
-      description = "the prompt set (default: the packaged conf/audit/held-out-prompts.csv)")
-  String prompts;
-
-  @Option(
-      names = "--warehouse",
-      paramLabel = "DIR|URI",
-      defaultValue = DemoPaths.WAREHOUSE,
-      showDefaultValue = Visibility.ALWAYS,
-      description = "where the audits table is written")
-  String warehouse;
-
-  @Option(
-      names = "--images",
-      paramLabel = "DIR|URI",
-      defaultValue = DemoPaths.IMAGES,
-      showDefaultValue = Visibility.ALWAYS,
-      description = "where the audit's images are written")
-  String images;
-
-  @Option(
-      names = "--variants",
-      paramLabel = "V,V",
-      defaultValue = "int8,fp32",
-      showDefaultValue = Visibility.ALWAYS,
-      description = "the variants audited")
-  String variants;
-
-  @Option(
-      names = "--reference",
-      paramLabel = "VARIANT",
-      defaultValue = "fp32",
-      showDefaultValue = Visibility.ALWAYS,
-      description = "the variant others are compared with")
-  String reference;
-
-  @Option(
-      names = "--per-category",
-      paramLabel = "N",
-      description = "prompts per category (default: all; with --run: 8 renders)")
-  Integer perCategory;
-
-  @Option(
-      names = "--max-similarity-drop",
-      paramLabel = "D",
-      defaultValue = "0.006",
-      showDefaultValue = Visibility.ALWAYS,
-      description = "the largest mean similarity drop that passes")
-  double maxDrop;
-
-  @Option(
-      names = "--min-pixel-accuracy",
-      paramLabel = "A",
-      defaultValue = "0.9",
-      showDefaultValue = Visibility.ALWAYS,
-      description = "the smallest pixel colour and background accuracy that passes")
-  double minPixelAccuracy;
-
-  @Option(
-      names = "--seeds",
-      paramLabel = "N",
-      defaultValue = "4",
-      showDefaultValue = Visibility.ALWAYS,
-      description = "seeds per prompt")
-  int seeds;
-
-  @Option(
-      names = "--steps",
-      paramLabel = "N",
-      defaultValue = "25",
-      showDefaultValue = Visibility.ALWAYS,
-      description = "sampler steps")
-  int steps;
-
-  @Option(names = "--run", paramLabel = "ID", description = "audit this render run instead")
-  String run;
-
-  @Option(
-      names = "--worst",
-      paramLabel = "N",
-      defaultValue = "12",
-      showDefaultValue = Visibility.ALWAYS,
-      description = "with --run: how many of the worst renders to list")
-  int worst;
+final class AuditCommand implements SparkJob, OptionTable.Declared {
+  @Spec CommandSpec spec;
 
   @Mixin ModelLocation model;
 
@@ -130,9 +44,9 @@ final class AuditCommand implements SparkJob {
 
   @Override
   public void check() {
-    Variant referenceVariant = Variant.parse(reference);
-    audited = new ArrayList<>(List.of(referenceVariant));
-    for (String v : variants.split(",")) {
+    OptionTable o = new OptionTable(spec);
+    audited = new ArrayList<>(List.of(Variant.parse(o.get("--reference"))));
+    for (String v : o.<String>get("--variants").split(",")) {
       Variant parsed = Variant.parse(v.trim());
       if (!audited.contains(parsed)) {
         audited.add(parsed);
@@ -143,16 +57,20 @@ final class AuditCommand implements SparkJob {
   @Override
   public int run(SparkSession spark) throws IOException {
     String modelDir = model.local(spark.sparkContext().hadoopConfiguration()).toString();
+    OptionTable o = new OptionTable(spec);
+    String warehouse = o.get("--warehouse");
+    String run = o.get("--run");
+    Integer perCategory = o.get("--per-category");
     if (run != null) {
-      int perCategory = this.perCategory == null ? 8 : this.perCategory;
+      int sampled = perCategory == null ? 8 : perCategory;
       List<RenderRunAudit.RenderScore> scores =
-          new RenderRunAudit(spark).audit(warehouse, modelDir, run, perCategory);
-      int worst = Math.min(scores.size(), this.worst);
+          new RenderRunAudit(spark).audit(warehouse, modelDir, run, sampled);
+      int worst = Math.min(scores.size(), o.<Integer>get("--worst"));
       System.out.printf(
           "render run %s: %d renders sampled (up to %d per category), mean similarity %.4f%n",
           run,
           scores.size(),
-          perCategory,
+          sampled,
           scores.stream().mapToDouble(RenderRunAudit.RenderScore::similarity).average().orElse(0));
       System.out.printf("worst %d:%n", worst);
       for (RenderRunAudit.RenderScore s : scores.subList(0, worst)) {
@@ -166,24 +84,43 @@ final class AuditCommand implements SparkJob {
         new AuditRun(spark)
             .auditPrompts(
                 new AuditRun.Settings(
-                    prompts,
+                    o.get("--prompts"),
                     warehouse,
-                    images,
+                    o.get("--images"),
                     modelDir,
                     audited,
                     perCategory,
-                    maxDrop,
-                    steps,
+                    o.<Double>get("--max-similarity-drop"),
+                    o.<Integer>get("--steps"),
                     4.0,
-                    seeds,
-                    minPixelAccuracy));
+                    o.<Integer>get("--seeds"),
+                    o.<Double>get("--min-pixel-accuracy")));
     System.out.print(summary.table());
     try (ClipScorer scorer = ClipScorer.load(ModelDirectory.open(Path.of(modelDir)))) {
-      System.out.println(GroundTruthSet.describeScorer(scorer, Path.of(GroundTruthSet.DEFAULT)));
+      System.out.println(GroundTruthSet.describeScorer(scorer, null));
     }
     System.out.printf(
         "rows: %s (./submit.sh sql \"select * from audits where audit_id = '%s'\")%n",
         new Warehouse(warehouse).audits(), summary.auditId());
     return summary.passed() ? ExitCodes.SUCCESS : ExitCodes.AUDIT_FAILED;
+  }
+
+  @Override
+  public String options() {
+    return """
+      --prompts              CSV|TABLE  text    -          the prompt set (default: the packaged conf/audit/held-out-prompts.csv)
+      --warehouse            DIR|URI    text    %s         where the audits table is written
+      --images               DIR|URI    text    %s         where the audit's images are written
+      --variants             V,V        text    int8,fp32  the variants audited
+      --reference            VARIANT    text    fp32       the variant others are compared with
+      --per-category         N          int     -          prompts per category (default: all; with --run: 8 renders)
+      --max-similarity-drop  D          double  0.006      the largest mean similarity drop that passes
+      --min-pixel-accuracy   A          double  0.9        the smallest pixel colour and background accuracy that passes
+      --seeds                N          int     4          seeds per prompt
+      --steps                N          int     25         sampler steps
+      --run                  ID         text    -          audit this render run instead
+      --worst                N          int     12         with --run: how many of the worst renders to list
+      """
+        .formatted(DemoPaths.WAREHOUSE, DemoPaths.IMAGES);
   }
 }

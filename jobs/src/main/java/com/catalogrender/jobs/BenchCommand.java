@@ -13,9 +13,9 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bench [--rows 200] [--steps 25] [--cache-rows 4000] [--stems 4000] [--redis-server PATH]
@@ -23,61 +23,17 @@ import picocli.CommandLine.Option;
  * every ratio taken side by side in this one process. A benchmark: it prints figures and asserts
  * nothing about them.
  */
-@Command(
-    name = "bench",
-    mixinStandardHelpOptions = true,
-    description =
-        "Job efficiency against the bare model loop, cost naive vs optimised, embedding cache hit"
-            + " rate and the model benchmark, every ratio measured in this one run.")
-final class BenchCommand implements SparkJob {
-  @Option(
-      names = "--rows",
-      paramLabel = "N",
-      defaultValue = "200",
-      showDefaultValue = Visibility.ALWAYS,
-      description = "catalog rows per experiment")
-  int rows;
-
-  @Option(
-      names = "--steps",
-      paramLabel = "N",
-      defaultValue = "25",
-      showDefaultValue = Visibility.ALWAYS,
-      description = "sampler steps")
-  int steps;
-
-  @Option(
-      names = "--cache-rows",
-      paramLabel = "N",
-      defaultValue = "4000",
-      showDefaultValue = Visibility.ALWAYS,
-      description = "rows of the embedding cache experiment")
-  int cacheRows;
-
-  @Option(
-      names = "--stems",
-      paramLabel = "N",
-      defaultValue = "4000",
-      showDefaultValue = Visibility.ALWAYS,
-      description = "distinct prompt stems of the cache experiment")
-  int stems;
-
-  @Option(
-      names = "--redis-server",
-      paramLabel = "PATH",
-      description = "the redis-server binary (default: the embedded one)")
-  String redisServer;
-
-  @Option(names = "--scale", description = "also measure scaling over task counts")
-  boolean scale;
-
-  @Option(names = "--json", description = "print the figures as one JSON object")
-  boolean json;
+@Command(name = "bench")
+final class BenchCommand implements SparkJob, OptionTable.Declared {
+  @Spec CommandSpec spec;
 
   @Mixin ModelLocation modelLocation;
 
   @Override
   public int run(SparkSession spark) throws Exception {
+    OptionTable o = new OptionTable(spec);
+    int rows = o.get("--rows");
+    int steps = o.get("--steps");
     Path model =
         modelLocation
             .local(spark.sparkContext().hadoopConfiguration())
@@ -100,21 +56,22 @@ final class BenchCommand implements SparkJob {
     BenchExperiments experiments =
         new BenchExperiments(new BenchRuns(spark, work, model), BenchCommand::progress);
     try (RedisServerProcess redis =
-        RedisServerProcess.start(redisServer, work, BenchCommand::progress)) {
+        RedisServerProcess.start(o.get("--redis-server"), work, BenchCommand::progress)) {
       experiments.jobEfficiency(out, rows, steps);
       experiments.costProfiles(out, rows, steps, redis.settings());
-      experiments.embeddingCache(out, cacheRows, stems, redis.settings());
+      experiments.embeddingCache(
+          out, o.<Integer>get("--cache-rows"), o.<Integer>get("--stems"), redis.settings());
       // the model benchmark: int8 vs fp32 at 8 images per step, quality on held-out prompts
       progress("model: int8 vs fp32 UNet, held-out similarity");
       ObjectNode modelFigures = BenchModelCommand.measure(directory, 3, 5, true, false);
       out.put("int8_speedup", modelFigures.get("speedup_int8_vs_fp32").asDouble());
       out.put("int8_similarity_drop", modelFigures.get("similarity_drop").asDouble());
       out.set("model_benchmark", modelFigures);
-      if (scale) {
+      if (o.<Boolean>get("--scale")) {
         experiments.scale(out, steps);
       }
     }
-    if (json) {
+    if (o.<Boolean>get("--json")) {
       System.out.println(out.toString());
     } else {
       BenchReport.print(out);
@@ -124,5 +81,18 @@ final class BenchCommand implements SparkJob {
 
   private static void progress(String line) {
     System.err.println("[bench] " + line);
+  }
+
+  @Override
+  public String options() {
+    return """
+      --rows          N     int   200   catalog rows per experiment
+      --steps         N     int   25    sampler steps
+      --cache-rows    N     int   4000  rows of the embedding cache experiment
+      --stems         N     int   4000  distinct prompt stems of the cache experiment
+      --redis-server  PATH  text  -     the redis-server binary (default: the embedded one)
+      --scale         -     flag  -     also measure scaling over task counts
+      --json          -     flag  -     print the figures as one JSON object
+      """;
   }
 }

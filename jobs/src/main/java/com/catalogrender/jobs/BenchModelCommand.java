@@ -15,7 +15,6 @@ import com.catalogrender.quality.PixelAttributeCheck;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -23,9 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code bench-model [--json] [--rounds N]}: UNet milliseconds per sampler step, fp32 vs int8 on
@@ -33,40 +32,24 @@ import picocli.CommandLine.Option;
  * one process so the ratio survives a noisy machine; then the held-out prompts rendered with both
  * variants from the same seeds and scored with the CLIP-style model.
  */
-@Command(
-    name = "bench-model",
-    mixinStandardHelpOptions = true,
-    description =
-        "UNet ms per step, fp32 vs int8 at 1 and 8 images, in alternating rounds; held-out"
-            + " similarity of both variants. A benchmark: it prints figures.")
-final class BenchModelCommand implements LocalJob {
+@Command(name = "bench-model")
+final class BenchModelCommand implements LocalJob, OptionTable.Declared {
+  @Spec CommandSpec spec;
+
   private static final int[] IMAGES = {1, 8};
   private static final String[] ATTRIBUTES = {"category", "colour", "background"};
-
-  @Option(
-      names = "--rounds",
-      paramLabel = "N",
-      defaultValue = "5",
-      showDefaultValue = Visibility.ALWAYS,
-      description = "alternating fp32/int8 rounds")
-  int rounds;
-
-  @Option(
-      names = "--repeats",
-      paramLabel = "N",
-      defaultValue = "10",
-      showDefaultValue = Visibility.ALWAYS,
-      description = "UNet calls timed per round")
-  int repeats;
-
-  @Option(names = "--json", description = "print the figures as one JSON object")
-  boolean json;
 
   @Mixin ModelLocation model;
 
   @Override
   public int run() {
-    measure(ModelDirectory.open(model.local()), rounds, repeats, json, true);
+    OptionTable o = new OptionTable(spec);
+    measure(
+        ModelDirectory.open(model.local()),
+        o.<Integer>get("--rounds"),
+        o.<Integer>get("--repeats"),
+        o.<Boolean>get("--json"),
+        true);
     return ExitCodes.SUCCESS;
   }
 
@@ -104,8 +87,7 @@ final class BenchModelCommand implements LocalJob {
         for (Variant variant : variants) {
           quality.put(variant, score(models.get(variant), scorer, directory, prompts));
         }
-        scorerOnGroundTruth =
-            GroundTruthSet.describeScorer(scorer, Path.of(GroundTruthSet.DEFAULT));
+        scorerOnGroundTruth = GroundTruthSet.describeScorer(scorer, null);
       }
       if (print && !json) {
         System.out.println(scorerOnGroundTruth);
@@ -305,5 +287,14 @@ final class BenchModelCommand implements LocalJob {
 
   private static double round(double value) {
     return Math.round(value * 10000.0) / 10000.0;
+  }
+
+  @Override
+  public String options() {
+    return """
+      --rounds   N  int   5   alternating fp32/int8 rounds
+      --repeats  N  int   10  UNet calls timed per round
+      --json     -  flag  -   print the figures as one JSON object
+      """;
   }
 }

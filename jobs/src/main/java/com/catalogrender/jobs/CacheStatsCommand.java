@@ -10,12 +10,7 @@ import picocli.CommandLine.Command;
  * {@code cache-stats --spark-conf spark.redis.host=HOST [--spark-conf spark.redis.port=P]}: what
  * the Redis embedding cache holds (keys, memory, TTL spread), read through spark-redis.
  */
-@Command(
-    name = "cache-stats",
-    mixinStandardHelpOptions = true,
-    description =
-        "Show what the Redis embedding cache holds (--spark-conf spark.redis.host=HOST): keys,"
-            + " memory, TTL spread.")
+@Command(name = "cache-stats")
 final class CacheStatsCommand implements SparkJob {
   @Override
   public int run(SparkSession spark) {

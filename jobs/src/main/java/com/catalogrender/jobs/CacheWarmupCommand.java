@@ -4,8 +4,8 @@ import com.catalogrender.render.CacheWarmup;
 import com.catalogrender.render.RenderConfig;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
@@ -16,17 +16,12 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "cache-warmup",
-    mixinStandardHelpOptions = true,
     description = {
       "Load the catalog's caption embeddings into the Redis cache (--spark-conf"
           + " spark.redis.host=HOST), as a render would compute them."
     })
 final class CacheWarmupCommand implements SparkJob {
-  @Option(
-      names = "--settings",
-      paramLabel = "FILE|URI",
-      description = "a properties file of render settings")
-  String settingsFile;
+  @Mixin SettingsFileOption settings;
 
   @Spec CommandSpec spec;
 
@@ -34,7 +29,7 @@ final class CacheWarmupCommand implements SparkJob {
 
   @Override
   public void check() {
-    config = RenderCommand.configure(RenderSettingOptions.given(spec), settingsFile);
+    config = RenderCommand.configure(RenderSettingOptions.given(spec), settings.location);
   }
 
   @Override

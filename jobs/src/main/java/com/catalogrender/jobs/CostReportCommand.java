@@ -17,42 +17,32 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code cost-report [--warehouse DIR] [--run ID]}: the stage table of a run (latest by default) in
  * the seed's layout, its cost per render and reconciliation, and a PNG bar chart of share of time
  * vs share of cost per stage, written next to the run's images.
  */
-@Command(
-    name = "cost-report",
-    mixinStandardHelpOptions = true,
-    description =
-        "Print a run's stage table (share of time and cost, EUR per render) and write a PNG"
-            + " chart next to its images.")
-final class CostReportCommand implements SparkJob {
-  @Mixin TableLocations locations;
-
-  @Option(
-      names = "--run",
-      paramLabel = "ID",
-      description = "the run (default: the latest with ok renders)")
-  String run;
+@Command(name = "cost-report")
+final class CostReportCommand implements SparkJob, OptionTable.Declared {
+  @Spec CommandSpec spec;
 
   @Override
   public int run(SparkSession spark) throws Exception {
-    Warehouse tables = locations.warehouse();
+    OptionTable o = new OptionTable(spec);
+    Warehouse tables = TableLocations.warehouse(o);
     for (String path : List.of(tables.renders(), tables.runs())) {
       if (!DeltaTable.isDeltaTable(spark, path)) {
         throw new IllegalArgumentException("No table at " + path + "; render something first");
       }
     }
-    locations.register(spark);
+    TableLocations.register(spark, o);
     spark
         .sparkContext()
         .setJobGroup("catalog-render cost-report", "catalog-render: cost report", false);
-    String runId = run;
+    String runId = o.get("--run");
     List<Row> runRows =
         (runId == null
                 ? spark.table("runs").where(col("rows_ok").gt(0)).orderBy(col("ended_at").desc())
@@ -62,8 +52,8 @@ final class CostReportCommand implements SparkJob {
     if (runRows.isEmpty()) {
       throw new IllegalArgumentException(
           runId == null
-              ? "No run with ok renders in " + locations.warehouse
-              : "No run '" + runId + "' in " + locations.warehouse);
+              ? "No run with ok renders in " + tables.renders()
+              : "No run '" + runId + "' in " + tables.renders());
     }
     Row run = runRows.get(0);
     runId = run.getAs("run_id");
@@ -117,5 +107,13 @@ final class CostReportCommand implements SparkJob {
     }
     System.out.println("chart: " + fs.makeQualified(target));
     return 0;
+  }
+
+  @Override
+  public String options() {
+    return TableLocations.OPTIONS
+        + """
+          --run  ID  text  -  the run (default: the latest with ok renders)
+          """;
   }
 }

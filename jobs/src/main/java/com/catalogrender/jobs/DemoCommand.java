@@ -5,23 +5,15 @@ import com.catalogrender.settings.CatalogSelection;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code demo [--rows N]}: seeds a small catalog and renders it locally; prints where things are.
  */
-@Command(
-    name = "demo",
-    mixinStandardHelpOptions = true,
-    description = "Seed a small demo catalog and render it end to end; print where things are.")
-final class DemoCommand implements SparkJob {
-  @Option(
-      names = "--rows",
-      paramLabel = "N",
-      defaultValue = "24",
-      showDefaultValue = picocli.CommandLine.Help.Visibility.ALWAYS,
-      description = "catalog rows to seed and render")
-  int rows;
+@Command(name = "demo")
+final class DemoCommand implements SparkJob, OptionTable.Declared {
+  @Spec CommandSpec spec;
 
   private RenderConfig config;
 
@@ -32,10 +24,18 @@ final class DemoCommand implements SparkJob {
 
   @Override
   public int run(SparkSession spark) throws java.io.IOException {
+    int rows = new OptionTable(spec).<Integer>get("--rows");
     SeedCatalogCommand.seed(spark, DemoPaths.CATALOG, rows, 42);
     int code = RenderCommand.render(spark, config, "demo --rows " + rows);
     System.out.println(
         "\nnext: ./submit.sh sql \"select status, count(*) from renders group by status\"");
     return code;
+  }
+
+  @Override
+  public String options() {
+    return """
+      --rows  N  int  24  catalog rows to seed and render
+      """;
   }
 }

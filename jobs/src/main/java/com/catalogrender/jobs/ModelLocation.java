@@ -3,7 +3,6 @@ package com.catalogrender.jobs;
 import com.catalogrender.runtime.ModelCache;
 import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
-import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Option;
 
 /**
@@ -15,7 +14,6 @@ final class ModelLocation {
       names = "--model-dir",
       paramLabel = "DIR|URI",
       defaultValue = "${env:CATALOG_RENDER_MODEL:-models/demo}",
-      showDefaultValue = Visibility.ALWAYS,
       description = "the model directory: a path, file:, local:, hdfs:// or s3a://")
   String location;
 

@@ -14,6 +14,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,7 +25,6 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "render",
-    mixinStandardHelpOptions = true,
     description = {
       "Render the catalog's changed rows on Spark and record one result row each.",
       "Settings, highest first: these flags, --settings FILE, Spark confs"
@@ -38,11 +38,7 @@ import picocli.CommandLine.Spec;
       "Exit codes: 0 success, 1 failure, 2 usage error, 4 budget exhausted with rows left."
     })
 final class RenderCommand implements SparkJob {
-  @Option(
-      names = "--settings",
-      paramLabel = "FILE|URI",
-      description = "a properties file of render settings: a path, file:, local:, hdfs://, s3a://")
-  String settingsFile;
+  @Mixin SettingsFileOption settings;
 
   @Option(names = "--rerender-all", description = "render every selected row, changed or not")
   boolean rerenderAll;
@@ -70,7 +66,7 @@ final class RenderCommand implements SparkJob {
     if (dryRun) {
       flags.put(RunSettings.DRY_RUN, "true");
     }
-    config = configure(flags, settingsFile);
+    config = configure(flags, settings.location);
   }
 
   /** The run's settings from every layer, parsed and checked without a SparkSession. */

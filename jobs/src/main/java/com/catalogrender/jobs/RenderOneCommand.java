@@ -17,76 +17,40 @@ import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code render-one --caption TEXT --seed N --variant int8|fp32|fp16 --out FILE.png [--size PX]
  * [--device cpu|cuda:N] [--steps N] [--guidance G] [--model-dir DIR]}: one image, no Spark.
  */
-@Command(
-    name = "render-one",
-    mixinStandardHelpOptions = true,
-    description = "Render one image from a caption, without Spark.")
-final class RenderOneCommand implements LocalJob {
-  @Option(names = "--caption", required = true, paramLabel = "TEXT", description = "the caption")
-  String caption;
-
-  @Option(names = "--out", required = true, paramLabel = "FILE.png", description = "the image file")
-  Path out;
-
-  @Option(
-      names = "--seed",
-      paramLabel = "N",
-      defaultValue = "0",
-      showDefaultValue = Visibility.ALWAYS,
-      description = "the noise seed")
-  long seed;
-
-  @Option(
-      names = "--variant",
-      paramLabel = "int8|fp32|fp16",
-      defaultValue = "int8",
-      showDefaultValue = Visibility.ALWAYS,
-      description = "the UNet variant (fp16 needs a GPU)")
-  String variantName;
-
-  @Option(
-      names = "--device",
-      paramLabel = "cpu|cuda:N",
-      defaultValue = "cpu",
-      showDefaultValue = Visibility.ALWAYS,
-      description = "where the model runs")
-  String deviceName;
-
-  @Option(names = "--size", paramLabel = "PX", description = "output size (default: the model's)")
-  Integer size;
-
-  @Option(names = "--steps", paramLabel = "N", description = "sampler steps (default: the model's)")
-  Integer steps;
-
-  @Option(
-      names = "--guidance",
-      paramLabel = "G",
-      description = "guidance scale (default: the model's)")
-  Double guidance;
+@Command(name = "render-one")
+final class RenderOneCommand implements LocalJob, OptionTable.Declared {
+  @Spec CommandSpec spec;
 
   @Mixin ModelLocation model;
 
   @Override
   public int run() throws IOException {
-    Variant variant = Variant.parse(variantName);
-    ComputeDevice device = ComputeDevice.parse(deviceName);
+    OptionTable o = new OptionTable(spec);
+    String caption = o.get("--caption");
+    Path out = Path.of(o.<String>get("--out"));
+    long seed = o.get("--seed");
+    Integer steps = o.get("--steps");
+    Double guidance = o.get("--guidance");
+    Integer size = o.get("--size");
+    Variant variant = Variant.parse(o.get("--variant"));
+    ComputeDevice device = ComputeDevice.parse(o.get("--device"));
     ModelDirectory directory = ModelDirectory.open(model.local());
     SamplingOptions defaults = SamplingOptions.defaults(directory.manifest());
     SamplingOptions options =
         new SamplingOptions(
             steps == null ? defaults.steps() : steps,
             guidance == null ? defaults.guidance() : guidance);
-    int size = this.size == null ? directory.manifest().imageSize() : this.size;
-    if (size < 8 || size > 8192) {
-      throw new IllegalArgumentException("render-one: --size must be in [8, 8192], got " + size);
+    int pixels = size == null ? directory.manifest().imageSize() : size;
+    if (pixels < 8 || pixels > 8192) {
+      throw new IllegalArgumentException("render-one: --size must be in [8, 8192], got " + pixels);
     }
     long loadStart = System.nanoTime();
     try (DiffusionModel model = DiffusionModel.load(directory, variant, device);
@@ -94,7 +58,7 @@ final class RenderOneCommand implements LocalJob {
       double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
       RenderBatch batch = predictor.render(List.of(new RenderRequest(caption, seed)), options);
       long postStart = System.nanoTime();
-      BufferedImage image = ImageResizer.resize(batch.images().get(0), size, size, 0.35);
+      BufferedImage image = ImageResizer.resize(batch.images().get(0), pixels, pixels, 0.35);
       if (out.toAbsolutePath().getParent() != null) {
         Files.createDirectories(out.toAbsolutePath().getParent());
       }
@@ -104,7 +68,7 @@ final class RenderOneCommand implements LocalJob {
       double postSeconds = (System.nanoTime() - postStart) / 1e9;
       System.out.printf(
           "rendered \"%s\" seed %d with %s on %s -> %s (%dx%d)%n",
-          caption, seed, model, device, out.toAbsolutePath(), size, size);
+          caption, seed, model, device, out.toAbsolutePath(), pixels, pixels);
       System.out.printf(
           "seconds: load %.3f | text_encoder %.3f | unet %.3f (%d steps) | vae %.3f | post+write %.3f%n",
           loadSeconds,
@@ -115,5 +79,19 @@ final class RenderOneCommand implements LocalJob {
           postSeconds);
     }
     return 0;
+  }
+
+  @Override
+  public String options() {
+    return """
+      --caption   TEXT            text    !     the caption
+      --out       FILE.png        text    !     the image file
+      --seed      N               long    0     the noise seed
+      --variant   int8|fp32|fp16  text    int8  the UNet variant (fp16 needs a GPU)
+      --device    cpu|cuda:N      text    cpu   where the model runs
+      --size      PX              int     -     output size (default: the model's)
+      --steps     N               int     -     sampler steps (default: the model's)
+      --guidance  G               double  -     guidance scale (default: the model's)
+      """;
   }
 }

@@ -21,37 +21,38 @@ final class RenderSettingOptions {
   /** One flag: its name, what its value looks like, what it sets. */
   record Flag(String name, String label, String description) {}
 
+  /** name, value label, description: one flag a line, columns split by two or more spaces. */
+  private static final String TABLE =
+      """
+      catalog                  PATH|TABLE             the catalog: a Delta table path or a table name
+      warehouse                DIR|URI                where the renders, runs and audits tables live
+      images                   DIR|URI                where rendered images are written
+      where                    SQL                    render only the catalog rows matching this condition
+      limit                    N                      render at most N rows
+      model-dir                DIR|URI                the model directory: a path, local:, file:, hdfs:// or s3a:// (fetched once per executor), or the name an --archives model.tgz#NAME unpacks
+      batch-size               N                      rows per UNet batch
+      steps                    N                      sampler steps
+      guidance                 G                      classifier-free guidance scale
+      image-format             png|jpeg|webp          the image file format
+      image-quality            Q                      jpeg/webp quality in (0, 1]
+      cpu-variant              int8|fp32              the UNet variant on CPUs
+      full-precision-min-side  PX                     rows at least this wide or high render full precision
+      partitions               N                      render partitions (0: rows / batch size)
+      rates                    FILE|URI               the cost rates (default: the packaged conf/rates.properties)
+      budget-eur               EUR                    stop rendering once this much is spent
+      caption-rewriter         template|gateway       how prompts become captions
+      gateway-url              URL                    the LLM gateway (caption-rewriter=gateway)
+      gateway-flavor           NAME                   bifrost, litellm, portkey or openai
+      gateway-model            MODEL                  the gateway's model (priced in the rates)
+      embedding-cache          auto|redis|memory|off  the text-embedding cache
+      """;
+
   static final List<Flag> FLAGS =
-      List.of(
-          new Flag("catalog", "PATH|TABLE", "the catalog: a Delta table path or a table name"),
-          new Flag("warehouse", "DIR|URI", "where the renders, runs and audits tables live"),
-          new Flag("images", "DIR|URI", "where rendered images are written"),
-          new Flag("where", "SQL", "render only the catalog rows matching this condition"),
-          new Flag("limit", "N", "render at most N rows"),
-          new Flag(
-              "model-dir",
-              "DIR|URI",
-              "the model directory: a path, local:, file:, hdfs:// or s3a:// (fetched once per"
-                  + " executor), or the name an --archives model.tgz#NAME unpacks"),
-          new Flag("batch-size", "N", "rows per UNet batch"),
-          new Flag("steps", "N", "sampler steps"),
-          new Flag("guidance", "G", "classifier-free guidance scale"),
-          new Flag("image-format", "png|jpeg|webp", "the image file format"),
-          new Flag("image-quality", "Q", "jpeg/webp quality in (0, 1]"),
-          new Flag("cpu-variant", "int8|fp32", "the UNet variant on CPUs"),
-          new Flag(
-              "full-precision-min-side",
-              "PX",
-              "rows at least this wide or high render full precision"),
-          new Flag("partitions", "N", "render partitions (0: rows / batch size)"),
-          new Flag(
-              "rates", "FILE|URI", "the cost rates (default: the packaged conf/rates.properties)"),
-          new Flag("budget-eur", "EUR", "stop rendering once this much is spent"),
-          new Flag("caption-rewriter", "template|gateway", "how prompts become captions"),
-          new Flag("gateway-url", "URL", "the LLM gateway (caption-rewriter=gateway)"),
-          new Flag("gateway-flavor", "NAME", "bifrost, litellm, portkey or openai"),
-          new Flag("gateway-model", "MODEL", "the gateway's model (priced in the rates)"),
-          new Flag("embedding-cache", "auto|redis|memory|off", "the text-embedding cache"));
+      TABLE
+          .lines()
+          .map(line -> line.trim().split(" {2,}", 3))
+          .map(columns -> new Flag(columns[0], columns[1], columns[2]))
+          .toList();
 
   /** Defaults of the command itself, below the packaged file: where the demo puts things. */
   static final Map<String, String> COMMAND_DEFAULTS =

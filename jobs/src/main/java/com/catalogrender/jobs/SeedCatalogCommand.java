@@ -5,44 +5,20 @@ import java.util.List;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Help.Visibility;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code seed-catalog --table PATH --rows N [--seed S]}: writes a demo catalog as a Delta table.
  */
-@Command(
-    name = "seed-catalog",
-    mixinStandardHelpOptions = true,
-    description = "Write a demo catalog (prompts and cut-outs) as a Delta table.")
-final class SeedCatalogCommand implements SparkJob {
-  @Option(
-      names = "--table",
-      paramLabel = "PATH|URI",
-      defaultValue = DemoPaths.CATALOG,
-      showDefaultValue = Visibility.ALWAYS,
-      description = "where the Delta table is written (overwritten)")
-  String table;
-
-  @Option(
-      names = "--rows",
-      paramLabel = "N",
-      defaultValue = "30",
-      showDefaultValue = Visibility.ALWAYS,
-      description = "rows")
-  int rows;
-
-  @Option(
-      names = "--seed",
-      paramLabel = "S",
-      defaultValue = "42",
-      showDefaultValue = Visibility.ALWAYS,
-      description = "the random seed of the rows")
-  long seed;
+@Command(name = "seed-catalog")
+final class SeedCatalogCommand implements SparkJob, OptionTable.Declared {
+  @Spec CommandSpec spec;
 
   @Override
   public int run(SparkSession spark) throws java.io.IOException {
-    seed(spark, table, rows, seed);
+    OptionTable o = new OptionTable(spec);
+    seed(spark, o.get("--table"), o.<Integer>get("--rows"), o.<Long>get("--seed"));
     return ExitCodes.SUCCESS;
   }
 
@@ -63,5 +39,14 @@ final class SeedCatalogCommand implements SparkJob {
         .option("overwriteSchema", "true")
         .save(table);
     System.out.printf("wrote a demo catalog of %d rows to %s (Delta)%n", rows, table);
+  }
+
+  @Override
+  public String options() {
+    return """
+      --table  PATH|URI  text  out/demo/catalog  where the Delta table is written (overwritten)
+      --rows   N         int   30                rows
+      --seed   S         long  42                the random seed of the rows
+      """;
   }
 }

@@ -5,46 +5,25 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Help.Visibility;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code sql [--warehouse DIR] [--catalog PATH] [--format table|csv|json] "QUERY"}: Spark SQL with
  * {@code catalog}, {@code renders} and {@code runs} registered as views, and the cost views of
  * {@link com.catalogrender.tables.CostViews} over them.
  */
-@Command(
-    name = "sql",
-    mixinStandardHelpOptions = true,
-    description =
-        "Run Spark SQL over catalog, renders, runs, audits and the cost views, e.g."
-            + " ./submit.sh sql \"select count(*) from renders\"")
-final class SqlCommand implements SparkJob {
+@Command(name = "sql")
+final class SqlCommand implements SparkJob, OptionTable.Declared {
+  @Spec CommandSpec spec;
+
   @Parameters(index = "0", paramLabel = "QUERY", description = "the SQL query")
   String query;
 
-  @Mixin TableLocations tables;
-
-  @Option(
-      names = "--format",
-      paramLabel = "table|csv|json",
-      defaultValue = "table",
-      showDefaultValue = Visibility.ALWAYS,
-      description = "how rows are printed")
-  String format;
-
-  @Option(
-      names = "--limit",
-      paramLabel = "N",
-      defaultValue = "1000",
-      showDefaultValue = Visibility.ALWAYS,
-      description = "rows shown in table format")
-  int limit;
-
   @Override
   public void check() {
+    String format = new OptionTable(spec).get("--format");
     if (!List.of("table", "csv", "json").contains(format)) {
       throw new IllegalArgumentException(
           "sql: --format must be table, csv or json, got '" + format + "'");
@@ -53,11 +32,12 @@ final class SqlCommand implements SparkJob {
 
   @Override
   public int run(SparkSession spark) {
-    tables.register(spark);
+    OptionTable o = new OptionTable(spec);
+    TableLocations.register(spark, o);
     spark.sparkContext().setJobGroup("catalog-render sql", "catalog-render: sql " + query, false);
     Dataset<Row> result = spark.sql(query);
-    switch (format) {
-      case "table" -> result.show(limit, false);
+    switch (o.<String>get("--format")) {
+      case "table" -> result.show(o.<Integer>get("--limit"), false);
       case "json" -> // one object per row; nulls kept, so every row has every column
           result
               .select(
@@ -71,9 +51,7 @@ final class SqlCommand implements SparkJob {
               .collectAsList()
               .forEach(System.out::println);
       case "csv" -> printCsv(result);
-      default ->
-          throw new IllegalArgumentException(
-              "sql: --format must be table, csv or json, got '" + format + "'");
+      default -> throw new IllegalStateException("checked in check()");
     }
     return 0;
   }
@@ -99,5 +77,14 @@ final class SqlCommand implements SparkJob {
       }
       System.out.println(line);
     }
+  }
+
+  @Override
+  public String options() {
+    return TableLocations.OPTIONS
+        + """
+          --format  table|csv|json  text  table  how rows are printed
+          --limit   N               int   1000   rows shown in table format
+          """;
   }
 }

@@ -3,42 +3,23 @@ package com.catalogrender.jobs;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.hive.thriftserver.HiveThriftServer2;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Help.Visibility;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code sql-server [--warehouse DIR] [--catalog PATH] [--host H] [--port N]}: Spark's Thrift JDBC
  * server over the same tables and views as {@code sql}, for BI tools and beeline. One shared
  * session (spark.sql.hive.thriftServer.singleSession), so every connection sees the views.
  */
-@Command(
-    name = "sql-server",
-    mixinStandardHelpOptions = true,
-    description = "Serve the same tables and views as sql over Spark's Thrift JDBC server.")
-public final class SqlServerCommand implements SparkJob {
+@Command(name = "sql-server")
+public final class SqlServerCommand implements SparkJob, OptionTable.Declared {
+  @Spec CommandSpec spec;
+
   public static final String SINGLE_SESSION = "spark.sql.hive.thriftServer.singleSession";
-
-  @Mixin TableLocations tables;
-
-  @Option(
-      names = "--host",
-      paramLabel = "HOST",
-      defaultValue = "127.0.0.1",
-      showDefaultValue = Visibility.ALWAYS,
-      description = "the address to listen on")
-  String host;
-
-  @Option(
-      names = "--port",
-      paramLabel = "N",
-      defaultValue = "10000",
-      showDefaultValue = Visibility.ALWAYS,
-      description = "the port to listen on")
-  int port;
 
   @Override
   public void check() {
+    int port = new OptionTable(spec).get("--port");
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("sql-server: --port must be in [1, 65535], got " + port);
     }
@@ -55,7 +36,9 @@ public final class SqlServerCommand implements SparkJob {
   /** Starts the server with these arguments (for tests and embedding); the caller stops it. */
   public static HiveThriftServer2 start(String[] argv, SparkSession spark) {
     SqlServerCommand command = new SqlServerCommand();
-    new picocli.CommandLine(command).parseArgs(argv);
+    picocli.CommandLine cli = new picocli.CommandLine(command);
+    OptionTable.addTo(cli.getCommandSpec(), command.options());
+    cli.parseArgs(argv);
     command.check();
     return command.start(spark);
   }
@@ -64,7 +47,10 @@ public final class SqlServerCommand implements SparkJob {
     if (!"true".equals(spark.conf().get(SINGLE_SESSION, "false"))) {
       throw new IllegalStateException(SINGLE_SESSION + " must be true when the session starts");
     }
-    tables.register(spark);
+    OptionTable o = new OptionTable(spec);
+    String host = o.get("--host");
+    int port = o.get("--port");
+    TableLocations.register(spark, o);
     spark.conf().set("hive.server2.thrift.bind.host", host);
     spark.conf().set("hive.server2.thrift.port", Integer.toString(port));
     spark.conf().set("hive.server2.transport.mode", "binary");
@@ -79,5 +65,14 @@ public final class SqlServerCommand implements SparkJob {
             + " -u jdbc:hive2://%s:%d/default -e \"select * from stage_breakdown\"%n",
         host, port, host, port);
     return server;
+  }
+
+  @Override
+  public String options() {
+    return TableLocations.OPTIONS
+        + """
+          --host  HOST  text  127.0.0.1  the address to listen on
+          --port  N     int   10000      the port to listen on
+          """;
   }
 }

@@ -66,17 +66,11 @@ public final class ModelDirectory {
               + " listed in the manifest is missing. Rebuild the model with"
               + " models/scripts/export.py or restore the file from git.");
     }
-    String actual = sha256(path);
-    if (!actual.equalsIgnoreCase(expected)) {
-      throw new ModelArtifactException(
-          "Model file "
-              + path
-              + " does not match its manifest: sha256 is "
-              + actual
-              + ", expected "
-              + expected
-              + ". The file is corrupt or from another model build; restore it.");
-    }
+    ModelArtifactException.checkSha256(
+        path.toString(),
+        sha256(path),
+        expected,
+        "The file is corrupt or from another model build; restore it.");
   }
 
   static String sha256(Path path) {

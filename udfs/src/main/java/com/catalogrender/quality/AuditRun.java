@@ -2,6 +2,7 @@ package com.catalogrender.quality;
 
 import static org.apache.spark.sql.functions.col;
 
+import com.catalogrender.config.SettingsFiles;
 import com.catalogrender.diffusion.ModelDirectory;
 import com.catalogrender.diffusion.ModelManifest;
 import com.catalogrender.diffusion.Variant;
@@ -181,9 +182,23 @@ public final class AuditRun {
   }
 
   private Dataset<Row> load(String prompts) {
-    String location = prompts == null ? DEFAULT_PROMPTS : prompts;
+    if (prompts == null) {
+      // the packaged copy of conf/audit/held-out-prompts.csv: no working directory needed
+      String text =
+          new String(
+              SettingsFiles.packaged("audit/held-out-prompts.csv"),
+              java.nio.charset.StandardCharsets.UTF_8);
+      return spark
+          .read()
+          .option("header", "true")
+          .option("comment", "#")
+          .schema(PROMPTS)
+          .csv(spark.createDataset(text.lines().toList(), org.apache.spark.sql.Encoders.STRING()));
+    }
+    String location = prompts;
     if (location.toLowerCase(Locale.ROOT).endsWith(".csv")) {
-      if (!java.nio.file.Files.isRegularFile(Path.of(location)) && !location.contains("://")) {
+      if (!location.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*")
+          && !java.nio.file.Files.isRegularFile(Path.of(location))) {
         throw new IllegalArgumentException(
             "Prompt set "
                 + location

@@ -1,5 +1,6 @@
 package com.catalogrender.quality;
 
+import com.catalogrender.config.SettingsFiles;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -35,10 +36,26 @@ public final class GroundTruthSet {
               + directory
               + " (sheet.png, attributes.csv); write one with models/scripts/ground_truth_sheet.py");
     }
-    BufferedImage sheet = ImageIO.read(sheetFile.toFile());
+    return parse(
+        ImageIO.read(sheetFile.toFile()), Files.readAllLines(attributes, StandardCharsets.UTF_8));
+  }
+
+  /** The set packaged in the jar from {@code conf/audit/ground-truth} (no working directory). */
+  public static List<Image> loadPackaged() throws IOException {
+    BufferedImage sheet =
+        ImageIO.read(
+            new java.io.ByteArrayInputStream(
+                SettingsFiles.packaged("audit/ground-truth/sheet.png")));
+    String attributes =
+        new String(
+            SettingsFiles.packaged("audit/ground-truth/attributes.csv"), StandardCharsets.UTF_8);
+    return parse(sheet, attributes.lines().toList());
+  }
+
+  private static List<Image> parse(BufferedImage sheet, List<String> attributeLines) {
     int columns = sheet.getWidth() / TILE;
     List<Image> out = new ArrayList<>();
-    for (String line : Files.readAllLines(attributes, StandardCharsets.UTF_8)) {
+    for (String line : attributeLines) {
       String[] r = line.split(",");
       if (line.isBlank() || r[0].equals("index")) {
         continue;
@@ -81,7 +98,7 @@ public final class GroundTruthSet {
   /** One line: the scorer's accuracy per attribute on the ground-truth set in {@code directory}. */
   public static String describeScorer(ClipScorer scorer, Path directory) {
     try {
-      List<Image> images = load(directory);
+      List<Image> images = directory == null ? loadPackaged() : load(directory);
       java.util.Map<String, Double> accuracy = scorerAccuracy(scorer, images);
       return String.format(
           java.util.Locale.ROOT,

@@ -126,11 +126,11 @@ final class RecordPhase {
             config.redactedSettings(),
             rates.text(),
             new RunRecord.ModelFetch(
-                meters.modelFetches().value(),
-                meters.modelFetchSeconds().value(),
-                meters.modelCacheBytes().count() == 0
+                meters.modelFetch().fetches().value(),
+                meters.modelFetch().seconds().value(),
+                meters.modelFetch().cacheBytes().count() == 0
                     ? 0
-                    : Math.round(meters.modelCacheBytes().avg()))));
+                    : Math.round(meters.modelFetch().cacheBytes().avg()))));
     return summary;
   }
 

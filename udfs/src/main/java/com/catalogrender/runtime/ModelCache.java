@@ -40,6 +40,9 @@ public final class ModelCache {
   private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
   private static final Map<String, Local> RESOLVED = new ConcurrentHashMap<>();
   private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
+  private static final String UPLOAD_ADVICE =
+      ". Upload the whole model directory (built by models/scripts/export.py) and point model_dir"
+          + " at it.";
 
   /**
    * A model directory on this machine.
@@ -228,19 +231,11 @@ public final class ModelCache {
       throw new ModelArtifactException(
           "Model file " + name + " listed in the manifest at " + location + " is missing", e);
     }
-    String actual = HexFormat.of().formatHex(digest.digest());
-    if (!actual.equalsIgnoreCase(expected)) {
-      throw new ModelArtifactException(
-          "Model file "
-              + name
-              + " at "
-              + location
-              + " does not match its manifest: sha256 is "
-              + actual
-              + ", expected "
-              + expected
-              + ". The upload is incomplete or from another model build; upload it again.");
-    }
+    ModelArtifactException.checkSha256(
+        name + " at " + location,
+        HexFormat.of().formatHex(digest.digest()),
+        expected,
+        "The upload is incomplete or from another model build; upload it again.");
     return bytes;
   }
 
@@ -268,11 +263,7 @@ public final class ModelCache {
 
   private static byte[] readAll(FileSystem fs, org.apache.hadoop.fs.Path path) throws IOException {
     if (!fs.exists(path)) {
-      throw new ModelArtifactException(
-          "No manifest.json at "
-              + path
-              + ". Upload the whole model directory (built by models/scripts/export.py) and point"
-              + " model_dir at it.");
+      throw new ModelArtifactException("No manifest.json at " + path + UPLOAD_ADVICE);
     }
     try (InputStream in = fs.open(path)) {
       return in.readAllBytes();

@@ -22,26 +22,37 @@ public record RunMeters(
     LongAccumulator embeddingFailures,
     DoubleAccumulator deviceWaitSeconds,
     CollectionAccumulator<Double> deviceBusySharePerTask,
-    DoubleAccumulator modelFetchSeconds,
-    LongAccumulator modelFetches,
-    LongAccumulator modelCacheBytes)
+    ModelFetchMeters modelFetch)
     implements Serializable {
 
+  /**
+   * Remote model fetches: how many executors copied the model, their seconds, and the model's size
+   * (every predictor adds it: the average is the size of the cached model).
+   */
+  public record ModelFetchMeters(
+      LongAccumulator fetches, DoubleAccumulator seconds, LongAccumulator cacheBytes)
+      implements Serializable {
+    static ModelFetchMeters register(SparkContext context, String prefix) {
+      return new ModelFetchMeters(
+          context.longAccumulator(prefix + "model fetches"),
+          context.doubleAccumulator(prefix + "model fetch seconds"),
+          context.longAccumulator(prefix + "model cache bytes"));
+    }
+  }
+
   public static RunMeters register(SparkContext context, String runId) {
+    String prefix = "catalog-render " + runId + " ";
     return new RunMeters(
-        context.longAccumulator("catalog-render " + runId + " model loads"),
-        context.doubleAccumulator("catalog-render " + runId + " model load seconds"),
-        context.doubleAccumulator("catalog-render " + runId + " device seconds measured"),
-        context.doubleAccumulator("catalog-render " + runId + " task seconds"),
-        context.longAccumulator("catalog-render " + runId + " rows done"),
-        context.longAccumulator("catalog-render " + runId + " embedding cache hits"),
-        context.longAccumulator("catalog-render " + runId + " embedding cache misses"),
-        context.longAccumulator("catalog-render " + runId + " embedding cache failures"),
-        context.doubleAccumulator("catalog-render " + runId + " device wait seconds"),
-        context.collectionAccumulator("catalog-render " + runId + " device busy share per task"),
-        context.doubleAccumulator("catalog-render " + runId + " model fetch seconds"),
-        context.longAccumulator("catalog-render " + runId + " model fetches"),
-        // every predictor adds the model's size: its average is the size of the cached model
-        context.longAccumulator("catalog-render " + runId + " model cache bytes"));
+        context.longAccumulator(prefix + "model loads"),
+        context.doubleAccumulator(prefix + "model load seconds"),
+        context.doubleAccumulator(prefix + "device seconds measured"),
+        context.doubleAccumulator(prefix + "task seconds"),
+        context.longAccumulator(prefix + "rows done"),
+        context.longAccumulator(prefix + "embedding cache hits"),
+        context.longAccumulator(prefix + "embedding cache misses"),
+        context.longAccumulator(prefix + "embedding cache failures"),
+        context.doubleAccumulator(prefix + "device wait seconds"),
+        context.collectionAccumulator(prefix + "device busy share per task"),
+        ModelFetchMeters.register(context, prefix));
   }
 }

@@ -139,10 +139,10 @@ final class TaskResources implements AutoCloseable {
             cache == null ? ModelCache.defaultRoot() : Path.of(cache),
             hadoop);
     if (local.fetchedNow()) {
-      meters.modelFetches().add(1);
-      meters.modelFetchSeconds().add(local.seconds());
+      meters.modelFetch().fetches().add(1);
+      meters.modelFetch().seconds().add(local.seconds());
     }
-    meters.modelCacheBytes().add(local.bytes());
+    meters.modelFetch().cacheBytes().add(local.bytes());
     return local.directory();
   }
 

@@ -167,9 +167,9 @@ class GatewayCaptionRewriterTest {
   @Test
   void theCircuitOpensAfterConsecutiveFailuresSoAnOutageCostsNoMoreRequests() throws Exception {
     try (FakeGateway gateway = new FakeGateway(GatewayFlavor.OPENAI)) {
-      gateway.always(FakeGateway.Reply.status(502));
       GatewayCaptionRewriter rewriter =
           rewriter(settings(gateway, MAX_ATTEMPTS, "2", CIRCUIT_BREAKER_FAILURES, "3"));
+      gateway.always(FakeGateway.Reply.status(502));
       for (int i = 0; i < 3; i++) {
         String prompt = "p" + i;
         assertThrows(CaptionUnavailableException.class, () -> rewriter.rewrite("m", prompt, false));

@@ -94,7 +94,6 @@ class PixelAttributeCheckTest {
   }
 
   private static List<GroundTruthSet.Image> groundTruth() throws IOException {
-    return GroundTruthSet.load(
-        DemoModel.directory().getParent().getParent().resolve(GroundTruthSet.DEFAULT));
+    return GroundTruthSet.loadPackaged();
   }
 }

@@ -80,11 +80,7 @@ class ModelCacheTest {
     assertEquals(1, fetched, "four tasks, one fetch");
     assertTrue(directory.startsWith(cache), directory.toString());
     assertEquals("catalog-render-demo", ModelDirectory.open(directory).manifest().modelId());
-    try (Stream<Path> entries = Files.list(cache)) {
-      assertFalse(
-          entries.anyMatch(p -> p.getFileName().toString().startsWith(".fetch-")),
-          "no partial copy left");
-    }
+    assertNothingStartsWith(cache, ".fetch-", "no partial copy left");
   }
 
   @Test
@@ -114,11 +110,7 @@ class ModelCacheTest {
     assertTrue(
         e.getMessage().contains("vocabulary.txt at remote://" + source + " does not match"),
         e.getMessage());
-    try (Stream<Path> entries = Files.list(cache)) {
-      assertFalse(
-          entries.anyMatch(p -> p.getFileName().toString().startsWith("catalog-render-demo")),
-          "nothing moved into place");
-    }
+    assertNothingStartsWith(cache, "catalog-render-demo", "nothing moved into place");
   }
 
   @Test
@@ -127,6 +119,13 @@ class ModelCacheTest {
     Files.delete(source.resolve("unet_fp32.pt"));
     assertEquals(
         "catalog-render-demo", ModelCache.manifest("remote://" + source, hadoop()).modelId());
+  }
+
+  private static void assertNothingStartsWith(Path directory, String prefix, String message)
+      throws IOException {
+    try (Stream<Path> entries = Files.list(directory)) {
+      assertFalse(entries.anyMatch(p -> p.getFileName().toString().startsWith(prefix)), message);
+    }
   }
 
   private Path copyOfDemo(String name) throws IOException {
