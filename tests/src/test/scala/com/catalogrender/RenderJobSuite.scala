@@ -64,6 +64,13 @@ class RenderJobSuite extends AnyFunSuite with LocalSpark {
     assert(first.locations.contactSheet != null && ImageIO.read(Paths.get(new URI(first.locations.contactSheet)).toFile) != null)
     val runRow = spark.read.format("delta").load(warehouse + "/runs").where(col("run_id") === first.runId).collect()
     assert(runRow.length == 1 && runRow.head.getAs[Long]("rows_ok") == 30 && runRow.head.getAs[Long]("model_loads") == first.work.modelLoads)
+    // Spark's own task record: every attempt succeeded, nothing wasted, all-in = marginal + fixed
+    val run0 = runRow.head
+    assert(run0.getAs[Long]("spark_task_attempts") >= 1 && run0.getAs[Long]("spark_failed_attempts") == 0, run0)
+    assert(run0.getAs[Double]("spark_task_seconds") > 0 && run0.getAs[Double]("wasted_seconds") == 0.0, run0)
+    assert(run0.getAs[String]("wasted_reasons") == null)
+    assert(math.abs(run0.getAs[Double]("all_in_cost_per_render_eur") -
+      (first.costs.marginalEur + first.costs.fixedEur) / 30) < 1e-12, run0)
 
     // cost: every ok row has a positive cost that is the sum of its stages; rows' device-seconds
     // add up to what the executors measured

@@ -103,5 +103,16 @@ class S3RenderSuite extends AnyFunSuite with BeforeAndAfterAll {
     assert(image.getWidth == 256 && image.getHeight == 256)
     val runs = spark.read.format("delta").load(s"s3a://$bucket/warehouse/runs").where(col("run_id") === summary.runId)
     assert(runs.count() == 1)
+    // Spark's listener saw the failed attempt the accumulators cannot: its seconds are waste
+    val run = runs.first()
+    assert(run.getAs[Long]("spark_failed_attempts") == failedAttempts.get(), run)
+    assert(run.getAs[Double]("wasted_seconds") > 0 && run.getAs[Double]("wasted_eur") > 0, run)
+    assert(run.getAs[String]("wasted_reasons").contains("injected"), run.getAs[String]("wasted_reasons"))
+    assert(run.getAs[Double]("spark_task_seconds") > run.getAs[Double]("wasted_seconds"))
+    assert(run.getAs[Double]("all_in_cost_per_render_eur") > run.getAs[Double]("cost_per_render_eur"))
+    println(f"[s3] attempts ${run.getAs[Long]("spark_task_attempts")}, failed ${run.getAs[Long]("spark_failed_attempts")}, " +
+      f"wasted ${run.getAs[Double]("wasted_seconds")}%.2f s = EUR ${run.getAs[Double]("wasted_eur")}%.8f " +
+      f"(${run.getAs[String]("wasted_reasons")}); per render: marginal EUR ${run.getAs[Double]("cost_per_render_eur")}%.8f, " +
+      f"all-in EUR ${run.getAs[Double]("all_in_cost_per_render_eur")}%.8f")
   }
 }

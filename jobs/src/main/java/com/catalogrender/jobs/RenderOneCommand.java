@@ -34,8 +34,8 @@ final class RenderOneCommand implements LocalJob, OptionTable.Declared {
   @Override
   public int run() throws IOException {
     OptionTable o = new OptionTable(spec);
-    String caption = o.get("--caption");
-    Path out = Path.of(o.<String>get("--out"));
+    String caption = required(o, "--caption");
+    Path out = Path.of(required(o, "--out"));
     long seed = o.get("--seed");
     Integer steps = o.get("--steps");
     Double guidance = o.get("--guidance");
@@ -84,8 +84,8 @@ final class RenderOneCommand implements LocalJob, OptionTable.Declared {
   @Override
   public String options() {
     return """
-      --caption   TEXT            text    !     the caption
-      --out       FILE.png        text    !     the image file
+      --caption   TEXT            text    -     the caption (required)
+      --out       FILE.png        text    -     the image file (required)
       --seed      N               long    0     the noise seed
       --variant   int8|fp32|fp16  text    int8  the UNet variant (fp16 needs a GPU)
       --device    cpu|cuda:N      text    cpu   where the model runs
@@ -93,5 +93,14 @@ final class RenderOneCommand implements LocalJob, OptionTable.Declared {
       --steps     N               int     -     sampler steps (default: the model's)
       --guidance  G               double  -     guidance scale (default: the model's)
       """;
+  }
+
+  /** A required option's value (checked here, so that a misspelt option is named first). */
+  private static String required(OptionTable options, String name) {
+    String value = options.get(name);
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("render-one: " + name + " is required");
+    }
+    return value;
   }
 }

@@ -130,7 +130,8 @@ final class RecordPhase {
                 meters.modelFetch().seconds().value(),
                 meters.modelFetch().cacheBytes().count() == 0
                     ? 0
-                    : Math.round(meters.modelFetch().cacheBytes().avg()))));
+                    : Math.round(meters.modelFetch().cacheBytes().avg())),
+            attempts(rendered.attempts(), summary, loadRate)));
     return summary;
   }
 
@@ -180,5 +181,22 @@ final class RecordPhase {
 
   private static double doubleOrZero(Row row, int i) {
     return row.isNullAt(i) ? 0 : row.getDouble(i);
+  }
+
+  /** Spark's attempts, their waste at the task's device rate, and the all-in cost per render. */
+  private static RunRecord.Attempts attempts(
+      TaskAttemptMeter.Figures figures, RunSummary summary, double taskRate) {
+    double wastedEur = figures.wastedSeconds() * taskRate;
+    long ok = summary.rows().ok();
+    return new RunRecord.Attempts(
+        figures.attempts(),
+        figures.failed(),
+        figures.taskSeconds(),
+        figures.wastedSeconds(),
+        wastedEur,
+        figures.wastedReasons(),
+        ok == 0
+            ? 0
+            : (summary.costs().marginalEur() + summary.costs().fixedEur() + wastedEur) / ok);
   }
 }

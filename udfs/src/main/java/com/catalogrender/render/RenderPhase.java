@@ -36,9 +36,14 @@ final class RenderPhase {
    * @param executorsLost Spark's reason for each executor lost while rendering
    * @param budgetSpentEur what the budget ledger recorded as spent (0 without a budget)
    * @param seconds wall seconds of the captions and the render
+   * @param attempts Spark's record of the render's task attempts
    */
   record Rendered(
-      CaptionFigures captions, List<String> executorsLost, double budgetSpentEur, double seconds) {}
+      CaptionFigures captions,
+      List<String> executorsLost,
+      double budgetSpentEur,
+      double seconds,
+      TaskAttemptMeter.Figures attempts) {}
 
   private final SparkSession spark;
   private final RenderConfig config;
@@ -55,7 +60,12 @@ final class RenderPhase {
   Rendered render(OpenedRun opened, RenderPlan plan, RunMeters meters) throws IOException {
     long start = System.nanoTime();
     if (plan.rowsToRender() == 0) {
-      return new Rendered(CaptionFigures.none(config.captions().rewriter()), List.of(), 0, 0);
+      return new Rendered(
+          CaptionFigures.none(config.captions().rewriter()),
+          List.of(),
+          0,
+          0,
+          TaskAttemptMeter.Figures.none());
     }
     SparkContext context = spark.sparkContext();
     RenderSpec spec = opened.spec();
@@ -70,6 +80,7 @@ final class RenderPhase {
                   ledger.url(), CostEstimate.of(plan.todo(), plan.history()).eurPerRender()));
     }
     ExecutorLossListener losses = new ExecutorLossListener();
+    TaskAttemptMeter attempts = new TaskAttemptMeter();
     CaptionPhase.Outcome captions;
     try {
       labels.phase("captions (" + config.captions().rewriter() + ", distinct prompts)");
@@ -90,6 +101,7 @@ final class RenderPhase {
           new RenderProgress(meters.rowsDone().id(), plan.rowsToRender(), console, 2000)) {
         context.addSparkListener(progress);
         context.addSparkListener(losses);
+        context.addSparkListener(attempts);
         try {
           results
               .write()
@@ -100,6 +112,7 @@ final class RenderPhase {
         } finally {
           context.removeSparkListener(progress);
           context.removeSparkListener(losses);
+          context.removeSparkListener(attempts);
         }
       }
     } finally {
@@ -112,7 +125,8 @@ final class RenderPhase {
         captions.figures(),
         losses.lost(),
         ledger == null ? 0 : ledger.spent(),
-        (System.nanoTime() - start) / 1e9);
+        (System.nanoTime() - start) / 1e9,
+        attempts.figures());
   }
 
   private CaptionPhase.Outcome captions(Dataset<Row> rows) {

@@ -9,6 +9,7 @@ import java.util.Map;
  * @param config the run's settings with secrets redacted
  * @param rates the rates file's entries the run was costed with
  * @param modelFetch what executors fetched of a remote model directory
+ * @param attempts Spark's record of the render's task attempts, and what the failed ones wasted
  */
 public record RunRecord(
     RunSummary summary,
@@ -22,7 +23,8 @@ public record RunRecord(
     String arguments,
     Map<String, String> config,
     Map<String, String> rates,
-    ModelFetch modelFetch) {
+    ModelFetch modelFetch,
+    Attempts attempts) {
 
   /**
    * Remote model fetches by executors.
@@ -33,4 +35,24 @@ public record RunRecord(
    * @param cacheBytes the size of the model's files in an executor's cache (0 when local)
    */
   public record ModelFetch(long fetches, double seconds, long cacheBytes) {}
+
+  /**
+   * The render's task attempts as Spark's listener saw them (not the pipeline's meters).
+   *
+   * @param attempts task attempts that ended
+   * @param failed attempts that did not succeed (failed, killed, lost with their executor)
+   * @param taskSeconds Spark's executor run time of every attempt
+   * @param wastedSeconds the run time of attempts that produced no committed row
+   * @param wastedEur those seconds at the task's device rate
+   * @param wastedReasons Spark's reasons, counted, or null
+   * @param allInEurPerRender (marginal + fixed + wasted EUR) per ok render, 0 when none
+   */
+  public record Attempts(
+      long attempts,
+      long failed,
+      double taskSeconds,
+      double wastedSeconds,
+      double wastedEur,
+      String wastedReasons,
+      double allInEurPerRender) {}
 }

@@ -89,6 +89,13 @@ public final class RunsTable {
           .column("model_fetches", LongType, r -> r.modelFetch().fetches())
           .column("model_fetch_seconds", DoubleType, r -> r.modelFetch().seconds())
           .column("model_cache_bytes", LongType, r -> r.modelFetch().cacheBytes())
+          .column("spark_task_attempts", LongType, r -> r.attempts().attempts())
+          .column("spark_failed_attempts", LongType, r -> r.attempts().failed())
+          .column("spark_task_seconds", DoubleType, r -> r.attempts().taskSeconds())
+          .column("wasted_seconds", DoubleType, r -> r.attempts().wastedSeconds())
+          .column("wasted_eur", DoubleType, r -> r.attempts().wastedEur())
+          .column("wasted_reasons", StringType, r -> r.attempts().wastedReasons())
+          .column("all_in_cost_per_render_eur", DoubleType, r -> r.attempts().allInEurPerRender())
           .build();
 
   public static final StructType SCHEMA = DESCRIPTION.schema();

@@ -1,0 +1,77 @@
+package com.catalogrender.render;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.scheduler.TaskInfo;
+
+/**
+ * Spark's own record of the render's task attempts, independent of the pipeline's meters: every
+ * attempt that ends while the render runs (successful, failed, killed, speculative losers, lost
+ * with their executor), with Spark's executor run time. Attempts that did not succeed produced no
+ * committed row: their seconds are waste, with Spark's reasons. Accumulators cannot say this: Spark
+ * drops the accumulator updates of attempts that fail.
+ */
+final class TaskAttemptMeter extends SparkListener {
+  /**
+   * What the attempts took.
+   *
+   * @param attempts task attempts that ended
+   * @param failed attempts that did not succeed (failed, killed, lost)
+   * @param taskSeconds executor run time of every attempt
+   * @param wastedSeconds executor run time of the attempts that did not succeed (their wall time
+   *     when their executor was lost with its metrics)
+   * @param wastedReasons Spark's reasons, with how many attempts each, or null when none
+   */
+  record Figures(
+      long attempts, long failed, double taskSeconds, double wastedSeconds, String wastedReasons) {
+    static Figures none() {
+      return new Figures(0, 0, 0, 0, null);
+    }
+  }
+
+  private long attempts;
+  private long failed;
+  private double taskSeconds;
+  private double wastedSeconds;
+  private final Map<String, Integer> reasons = new TreeMap<>();
+
+  @Override
+  public synchronized void onTaskEnd(SparkListenerTaskEnd end) {
+    TaskInfo info = end.taskInfo();
+    double seconds =
+        end.taskMetrics() != null && end.taskMetrics().executorRunTime() > 0
+            ? end.taskMetrics().executorRunTime() / 1000.0
+            : info.duration() / 1000.0;
+    attempts++;
+    taskSeconds += seconds;
+    if (!info.successful()) {
+      failed++;
+      wastedSeconds += seconds;
+      reasons.merge(reason(end), 1, Integer::sum);
+    }
+  }
+
+  /** Spark's reason, first line, at most 160 characters. */
+  private static String reason(SparkListenerTaskEnd end) {
+    String text =
+        end.reason() instanceof org.apache.spark.TaskFailedReason failed
+            ? failed.toErrorString()
+            : end.reason().toString();
+    int newline = text.indexOf('\n');
+    text = newline < 0 ? text : text.substring(0, newline);
+    return text.length() > 160 ? text.substring(0, 160) + "..." : text;
+  }
+
+  synchronized Figures figures() {
+    StringBuilder text = new StringBuilder();
+    reasons.forEach(
+        (reason, count) ->
+            text.append(text.length() == 0 ? "" : "; ")
+                .append(String.format(Locale.ROOT, "%dx %s", count, reason)));
+    return new Figures(
+        attempts, failed, taskSeconds, wastedSeconds, text.length() == 0 ? null : text.toString());
+  }
+}
