@@ -136,7 +136,9 @@ class CaptionCacheSuite extends AnyFunSuite with LocalSpark {
       assert(runs1.getAs[Long]("caption_bypassed_prompts") == 1)
       assert(runs1.getAs[String]("embedding_cache") == s"redis://127.0.0.1:$port/0")
       assert(runs1.getAs[Long]("embedding_cache_hits") + runs1.getAs[Long]("embedding_cache_misses") == 39)
-      assert(rows.map(_.getAs[Double]("cost_caption_eur")).sum > priced, "API share plus driver seconds")
+      // the caption costs its tokens only (driver seconds are a fixed cost): the rows' shares add up
+      // to the priced tokens
+      assert(math.abs(rows.map(_.getAs[Double]("cost_caption_eur")).sum - priced) < 1e-12, "token shares only")
 
       // every embedding key in Redis has a TTL, and there is one per distinct caption
       val jedis = new Jedis("127.0.0.1", port)
@@ -188,6 +190,11 @@ class CaptionCacheSuite extends AnyFunSuite with LocalSpark {
       val runs = runRow("down", summary.runId)
       assert(runs.getAs[Long]("caption_fallbacks") == 9 && runs.getAs[Double]("caption_cost_eur") == 0.0)
       assert(rows.forall(_.getAs[Double]("cost_eur") > 0))
+      // waiting for a dead gateway spends no tokens: no row's caption costs anything, although the
+      // driver spent seconds in retries and backoff (a fixed cost of the run)
+      assert(rows.forall(_.getAs[Double]("cost_caption_eur") == 0.0))
+      assert(rows.map(_.getAs[Double]("seconds_caption")).sum > 0)
+      assert(summary.costs.fixedEur > 0)
     } finally gateway.close()
   }
 

@@ -186,7 +186,8 @@ class RenderJobSuite extends AnyFunSuite with LocalSpark {
     assert(result.rowsOk == 8)
     // each measured stage takes exactly one clock step (1 s): post and io per row; text encoder,
     // UNet and VAE per batch of 4, so 0.25 s per row; the caption once per distinct prompt, shared
-    // by its 8 rows, so 0.125 s per row; CPU at 0.001 EUR/s, one PUT at 0.001 EUR
+    // by its 8 rows, so 0.125 s per row, which costs nothing (the template spends no tokens; its
+    // seconds are driver time, a fixed cost); CPU at 0.001 EUR/s, one PUT at 0.001 EUR
     val rendered = spark.read.format("delta").load(workDir.resolve("fixed-warehouse").toString + "/renders").collect()
     for (r <- rendered) {
       assert(r.getAs[Double]("seconds_caption") == 0.125 && r.getAs[Double]("seconds_post") == 1.0 && r.getAs[Double]("seconds_io") == 1.0)
@@ -194,13 +195,15 @@ class RenderJobSuite extends AnyFunSuite with LocalSpark {
         assert(math.abs(r.getAs[Double](s"seconds_$stage") - 0.25) < 1e-12, stage)
         assert(math.abs(r.getAs[Double](s"cost_${stage}_eur") - 0.00025) < 1e-15, stage)
       }
-      assert(math.abs(r.getAs[Double]("cost_caption_eur") - 0.000125) < 1e-15)
+      assert(r.getAs[Double]("cost_caption_eur") == 0.0)
       assert(math.abs(r.getAs[Double]("cost_io_eur") - 0.002) < 1e-15)
-      assert(math.abs(r.getAs[Double]("cost_eur") - 0.003875) < 1e-12)
+      assert(math.abs(r.getAs[Double]("cost_eur") - 0.00375) < 1e-12)
     }
-    assert(math.abs(result.costs.marginalEur - 8 * 0.003875) < 1e-12)
+    assert(math.abs(result.costs.marginalEur - 8 * 0.00375) < 1e-12)
     assert(math.abs(result.costs.deviceSecondsRows - 6.0) < 1e-12 && math.abs(result.costs.deviceSecondsMeasured - 6.0) < 1e-12)
-    assert(math.abs(result.costPerRenderEur - 0.003875) < 1e-12)
+    assert(math.abs(result.costPerRenderEur - 0.00375) < 1e-12)
+    // the caption's 1 s on the driver is in the fixed cost at the CPU rate
+    assert(result.costs.fixedEur >= 0.001 - 1e-12, result.costs)
   }
 
   test("--dry-run estimates from history and renders nothing; --budget-eur stops starting batches when spent") {
@@ -214,16 +217,16 @@ class RenderJobSuite extends AnyFunSuite with LocalSpark {
       "catalog" -> budgetCatalog, "warehouse" -> fixedWarehouse, "images" -> workDir.resolve("budget-images").toString,
       "rates" -> rates, "testing_fixed_clock_step_seconds" -> "1", "partitions" -> "1", "batch_size" -> "4") ++ extra): _*)
 
-    // history from the fixed-clock run above: mugs/int8/64x64 cost exactly 0.003875 per render
+    // history from the fixed-clock run above: mugs/int8/64x64 cost exactly 0.00375 per render
     val dry = run(budgetConfig("dry_run" -> "true"))
-    assert(dry.rowsOk == 0 && dry.rows.skippedBudget == 12 && math.abs(dry.costs.marginalEur - 12 * 0.003875) < 1e-9)
+    assert(dry.rowsOk == 0 && dry.rows.skippedBudget == 12 && math.abs(dry.costs.marginalEur - 12 * 0.00375) < 1e-9)
     assert(spark.read.format("delta").load(fixedWarehouse + "/renders").where(col("sku").startsWith("BUDGET")).count() == 0)
 
-    // 0.04 EUR buys two batches of 4 at 0.0155 each (estimate from history), not a third; a row
-    // here costs 0.00075 + 0.001 / 12 (one caption for the 12 rows) + 0.003
+    // 0.04 EUR buys two batches of 4 at 0.015 each (estimate from history), not a third; a row
+    // here costs 0.00075 + 0.003 (the template caption spends no tokens)
     val budgeted = run(budgetConfig("budget_eur" -> "0.04"))
     assert(budgeted.rowsOk == 8 && budgeted.rows.skippedBudget == 4 && budgeted.rowsFailed == 0, budgeted)
-    assert(math.abs(budgeted.budget.spentEur - 8 * (0.00375 + 0.001 / 12)) < 1e-9 && budgeted.budget.spentEur <= 0.04)
+    assert(math.abs(budgeted.budget.spentEur - 8 * 0.00375) < 1e-9 && budgeted.budget.spentEur <= 0.04)
     val skipped = rendersOf(budgeted.runId, fixedWarehouse).where(col("status") === "skipped_budget").collect()
     assert(skipped.length == 4 && skipped.forall(_.getAs[String]("error").contains("budget")))
     // the skipped rows render in the next run

@@ -9,7 +9,6 @@ import com.catalogrender.quality.GroundTruthSet;
 import com.catalogrender.quality.RenderRunAudit;
 import com.catalogrender.tables.Warehouse;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
@@ -56,7 +55,8 @@ final class AuditCommand implements SparkJob, OptionTable.Declared {
 
   @Override
   public int run(SparkSession spark) throws IOException {
-    String modelDir = model.local(spark.sparkContext().hadoopConfiguration()).toString();
+    // the location as given: the driver and each executor fetch a remote model into their cache
+    String modelDir = model.location;
     OptionTable o = new OptionTable(spec);
     String warehouse = o.get("--warehouse");
     String run = o.get("--run");
@@ -96,7 +96,9 @@ final class AuditCommand implements SparkJob, OptionTable.Declared {
                     o.<Integer>get("--seeds"),
                     o.<Double>get("--min-pixel-accuracy")));
     System.out.print(summary.table());
-    try (ClipScorer scorer = ClipScorer.load(ModelDirectory.open(Path.of(modelDir)))) {
+    try (ClipScorer scorer =
+        ClipScorer.load(
+            ModelDirectory.open(model.local(spark.sparkContext().hadoopConfiguration())))) {
       System.out.println(GroundTruthSet.describeScorer(scorer, null));
     }
     System.out.printf(

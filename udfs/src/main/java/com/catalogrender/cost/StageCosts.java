@@ -6,7 +6,8 @@ import com.catalogrender.measure.StageValues;
 /**
  * The cost of one render per stage, in EUR, from measured seconds, tokens, requests and bytes:
  * device-seconds x that device's rate, API tokens x the price of the model that answered, object
- * store requests and bytes. Nothing amortised: the marginal cost of one more render.
+ * store requests and bytes. Nothing amortised: the marginal cost of one more render. The caption
+ * stage costs its tokens only; its seconds (driver time: waiting, retries) are a fixed cost.
  */
 public final class StageCosts {
   private StageCosts() {}
@@ -30,7 +31,9 @@ public final class StageCosts {
     for (Stage stage : Stage.values()) {
       eur.put(stage, seconds.get(stage) * (stage.onModelDevice() ? model : cpu));
     }
-    eur.merge(Stage.CAPTION, u.captionApiEur(), Double::sum);
+    // the caption is what its tokens cost: its seconds are the driver waiting for the gateway (or
+    // templating), a fixed cost of the run, not compute this render used
+    eur.put(Stage.CAPTION, u.captionApiEur());
     eur.merge(
         Stage.IO,
         u.requests() * rates.storeEurPerPut(store)

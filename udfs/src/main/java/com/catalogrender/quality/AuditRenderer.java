@@ -12,6 +12,7 @@ import com.catalogrender.io.ImageStore;
 import com.catalogrender.post.ImageEncoder;
 import com.catalogrender.post.ImageFormat;
 import com.catalogrender.results.AuditRecord;
+import com.catalogrender.runtime.ModelCache;
 import com.catalogrender.runtime.ModelRegistry;
 import com.catalogrender.tables.AuditsTable;
 import java.awt.image.BufferedImage;
@@ -67,11 +68,14 @@ public final class AuditRenderer implements MapPartitionsFunction<Row, Row> {
         SparkEnv.get() == null
             ? new Configuration()
             : SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf());
-    // the manifest only: the files are verified when the scorer and the models load (once per JVM)
-    ModelManifest manifest = ModelManifest.read(Path.of(spec.modelDirectory()));
+    // a remote model is fetched once per executor; the files are verified when the scorer and the
+    // models load (once per JVM)
+    Path directory =
+        ModelCache.resolve(spec.modelDirectory(), ModelCache.defaultRoot(), hadoop).directory();
+    ModelManifest manifest = ModelManifest.read(directory);
     ClipScorer scorer =
         SCORERS.computeIfAbsent(
-            spec.modelDirectory(), d -> ClipScorer.load(ModelDirectory.open(Path.of(d))));
+            directory.toString(), d -> ClipScorer.load(ModelDirectory.open(Path.of(d))));
     ImageStore store = new ImageStore(spec.imageRoot(), hadoop);
     ImageEncoder png = new ImageEncoder(ImageFormat.PNG, 1.0);
     List<Row> out = new ArrayList<>();
@@ -87,7 +91,7 @@ public final class AuditRenderer implements MapPartitionsFunction<Row, Row> {
               r.getString(4),
               r.getLong(5)));
       if (batch.size() == BATCH || !input.hasNext()) {
-        out.addAll(renderBatch(batch, manifest, scorer, store, png));
+        out.addAll(renderBatch(batch, directory, manifest, scorer, store, png));
         batch.clear();
       }
     }
@@ -96,6 +100,7 @@ public final class AuditRenderer implements MapPartitionsFunction<Row, Row> {
 
   private List<Row> renderBatch(
       List<AuditPrompt> prompts,
+      Path directory,
       ModelManifest manifest,
       ClipScorer scorer,
       ImageStore store,
@@ -112,8 +117,7 @@ public final class AuditRenderer implements MapPartitionsFunction<Row, Row> {
     Map<Variant, List<BufferedImage>> images = new LinkedHashMap<>();
     for (Variant variant : spec.variants()) {
       DiffusionModel model =
-          ModelRegistry.executorWide()
-              .get(Path.of(spec.modelDirectory()), variant, ComputeDevice.CPU);
+          ModelRegistry.executorWide().get(directory, variant, ComputeDevice.CPU);
       try (DiffusionPredictor predictor = model.newPredictor()) {
         images.put(variant, predictor.render(requests, options).images());
       }

@@ -6,6 +6,7 @@ import com.catalogrender.config.SettingsFiles;
 import com.catalogrender.diffusion.ModelDirectory;
 import com.catalogrender.diffusion.ModelManifest;
 import com.catalogrender.diffusion.Variant;
+import com.catalogrender.runtime.ModelCache;
 import com.catalogrender.tables.AuditsTable;
 import com.catalogrender.tables.Warehouse;
 import io.delta.tables.DeltaTable;
@@ -88,7 +89,13 @@ public final class AuditRun {
         throw new IllegalArgumentException("The audit runs on the CPU: variants int8 and fp32");
       }
     }
-    ModelDirectory directory = ModelDirectory.open(Path.of(settings.modelDirectory()));
+    ModelDirectory directory =
+        ModelDirectory.open(
+            ModelCache.resolve(
+                    settings.modelDirectory(),
+                    ModelCache.defaultRoot(),
+                    spark.sparkContext().hadoopConfiguration())
+                .directory());
     ModelManifest manifest = directory.manifest();
     String auditId = newId();
     spark.sparkContext().setJobGroup("catalog-render audit " + auditId, "audit " + auditId, false);
@@ -126,7 +133,9 @@ public final class AuditRun {
     AuditRenderer.Spec spec =
         new AuditRenderer.Spec(
             auditId,
-            Path.of(settings.modelDirectory()).toAbsolutePath().normalize().toString(),
+            ModelCache.isRemote(settings.modelDirectory())
+                ? settings.modelDirectory()
+                : directory.root().toAbsolutePath().normalize().toString(),
             manifest.modelId(),
             manifest.version(),
             settings.variants(),

@@ -5,13 +5,13 @@ import static org.apache.spark.sql.functions.col;
 import com.catalogrender.diffusion.ModelDirectory;
 import com.catalogrender.results.AuditRecord;
 import com.catalogrender.results.RenderStatus;
+import com.catalogrender.runtime.ModelCache;
 import com.catalogrender.tables.AuditsTable;
 import com.catalogrender.tables.Warehouse;
 import io.delta.tables.DeltaTable;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,7 +63,13 @@ public final class RenderRunAudit {
       throw new IllegalArgumentException(
           "Render run '" + runId + "' has no ok renders in " + renders + "; see the runs table");
     }
-    ModelDirectory directory = ModelDirectory.open(Path.of(modelDirectory));
+    ModelDirectory directory =
+        ModelDirectory.open(
+            ModelCache.resolve(
+                    modelDirectory,
+                    ModelCache.defaultRoot(),
+                    spark.sparkContext().hadoopConfiguration())
+                .directory());
     List<BufferedImage> images = new ArrayList<>();
     List<String> captions = new ArrayList<>();
     for (Row r : sample) {

@@ -43,7 +43,7 @@ final class RecordPhase {
       long executors,
       double marginalEur,
       double deviceSeconds,
-      double allSeconds) {}
+      double taskRowSeconds) {}
 
   RunSummary record(
       OpenedRun opened,
@@ -67,7 +67,7 @@ final class RecordPhase {
             ? null
             : ContactSheet.forRun(
                 mine, config.images().root(), runId, config.run().contactSheetSize(), spark);
-    double idleSeconds = Math.max(0, meters.taskSeconds().value() - totals.allSeconds());
+    double idleSeconds = Math.max(0, meters.taskSeconds().value() - totals.taskRowSeconds());
     Rates rates = config.run().rates();
     double loadRate =
         opened.gpu()
@@ -92,7 +92,10 @@ final class RecordPhase {
                 contactSheet),
             new RunSummary.CostFigures(
                 totals.marginalEur(),
-                (loadSeconds + idleSeconds) * loadRate,
+                (loadSeconds + idleSeconds) * loadRate
+                    // the driver's caption phase (waiting for the gateway, retries) on one core
+                    + rendered.captions().seconds()
+                        * rates.deviceEurPerSecond(rates.cpuDeviceClass()),
                 loadSeconds,
                 idleSeconds,
                 totals.deviceSeconds(),
@@ -150,7 +153,8 @@ final class RecordPhase {
                 countDistinct(col("executor_id")),
                 sum(col("cost_eur")),
                 sum(seconds(Stage.MODEL)),
-                sum(seconds(Set.of(Stage.values()))))
+                // what tasks spent on rows: every stage but the caption, which is driver time
+                sum(seconds(java.util.EnumSet.complementOf(java.util.EnumSet.of(Stage.CAPTION)))))
             .first();
     return new RowTotals(
         counts(plan, longOrZero(sums, 0), longOrZero(sums, 1), longOrZero(sums, 2)),

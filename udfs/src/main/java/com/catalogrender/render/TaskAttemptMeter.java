@@ -54,14 +54,18 @@ final class TaskAttemptMeter extends SparkListener {
     }
   }
 
-  /** Spark's reason, first line, at most 160 characters. */
+  /** Spark's reason: its root cause's line, at most 160 characters. */
   private static String reason(SparkListenerTaskEnd end) {
-    String text =
+    String full =
         end.reason() instanceof org.apache.spark.TaskFailedReason failed
             ? failed.toErrorString()
             : end.reason().toString();
-    int newline = text.indexOf('\n');
-    text = newline < 0 ? text : text.substring(0, newline);
+    String text = full.lines().findFirst().orElse("");
+    for (String line : full.lines().toList()) {
+      if (line.startsWith("Caused by: ")) {
+        text = line.substring("Caused by: ".length()); // the deepest cause is the last
+      }
+    }
     return text.length() > 160 ? text.substring(0, 160) + "..." : text;
   }
 
