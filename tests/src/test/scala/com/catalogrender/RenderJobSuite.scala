@@ -95,6 +95,12 @@ class RenderJobSuite extends AnyFunSuite with LocalSpark {
     }
     assert(code == 0, out.toString)
     assert(out.toString.contains("% of wall time") && out.toString.contains("unet"), out.toString)
+    assert(out.toString.contains("wasted 0.0000000 (failed task attempts)") && out.toString.contains("all-in"), out.toString)
+    // cost-report registered the warehouse's views, run_costs among them: all-in = marginal + fixed + wasted
+    val costs = spark.sql(s"select renders, marginal_cost_eur, fixed_cost_eur, wasted_eur, all_in_eur, all_in_per_render_eur from run_costs where run_id = '${first.runId}'").first()
+    assert(costs.getLong(0) == 30 && costs.getDouble(3) == 0.0)
+    assert(math.abs(costs.getDouble(4) - (costs.getDouble(1) + costs.getDouble(2))) < 1e-12)
+    assert(math.abs(costs.getDouble(5) - costs.getDouble(4) / 30) < 1e-12)
     assert(ImageIO.read(Paths.get(images, s"cost-report-${first.runId}.png").toFile) != null)
 
     val second = run(config())

@@ -65,9 +65,20 @@ final class CostReportCommand implements SparkJob, OptionTable.Declared {
                     + "'")
             .collectAsList();
     long ok = run.getAs("rows_ok");
+    double fixed = run.getAs("fixed_cost_eur");
+    Double wasted = optional(run, "wasted_eur");
     System.out.printf(
-        "run %s: %d ok renders, cost per render EUR %.7f (marginal), fixed EUR %.5f (model loads)%n",
-        runId, ok, (double) run.getAs("cost_per_render_eur"), (double) run.getAs("fixed_cost_eur"));
+        "run %s: %d ok renders; EUR per render: marginal %.7f, fixed %.7f (model loads, idle task"
+            + " time, driver captions), wasted %s (failed task attempts), all-in %s%n",
+        runId,
+        ok,
+        (double) run.getAs("cost_per_render_eur"),
+        fixed / ok,
+        wasted == null ? "-" : String.format(java.util.Locale.ROOT, "%.7f", wasted / ok),
+        wasted == null
+            ? "-"
+            : String.format(
+                java.util.Locale.ROOT, "%.7f", (double) run.getAs("all_in_cost_per_render_eur")));
     System.out.printf(
         "%-14s %14s %11s %14s %11s%n",
         "Stage", "% of wall time", "% of cost", "EUR/render", "s/render");
@@ -115,5 +126,14 @@ final class CostReportCommand implements SparkJob, OptionTable.Declared {
         + """
           --run  ID  text  -  the run (default: the latest with ok renders)
           """;
+  }
+
+  /** A column of runs that older rows may lack or hold null. */
+  private static Double optional(Row run, String column) {
+    if (!java.util.Arrays.asList(run.schema().fieldNames()).contains(column)
+        || run.isNullAt(run.fieldIndex(column))) {
+      return null;
+    }
+    return run.getDouble(run.fieldIndex(column));
   }
 }

@@ -16,7 +16,9 @@ import org.apache.spark.sql.SparkSession;
  *   <li>{@code cache_efficiency}: per run, the caption sources, the gateway cache hit rate, the
  *       caption cost and tokens, and the text-embedding cache hit rate;
  *   <li>{@code failures}: per run, failed rows by reason (quoted values masked, so like reasons
- *       group).
+ *       group);
+ *   <li>{@code run_costs} (over {@code runs}): per run, EUR in total and per ok render, marginal,
+ *       fixed, wasted (failed task attempts) and all-in.
  * </ul>
  */
 public final class CostViews {
@@ -89,5 +91,23 @@ public final class CostViews {
             + "FROM renders WHERE status = "
             + FAILED
             + " GROUP BY run_id, regexp_replace(error, \"'[^']*'\", \"'…'\")");
+  }
+
+  /**
+   * Registers {@code run_costs}; {@code runs} must be a table or view of the session with the
+   * attempt columns (runs written before them get them at their next append, mergeSchema).
+   */
+  public static void registerRunCosts(SparkSession spark) {
+    spark.sql(
+        "CREATE OR REPLACE TEMPORARY VIEW run_costs AS "
+            + "SELECT run_id, started_at, rows_ok AS renders, marginal_cost_eur, fixed_cost_eur, "
+            + "coalesce(wasted_eur, 0) AS wasted_eur, "
+            + "marginal_cost_eur + fixed_cost_eur + coalesce(wasted_eur, 0) AS all_in_eur, "
+            + "cost_per_render_eur AS marginal_per_render_eur, "
+            + "fixed_cost_eur / nullif(rows_ok, 0) AS fixed_per_render_eur, "
+            + "coalesce(wasted_eur, 0) / nullif(rows_ok, 0) AS wasted_per_render_eur, "
+            + "all_in_cost_per_render_eur AS all_in_per_render_eur, "
+            + "wasted_seconds, wasted_reasons, spark_task_attempts, spark_failed_attempts "
+            + "FROM runs");
   }
 }

@@ -34,7 +34,7 @@ public record Warehouse(String root) implements Serializable {
 
   /**
    * Registers {@code renders}, {@code runs}, {@code audits} and {@code catalog} (those that exist)
-   * as views of the session, and the cost views over {@code renders}.
+   * as views of the session, and the cost views over {@code renders} and {@code runs}.
    */
   public void registerViews(SparkSession spark, String catalog) {
     register(spark, "renders", renders());
@@ -43,6 +43,10 @@ public record Warehouse(String root) implements Serializable {
     register(spark, "catalog", catalog);
     if (spark.catalog().tableExists("renders")) {
       CostViews.register(spark);
+    }
+    if (spark.catalog().tableExists("runs")
+        && java.util.Arrays.asList(spark.table("runs").columns()).contains("wasted_eur")) {
+      CostViews.registerRunCosts(spark);
     }
   }
 
