@@ -17,14 +17,23 @@ import org.slf4j.LoggerFactory;
 public final class BudgetClient implements Serializable {
   private static final Logger LOG = LoggerFactory.getLogger(BudgetClient.class);
   private final String url;
+  private final String secret;
+  private final long attempt;
 
-  public BudgetClient(String url) {
+  /**
+   * @param secret the run's ledger secret ({@link BudgetLedger#secret()})
+   * @param attempt the Spark task attempt id its reservations belong to (-1 outside Spark)
+   */
+  public BudgetClient(String url, String secret, long attempt) {
     this.url = url;
+    this.secret = secret;
+    this.attempt = attempt;
   }
 
   public boolean reserve(double estimateEur) {
     try {
-      return call(String.format(Locale.ROOT, "/reserve?eur=%.12f", estimateEur)).equals("granted");
+      return call(String.format(Locale.ROOT, "/reserve?eur=%.12f&attempt=%d", estimateEur, attempt))
+          .equals("granted");
     } catch (IOException e) {
       LOG.warn(
           "Budget ledger at {} unreachable; not starting new batches: {}", url, e.getMessage());
@@ -34,7 +43,13 @@ public final class BudgetClient implements Serializable {
 
   public void settle(double reservedEur, double spentEur) {
     try {
-      call(String.format(Locale.ROOT, "/settle?reserved=%.12f&spent=%.12f", reservedEur, spentEur));
+      call(
+          String.format(
+              Locale.ROOT,
+              "/settle?reserved=%.12f&spent=%.12f&attempt=%d",
+              reservedEur,
+              spentEur,
+              attempt));
     } catch (IOException e) {
       LOG.warn("Budget ledger at {} unreachable; could not record {} EUR spent", url, spentEur);
     }
@@ -44,6 +59,7 @@ public final class BudgetClient implements Serializable {
     HttpURLConnection connection =
         (HttpURLConnection) URI.create(url + path).toURL().openConnection();
     connection.setRequestMethod("POST");
+    connection.setRequestProperty(BudgetLedger.SECRET_HEADER, secret);
     connection.setConnectTimeout(5000);
     connection.setReadTimeout(10000);
     try (InputStream in = connection.getInputStream()) {

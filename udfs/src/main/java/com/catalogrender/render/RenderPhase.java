@@ -77,7 +77,9 @@ final class RenderPhase {
       spec =
           spec.withBudget(
               new RenderSpec.BudgetSpec(
-                  ledger.url(), CostEstimate.of(plan.todo(), plan.history()).eurPerRender()));
+                  ledger.url(),
+                  ledger.secret(),
+                  CostEstimate.of(plan.todo(), plan.history()).eurPerRender()));
     }
     ExecutorLossListener losses = new ExecutorLossListener();
     TaskAttemptMeter attempts = new TaskAttemptMeter();
@@ -102,6 +104,10 @@ final class RenderPhase {
         context.addSparkListener(progress);
         context.addSparkListener(losses);
         context.addSparkListener(attempts);
+        ReservationRelease releases = ledger == null ? null : new ReservationRelease(ledger);
+        if (releases != null) {
+          context.addSparkListener(releases);
+        }
         try {
           results
               .write()
@@ -113,6 +119,9 @@ final class RenderPhase {
           context.removeSparkListener(progress);
           context.removeSparkListener(losses);
           context.removeSparkListener(attempts);
+          if (releases != null) {
+            context.removeSparkListener(releases);
+          }
         }
       }
     } finally {

@@ -20,7 +20,15 @@ final class BudgetGate {
   private volatile double lastBatchEurPerRow;
 
   BudgetGate(RenderSpec spec) {
-    this.ledger = spec.budget() == null ? null : new BudgetClient(spec.budget().ledgerUrl());
+    this.ledger =
+        spec.budget() == null
+            ? null
+            : new BudgetClient(
+                spec.budget().ledgerUrl(),
+                spec.budget().ledgerSecret(),
+                org.apache.spark.TaskContext.get() == null
+                    ? -1
+                    : org.apache.spark.TaskContext.get().taskAttemptId());
     this.estimatedEurPerRow = spec.budget() == null ? 0 : spec.budget().estimatedEurPerRow();
   }
 

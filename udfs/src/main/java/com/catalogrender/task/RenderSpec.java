@@ -59,7 +59,18 @@ public record RenderSpec(
   /**
    * The run's budget ledger and the per-row estimate a task uses before its first batch is costed.
    */
-  public record BudgetSpec(String ledgerUrl, double estimatedEurPerRow) implements Serializable {}
+  public record BudgetSpec(String ledgerUrl, String ledgerSecret, double estimatedEurPerRow)
+      implements Serializable {
+    @Override
+    public String toString() {
+      // the secret never reaches a log line or the Spark UI through this record
+      return "BudgetSpec[ledgerUrl="
+          + ledgerUrl
+          + ", estimatedEurPerRow="
+          + estimatedEurPerRow
+          + "]";
+    }
+  }
 
   /** The same spec with the run's budget. */
   public RenderSpec withBudget(BudgetSpec budget) {

@@ -11,8 +11,8 @@ class BudgetLedgerTest {
   @Test
   void grantsOnlyWhatFitsAndSettlesActualSpending() throws Exception {
     try (BudgetLedger ledger = BudgetLedger.start(1.0, "127.0.0.1")) {
-      BudgetClient a = new BudgetClient(ledger.url());
-      BudgetClient b = new BudgetClient(ledger.url());
+      BudgetClient a = new BudgetClient(ledger.url(), ledger.secret(), 1);
+      BudgetClient b = new BudgetClient(ledger.url(), ledger.secret(), 1);
       // values exact in binary, so the boundary case is exact
       assertTrue(a.reserve(0.375));
       assertTrue(b.reserve(0.375));
@@ -28,10 +28,48 @@ class BudgetLedgerTest {
 
   @Test
   void anUnreachableLedgerDeniesAndABadBudgetIsRejected() {
-    assertFalse(new BudgetClient("http://127.0.0.1:1").reserve(0.001));
+    assertFalse(new BudgetClient("http://127.0.0.1:1", "s", 1).reserve(0.001));
     assertEquals(
         "--budget-eur must be positive, got 0.0",
         assertThrows(IllegalArgumentException.class, () -> BudgetLedger.start(0, "127.0.0.1"))
             .getMessage());
+  }
+
+  @Test
+  void onlyTheRunsOwnTasksMayReserveOrSettle() throws Exception {
+    try (BudgetLedger ledger = BudgetLedger.start(1.0, "127.0.0.1")) {
+      assertFalse(new BudgetClient(ledger.url(), "guess", 1).reserve(0.25), "a wrong secret");
+      new BudgetClient(ledger.url(), "guess", 1).settle(0, 0.9); // would eat the budget
+      java.net.HttpURLConnection bare =
+          (java.net.HttpURLConnection)
+              java.net
+                  .URI
+                  .create(ledger.url() + "/settle?reserved=0&spent=0.9")
+                  .toURL()
+                  .openConnection();
+      bare.setRequestMethod("POST");
+      assertEquals(403, bare.getResponseCode(), "no secret at all");
+      assertEquals(3, ledger.refusedRequests());
+      assertEquals(0.0, ledger.spent(), "refused calls change nothing");
+      assertTrue(new BudgetClient(ledger.url(), ledger.secret(), 1).reserve(1.0));
+      assertFalse(ledger.secret().isBlank());
+    }
+  }
+
+  @Test
+  void aDeadAttemptsReservationIsReleasedSoTheRunCanStillSpendIt() throws Exception {
+    try (BudgetLedger ledger = BudgetLedger.start(1.0, "127.0.0.1")) {
+      BudgetClient lost = new BudgetClient(ledger.url(), ledger.secret(), 7);
+      BudgetClient alive = new BudgetClient(ledger.url(), ledger.secret(), 8);
+      assertTrue(lost.reserve(0.5));
+      assertTrue(alive.reserve(0.25));
+      alive.settle(0.25, 0.25);
+      assertFalse(alive.reserve(0.5), "attempt 7 still holds 0.5");
+      assertEquals(0.5, ledger.release(7), "its executor was lost: it will never settle");
+      assertEquals(0.0, ledger.release(7), "released once");
+      assertEquals(0.0, ledger.release(8), "attempt 8 settled everything it reserved");
+      assertTrue(alive.reserve(0.5), "0.25 spent + 0.5 fits now");
+      assertEquals(0.5, ledger.releasedEur());
+    }
   }
 }
