@@ -59,9 +59,8 @@ class BudgetLedgerTest {
   @Test
   void aDeadAttemptsReservationIsReleasedSoTheRunCanStillSpendIt() throws Exception {
     try (BudgetLedger ledger = BudgetLedger.start(1.0, "127.0.0.1")) {
-      BudgetClient lost = new BudgetClient(ledger.url(), ledger.secret(), 7);
-      BudgetClient alive = new BudgetClient(ledger.url(), ledger.secret(), 8);
-      assertTrue(lost.reserve(0.5));
+      assertTrue(attempt(ledger, 7).reserve(0.5));
+      BudgetClient alive = attempt(ledger, 8);
       assertTrue(alive.reserve(0.25));
       alive.settle(0.25, 0.25);
       assertFalse(alive.reserve(0.5), "attempt 7 still holds 0.5");
@@ -71,5 +70,10 @@ class BudgetLedgerTest {
       assertTrue(alive.reserve(0.5), "0.25 spent + 0.5 fits now");
       assertEquals(0.5, ledger.releasedEur());
     }
+  }
+
+  /** The client of task attempt {@code id}, with the run's secret. */
+  private static BudgetClient attempt(BudgetLedger ledger, long id) {
+    return new BudgetClient(ledger.url(), ledger.secret(), id);
   }
 }
