@@ -38,7 +38,12 @@ final class OptionTable {
 
   /** Adds the options of {@code table} to {@code spec}. */
   static void addTo(CommandSpec spec, String table) {
-    for (Row row : rows(table)) {
+    addTo(spec, rows(table));
+  }
+
+  /** Adds {@code rows} as options of {@code spec}. */
+  static void addTo(CommandSpec spec, List<Row> rows) {
+    for (Row row : rows) {
       OptionSpec.Builder option = OptionSpec.builder(row.name()).description(row.description());
       switch (row.type()) {
         case "flag" -> option.type(boolean.class).arity("0");

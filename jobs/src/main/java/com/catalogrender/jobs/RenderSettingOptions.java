@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The flags of {@code render} and {@code cache-warmup} that set a render setting of the same name
@@ -67,18 +66,18 @@ final class RenderSettingOptions {
   static void addTo(CommandSpec spec) {
     Map<String, String> defaults = new HashMap<>(COMMAND_DEFAULTS);
     defaults.putAll(LayeredSettings.builtIn());
-    for (Flag flag : FLAGS) {
-      OptionSpec.Builder option =
-          OptionSpec.builder("--" + flag.name())
-              .paramLabel(flag.label())
-              .type(String.class)
-              .description(flag.description());
-      String fallback = defaults.get(settingKey(flag.name()));
-      if (fallback != null) {
-        option.defaultValue(fallback).showDefaultValue(CommandLine.Help.Visibility.ALWAYS);
-      }
-      spec.addOption(option.build());
-    }
+    OptionTable.addTo(
+        spec,
+        FLAGS.stream()
+            .map(
+                flag ->
+                    new OptionTable.Row(
+                        "--" + flag.name(),
+                        flag.label(),
+                        "text",
+                        defaults.getOrDefault(settingKey(flag.name()), "-"),
+                        flag.description()))
+            .toList());
   }
 
   /** The settings the user gave as flags (defaults shown in help are not among them). */

@@ -3,7 +3,6 @@ package com.catalogrender.config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +40,7 @@ public final class SettingsFiles {
   /** The bytes at {@code location}; {@code what} names the setting in errors. */
   public static byte[] read(String location, Configuration hadoop, String what) {
     try {
-      Path local = localPath(location);
+      Path local = Locations.localPath(location);
       if (local != null) {
         if (!Files.isRegularFile(local)) {
           throw new IllegalArgumentException(
@@ -76,16 +75,5 @@ public final class SettingsFiles {
         .stringPropertyNames()
         .forEach(k -> out.put(k.trim(), properties.getProperty(k).trim()));
     return out;
-  }
-
-  /** The local path of a location without a scheme, or with {@code file:} / {@code local:}. */
-  static Path localPath(String location) {
-    if (location.startsWith("file:")) {
-      return Path.of(URI.create(location));
-    }
-    if (location.startsWith("local:")) {
-      return Path.of(location.substring("local:".length()));
-    }
-    return location.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*") ? null : Path.of(location);
   }
 }

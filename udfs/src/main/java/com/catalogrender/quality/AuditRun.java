@@ -2,6 +2,7 @@ package com.catalogrender.quality;
 
 import static org.apache.spark.sql.functions.col;
 
+import com.catalogrender.config.Locations;
 import com.catalogrender.config.SettingsFiles;
 import com.catalogrender.diffusion.ModelDirectory;
 import com.catalogrender.diffusion.ModelManifest;
@@ -11,7 +12,6 @@ import com.catalogrender.tables.AuditsTable;
 import com.catalogrender.tables.Warehouse;
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -206,8 +206,8 @@ public final class AuditRun {
     }
     String location = prompts;
     if (location.toLowerCase(Locale.ROOT).endsWith(".csv")) {
-      if (!location.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*")
-          && !java.nio.file.Files.isRegularFile(Path.of(location))) {
+      if (!Locations.isRemote(location)
+          && !java.nio.file.Files.isRegularFile(Locations.localPath(location))) {
         throw new IllegalArgumentException(
             "Prompt set "
                 + location

@@ -17,7 +17,6 @@ import javax.imageio.ImageIO;
  * against these first.
  */
 public final class GroundTruthSet {
-  public static final String DEFAULT = "conf/audit/ground-truth";
   private static final int TILE = 64;
 
   /** One ground-truth image and what it shows. */

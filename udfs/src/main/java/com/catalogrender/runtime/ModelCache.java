@@ -1,12 +1,12 @@
 package com.catalogrender.runtime;
 
+import com.catalogrender.config.Locations;
 import com.catalogrender.diffusion.ModelArtifactException;
 import com.catalogrender.diffusion.ModelManifest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
-import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -58,8 +58,7 @@ public final class ModelCache {
 
   /** Whether {@code location} names a Hadoop file system other than the local one. */
   public static boolean isRemote(String location) {
-    String scheme = scheme(location);
-    return scheme != null && !scheme.equals("file") && !scheme.equals("local");
+    return Locations.isRemote(location);
   }
 
   /**
@@ -115,15 +114,8 @@ public final class ModelCache {
   }
 
   private static Path localPath(String location) {
-    String scheme = scheme(location);
-    if ("file".equals(scheme)) {
-      return Path.of(URI.create(location)).toAbsolutePath().normalize();
-    }
-    if ("local".equals(scheme)) {
-      return Path.of(location.substring("local:".length())).toAbsolutePath().normalize();
-    }
-    Path path = Path.of(location);
-    if (!path.isAbsolute() && !Files.exists(path)) {
+    Path path = Locations.localPath(location);
+    if (Locations.scheme(location) == null && !path.isAbsolute() && !Files.exists(path)) {
       // --archives model.tgz#model: Spark unpacks it beside the executor and under SparkFiles
       Path unpacked = sparkFile(location);
       if (unpacked != null) {
@@ -143,17 +135,6 @@ public final class ModelCache {
     } catch (RuntimeException e) {
       return null;
     }
-  }
-
-  private static String scheme(String location) {
-    int colon = location.indexOf(':');
-    if (colon < 2) {
-      return null; // no scheme, or a Windows drive letter
-    }
-    String scheme = location.substring(0, colon).toLowerCase(Locale.ROOT);
-    return scheme.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '+' || c == '-')
-        ? scheme
-        : null;
   }
 
   private static Local fetch(String location, Path cacheRoot, Configuration hadoop) {

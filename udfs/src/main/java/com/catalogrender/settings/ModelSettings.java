@@ -56,7 +56,7 @@ public record ModelSettings(
    * each executor).
    */
   public String location() {
-    if (directory.matches("^[A-Za-z][A-Za-z0-9+-]+:.*")) {
+    if (com.catalogrender.config.Locations.scheme(directory) != null) {
       return directory;
     }
     java.nio.file.Path path = java.nio.file.Path.of(directory);
