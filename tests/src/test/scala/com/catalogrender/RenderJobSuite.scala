@@ -75,16 +75,23 @@ class RenderJobSuite extends AnyFunSuite with LocalSpark {
     // cost: every ok row has a positive cost that is the sum of its stages; rows' device-seconds
     // add up to what the executors measured
     for (r <- results) {
-      val stages = Seq("caption", "text_encoder", "unet", "vae", "post", "io").map(s => r.getAs[Double](s"cost_${s}_eur")).sum
+      val stages = Seq("caption", "cache", "text_encoder", "unet", "vae", "post", "io").map(s => r.getAs[Double](s"cost_${s}_eur")).sum
       assert(r.getAs[Double]("cost_eur") > 0 && math.abs(r.getAs[Double]("cost_eur") - stages) < 1e-12)
     }
     assert(first.costs.deviceSecondsMeasured > 0 && math.abs(first.reconciliation - 1.0) < 0.01,
-      s"rows ${first.costs.deviceSecondsRows} vs measured ${first.costs.deviceSecondsMeasured}")
+      s"rows ${first.costs.deviceSecondsRows} vs busy clocks ${first.costs.deviceSecondsMeasured}")
+    // Spark's task time (its listener) is accounted for line by line within 1%
+    val recon = first.costs.reconciliation
+    info(f"reconciliation: rows ${recon.deviceSecondsRows}%.3f s vs clocks ${recon.deviceSecondsClocks}%.3f s; " +
+      f"accounted ${recon.accountedTaskSeconds}%.3f s vs Spark ${recon.sparkTaskSeconds}%.3f s; ${recon.timeAccounting}")
+    assert(recon.problems().isEmpty, recon.problems())
+    assert(first.costs.fixed.driverEur > 0 && first.costs.fixed.modelLoadEur > 0, first.costs.fixed)
+    assert(run0.getAs[scala.collection.Map[String, Double]]("fixed_costs_eur").keySet == Set("model_load", "idle", "other_tasks", "driver"))
     assert(first.costs.marginalEur > 0 && first.costs.fixedEur > 0)
     spark.read.format("delta").load(warehouse + "/renders").createOrReplaceTempView("renders")
     com.catalogrender.tables.CostViews.register(spark)
     val shares = spark.sql(s"select sum(share_of_time), sum(share_of_cost), count(*) from stage_breakdown where run_id = '${first.runId}'").first()
-    assert(math.abs(shares.getDouble(0) - 1) < 1e-9 && math.abs(shares.getDouble(1) - 1) < 1e-9 && shares.getLong(2) == 6)
+    assert(math.abs(shares.getDouble(0) - 1) < 1e-9 && math.abs(shares.getDouble(1) - 1) < 1e-9 && shares.getLong(2) == com.catalogrender.measure.Stage.values.length)
     assert(spark.sql(s"select sum(renders) from cost_per_render where run_id = '${first.runId}'").first().getLong(0) == 30)
     val out = new java.io.ByteArrayOutputStream()
     val code = Console.withOut(out) {
@@ -172,6 +179,7 @@ class RenderJobSuite extends AnyFunSuite with LocalSpark {
     Files.writeString(rates,
       """device.cpu_core.eur_per_hour=3.6
         |device.h100_sxm.eur_per_hour=36
+        |device.driver.eur_per_hour=3.6
         |run.cpu_device_class=cpu_core
         |run.gpu_device_class=h100_sxm
         |run.cpu_cores_per_task=1
@@ -187,6 +195,7 @@ class RenderJobSuite extends AnyFunSuite with LocalSpark {
       "images" -> workDir.resolve("fixed-images").toString,
       "rates" -> rates.toString,
       "testing_fixed_clock_step_seconds" -> "1",
+      "embedding_cache" -> "off", // every batch encodes its caption: one step, no cache round trips
       "partitions" -> "1", // one task: two batches of four
       "batch_size" -> "4"))
     assert(result.rowsOk == 8)
@@ -208,8 +217,12 @@ class RenderJobSuite extends AnyFunSuite with LocalSpark {
     assert(math.abs(result.costs.marginalEur - 8 * 0.00375) < 1e-12)
     assert(math.abs(result.costs.deviceSecondsRows - 6.0) < 1e-12 && math.abs(result.costs.deviceSecondsMeasured - 6.0) < 1e-12)
     assert(math.abs(result.costPerRenderEur - 0.00375) < 1e-12)
-    // the caption's 1 s on the driver is in the fixed cost at the CPU rate
-    assert(result.costs.fixedEur >= 0.001 - 1e-12, result.costs)
+    // the busy clocks timed the same device work the rows were split from: exactly 6 s
+    assert(result.costs.reconciliation.deviceAgreement == 1.0, result.costs.reconciliation)
+    // fixed lines: the driver's wall time at its rate (0.001 EUR/s), and they add up
+    val fixed = result.costs.fixed
+    assert(math.abs(fixed.driverEur - fixed.driverSeconds * 0.001) < 1e-15 && fixed.driverSeconds > 0, fixed)
+    assert(math.abs(result.costs.fixedEur - (fixed.modelLoadEur + fixed.idleEur + fixed.otherTasksEur + fixed.driverEur)) < 1e-15, fixed)
   }
 
   test("--dry-run estimates from history and renders nothing; --budget-eur stops starting batches when spent") {
@@ -221,7 +234,8 @@ class RenderJobSuite extends AnyFunSuite with LocalSpark {
     spark.createDataFrame(rows.asJava, DemoCatalog.SCHEMA).write.format("delta").save(budgetCatalog)
     def budgetConfig(extra: (String, String)*) = config((Seq(
       "catalog" -> budgetCatalog, "warehouse" -> fixedWarehouse, "images" -> workDir.resolve("budget-images").toString,
-      "rates" -> rates, "testing_fixed_clock_step_seconds" -> "1", "partitions" -> "1", "batch_size" -> "4") ++ extra): _*)
+      "rates" -> rates, "testing_fixed_clock_step_seconds" -> "1", "embedding_cache" -> "off", "partitions" -> "1",
+      "batch_size" -> "4") ++ extra): _*)
 
     // history from the fixed-clock run above: mugs/int8/64x64 cost exactly 0.00375 per render
     val dry = run(budgetConfig("dry_run" -> "true"))

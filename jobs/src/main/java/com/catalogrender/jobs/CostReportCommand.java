@@ -68,8 +68,8 @@ final class CostReportCommand implements SparkJob, OptionTable.Declared {
     double fixed = run.getAs("fixed_cost_eur");
     Double wasted = optional(run, "wasted_eur");
     System.out.printf(
-        "run %s: %d ok renders; EUR per render: marginal %.7f, fixed %.7f (model loads, idle task"
-            + " time, driver captions), wasted %s (failed task attempts), all-in %s%n",
+        "run %s: %d ok renders; EUR per render: marginal %.7f, fixed %.7f (model loads, idle"
+            + " devices, the job's other tasks, driver), wasted %s (failed task attempts), all-in %s%n",
         runId,
         ok,
         (double) run.getAs("cost_per_render_eur"),
@@ -96,11 +96,40 @@ final class CostReportCommand implements SparkJob, OptionTable.Declared {
         }
       }
     }
+    Map<String, Double> fixedLines = optionalMap(run, "fixed_costs_eur");
+    if (fixedLines != null) {
+      StringBuilder lines = new StringBuilder();
+      fixedLines.forEach(
+          (line, eur) ->
+              lines.append(
+                  String.format(
+                      java.util.Locale.ROOT,
+                      "%s%s %.7f",
+                      lines.length() == 0 ? "" : ", ",
+                      line,
+                      eur / ok)));
+      System.out.printf(
+          "fixed EUR per render by line: %s; wasted %s%n",
+          lines, wasted == null ? "-" : String.format(java.util.Locale.ROOT, "%.7f", wasted / ok));
+    }
     double rows = run.getAs("device_seconds_rows");
     double measured = run.getAs("device_seconds_measured");
     System.out.printf(
-        "device-seconds: rows %.3f, executors measured %.3f (%.2f%%)%n",
+        "device-seconds: rows %.3f, devices' busy clocks %.3f (%.2f%%)%n",
         rows, measured, measured > 0 ? 100 * rows / measured : 100.0);
+    Double accounted = optional(run, "task_seconds_accounted");
+    Map<String, Double> accounting = optionalMap(run, "time_accounting_seconds");
+    if (accounted != null && accounting != null) {
+      double sparkSeconds = run.getAs("spark_task_seconds");
+      System.out.printf(
+          "task seconds: Spark %.3f, accounted %.3f (%.2f%%) = %s%n",
+          sparkSeconds,
+          accounted,
+          sparkSeconds > 0 ? 100 * accounted / sparkSeconds : 100.0,
+          accounting.entrySet().stream()
+              .map(e -> String.format(java.util.Locale.ROOT, "%s %.3f", e.getKey(), e.getValue()))
+              .collect(java.util.stream.Collectors.joining(" + ")));
+    }
     Map<String, String> config = run.getJavaMap(run.fieldIndex("config"));
     String images = config.getOrDefault("images", DemoPaths.IMAGES);
     Path target =
@@ -126,6 +155,15 @@ final class CostReportCommand implements SparkJob, OptionTable.Declared {
         + """
           --run  ID  text  -  the run (default: the latest with ok renders)
           """;
+  }
+
+  /** A map column of runs that older rows may lack or hold null. */
+  private static Map<String, Double> optionalMap(Row run, String column) {
+    if (!java.util.Arrays.asList(run.schema().fieldNames()).contains(column)
+        || run.isNullAt(run.fieldIndex(column))) {
+      return null;
+    }
+    return new java.util.LinkedHashMap<>(run.<String, Double>getJavaMap(run.fieldIndex(column)));
   }
 
   /** A column of runs that older rows may lack or hold null. */

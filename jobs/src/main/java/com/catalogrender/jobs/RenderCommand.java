@@ -112,12 +112,16 @@ final class RenderCommand implements SparkJob {
         s.work().modelLoads(),
         s.work().wallSeconds());
     System.out.printf(
-        "cost:          EUR %.6f marginal (%.7f per render), EUR %.6f fixed; device-seconds rows %.2f vs measured %.2f%n",
+        "cost:          EUR %.6f marginal (%.7f per render), EUR %.6f fixed (model load %.6f, idle %.6f, driver %.6f); device-seconds rows %.2f vs busy clocks %.2f, task seconds accounted %.1f%% of Spark's%n",
         s.costs().marginalEur(),
         s.costPerRenderEur(),
         s.costs().fixedEur(),
+        s.costs().fixed().modelLoadEur(),
+        s.costs().fixed().idleEur(),
+        s.costs().fixed().driverEur(),
         s.costs().deviceSecondsRows(),
-        s.costs().deviceSecondsMeasured());
+        s.costs().deviceSecondsMeasured(),
+        s.costs().reconciliation().taskAgreement() * 100);
     if (s.budget().budgetEur() > 0) {
       System.out.printf(
           "budget:        spent EUR %.6f of %.6f; %d row(s) left for a later run (status skipped_budget)%n",

@@ -20,6 +20,9 @@ public record Rates(Map<String, Double> values, Map<String, String> text) implem
 
   private static final String RUN_PREFIX = "run.";
 
+  /** The device class the driver is charged at. */
+  public static final String DRIVER_CLASS = "driver";
+
   public Rates {
     values = Map.copyOf(values);
     text = Map.copyOf(text);
@@ -77,6 +80,21 @@ public record Rates(Map<String, Double> values, Map<String, String> text) implem
             "device." + deviceClass + ".eur_per_hour",
             "add device." + deviceClass + ".eur_per_hour")
         / 3600.0;
+  }
+
+  /**
+   * EUR per second of one task: its GPU, or its CPU cores ({@code run.cpu_cores_per_task} at the
+   * CPU class's per-core rate).
+   */
+  public double taskEurPerSecond(boolean gpu) {
+    return gpu
+        ? deviceEurPerSecond(gpuDeviceClass())
+        : deviceEurPerSecond(cpuDeviceClass()) * cpuCoresPerTask();
+  }
+
+  /** EUR per second of the driver: the {@code driver} device class (the whole driver machine). */
+  public double driverEurPerSecond() {
+    return deviceEurPerSecond(DRIVER_CLASS);
   }
 
   public double llmEurPerToken(String model, boolean output) {
@@ -139,6 +157,7 @@ public record Rates(Map<String, Double> values, Map<String, String> text) implem
   public void validateFor(String store, Iterable<String> llmModels) {
     deviceEurPerSecond(cpuDeviceClass());
     deviceEurPerSecond(gpuDeviceClass());
+    driverEurPerSecond();
     cpuCoresPerTask();
     storeEurPerPut(store);
     storeEurPerByte(store);

@@ -24,8 +24,8 @@ public final class StageCosts {
 
   /** EUR per stage: model stages at the model device's rate, the others at the CPU's. */
   public static StageValues of(Usage u, Rates rates, String store) {
-    double cpu = rates.deviceEurPerSecond(rates.cpuDeviceClass()) * rates.cpuCoresPerTask();
-    double model = u.gpu() ? rates.deviceEurPerSecond(rates.gpuDeviceClass()) : cpu;
+    double cpu = rates.taskEurPerSecond(false);
+    double model = rates.taskEurPerSecond(u.gpu());
     StageValues seconds = u.seconds();
     java.util.EnumMap<Stage, Double> eur = new java.util.EnumMap<>(Stage.class);
     for (Stage stage : Stage.values()) {

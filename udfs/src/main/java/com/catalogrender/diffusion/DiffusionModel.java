@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.catalogrender.embedding.EmbeddingCache;
+import com.catalogrender.measure.DeviceClock;
 import com.catalogrender.measure.Ticker;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -106,10 +107,18 @@ public final class DiffusionModel implements AutoCloseable {
 
   /** A new predictor that reads and fills the given embedding cache. */
   public DiffusionPredictor newPredictor(Ticker ticker, EmbeddingCache cache) {
+    return newPredictor(ticker, cache, new DeviceClock(device.toString()));
+  }
+
+  /**
+   * A new predictor that reads and fills the given embedding cache and times its device work on
+   * {@code clock} (the device's clock in the executor's model registry).
+   */
+  public DiffusionPredictor newPredictor(Ticker ticker, EmbeddingCache cache, DeviceClock clock) {
     if (closed.get()) {
       throw new IllegalStateException("Model " + this + " is closed");
     }
-    return new DiffusionPredictor(this, ticker, cache);
+    return new DiffusionPredictor(this, ticker, cache, clock);
   }
 
   public ModelManifest manifest() {

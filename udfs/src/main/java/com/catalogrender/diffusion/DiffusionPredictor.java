@@ -7,10 +7,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.catalogrender.embedding.EmbeddingCache;
+import com.catalogrender.measure.DeviceClock;
 import com.catalogrender.measure.Stage;
 import com.catalogrender.measure.StageValues;
 import com.catalogrender.measure.Ticker;
-import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,18 +18,23 @@ import java.util.Map;
 /**
  * Renders batches with a shared {@link DiffusionModel}. One per task or thread (not thread-safe);
  * all native memory of a batch lives in a per-batch NDManager that is closed before {@link #render}
- * returns, so a long-running task does not grow.
+ * returns, so a long-running task does not grow. Stage seconds are device work only: the text
+ * encoder, the UNet loop and the VAE decoder, each timed on the device's {@link DeviceClock}; the
+ * embedding cache's round trips are the cache stage, and turning pixels into images is left to the
+ * caller's post-processing ({@link RenderBatch#image}).
  */
 public final class DiffusionPredictor implements AutoCloseable {
   private final DiffusionModel model;
   private final NDManager taskManager;
   private final Ticker ticker;
   private final TextEmbeddings embeddings;
+  private final DeviceClock clock;
 
-  DiffusionPredictor(DiffusionModel model, Ticker ticker, EmbeddingCache cache) {
+  DiffusionPredictor(DiffusionModel model, Ticker ticker, EmbeddingCache cache, DeviceClock clock) {
     this.model = model;
     this.ticker = ticker;
-    this.embeddings = new TextEmbeddings(model, cache);
+    this.clock = clock;
+    this.embeddings = new TextEmbeddings(model, cache, ticker, clock);
     this.taskManager = NDManager.newBaseManager(model.device().toDjl(), "PyTorch");
   }
 
@@ -66,25 +71,31 @@ public final class DiffusionPredictor implements AutoCloseable {
           "Initial noise has " + noise.length + " values, the batch needs " + latentShape.size());
     }
     try (NDManager manager = taskManager.newSubManager()) {
-      long t0 = ticker.nanoTime();
       TextEmbeddings.Embedded embedded = embeddings.embed(manager, captions);
       NDArray conditioning = embedded.conditioning();
-      synchronize(conditioning);
-      long t1 = ticker.nanoTime();
+      DeviceClock.Span unet = clock.busy(ticker);
       NDArray latents = sample(manager, manager.create(noise, latentShape), conditioning, options);
       synchronize(latents);
-      long t2 = ticker.nanoTime();
+      double unetSeconds = unet.end();
       float[] finalLatents = latents.toFloatArray();
-      List<BufferedImage> images = decode(latents, batch, manifest.imageSize());
-      long t3 = ticker.nanoTime();
+      DeviceClock.Span vae = clock.busy(ticker);
+      NDArray scaled = latents.div((float) manifest.latentScale());
+      float[] pixels = model.vaeDecoder().forward(new NDList(scaled)).get(0).toFloatArray();
+      double vaeSeconds = vae.end();
       return new RenderBatch(
-          images,
+          pixels,
+          manifest.imageSize(),
           finalLatents,
           StageValues.of(
               Map.of(
-                  Stage.TEXT_ENCODER, (t1 - t0) / 1e9,
-                  Stage.UNET, (t2 - t1) / 1e9,
-                  Stage.VAE, (t3 - t2) / 1e9)),
+                  Stage.CACHE,
+                  embedded.cacheSeconds(),
+                  Stage.TEXT_ENCODER,
+                  embedded.encoderSeconds(),
+                  Stage.UNET,
+                  unetSeconds,
+                  Stage.VAE,
+                  vaeSeconds)),
           embedded.cacheHits(),
           embedded.cacheFailures());
     }
@@ -119,30 +130,6 @@ public final class DiffusionPredictor implements AutoCloseable {
       }
     }
     return x;
-  }
-
-  private List<BufferedImage> decode(NDArray latents, int batch, int size) {
-    NDArray scaled = latents.div((float) model.manifest().latentScale());
-    float[] pixels = model.vaeDecoder().forward(new NDList(scaled)).get(0).toFloatArray();
-    List<BufferedImage> images = new ArrayList<>(batch);
-    int plane = size * size;
-    for (int b = 0; b < batch; b++) {
-      BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
-      int offset = b * 3 * plane;
-      for (int p = 0; p < plane; p++) {
-        int r = toByte(pixels[offset + p]);
-        int g = toByte(pixels[offset + plane + p]);
-        int bl = toByte(pixels[offset + 2 * plane + p]);
-        image.setRGB(p % size, p / size, (r << 16) | (g << 8) | bl);
-      }
-      images.add(image);
-    }
-    return images;
-  }
-
-  /** [-1, 1] to 0..255, rounding half up; the Python reference does the same. */
-  static int toByte(float value) {
-    return (int) Math.max(0, Math.min(255, Math.floor((value + 1.0) * 127.5 + 0.5)));
   }
 
   /** On CUDA, reading a scalar waits for the queued kernels, so stage seconds are real. */

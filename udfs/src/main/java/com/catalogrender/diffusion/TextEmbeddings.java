@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.catalogrender.embedding.EmbeddingCache;
 import com.catalogrender.embedding.EmbeddingCodec;
+import com.catalogrender.measure.DeviceClock;
+import com.catalogrender.measure.Ticker;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,18 +16,31 @@ import java.util.Map;
  * The conditioning of a batch: text-encoder hidden states of each caption, through the embedding
  * cache (one multi-get per batch; the encoder runs once per distinct missing caption; one multi-set
  * for what it computed), preceded by the unconditional (empty caption) states, which the model
- * computes once per executor.
+ * computes once per executor. The cache's round trips and the encoder are timed apart: the cache is
+ * CPU and network time, the encoder device time on the device's busy clock.
  */
 final class TextEmbeddings {
-  /** Conditioning for the doubled batch, and per caption whether it came from the cache. */
-  record Embedded(NDArray conditioning, boolean[] cacheHits, int cacheFailures) {}
+  /**
+   * Conditioning for the doubled batch, per caption whether it came from the cache, and the seconds
+   * of the cache's round trips and of the encoder.
+   */
+  record Embedded(
+      NDArray conditioning,
+      boolean[] cacheHits,
+      int cacheFailures,
+      double cacheSeconds,
+      double encoderSeconds) {}
 
   private final DiffusionModel model;
   private final EmbeddingCache cache;
+  private final Ticker ticker;
+  private final DeviceClock clock;
 
-  TextEmbeddings(DiffusionModel model, EmbeddingCache cache) {
+  TextEmbeddings(DiffusionModel model, EmbeddingCache cache, Ticker ticker, DeviceClock clock) {
     this.model = model;
     this.cache = cache;
+    this.ticker = ticker;
+    this.clock = clock;
   }
 
   Embedded embed(NDManager manager, List<String> captions) {
@@ -39,7 +54,11 @@ final class TextEmbeddings {
     for (int i = 0; i < keys.length; i++) {
       keys[i] = EmbeddingCodec.key(encoderId, distinct.get(i));
     }
+    boolean timed = cache != EmbeddingCache.NONE; // no cache: no round trips to time
+    long lookupStart = timed ? ticker.nanoTime() : 0;
     EmbeddingCache.Lookup lookup = cache.getAll(keys);
+    double cacheSeconds = timed ? ticker.secondsSince(lookupStart) : 0;
+    double encoderSeconds = 0;
     int failures = lookup.failed() ? 1 : 0;
     List<Integer> missing = new ArrayList<>();
     for (int i = 0; i < keys.length; i++) {
@@ -57,7 +76,9 @@ final class TextEmbeddings {
     if (!missing.isEmpty()) {
       List<String> toEncode = new ArrayList<>(missing.size());
       missing.forEach(i -> toEncode.add(distinct.get(i)));
+      DeviceClock.Span encoding = clock.busy(ticker);
       float[] encoded = model.encodeText(manager, toEncode);
+      encoderSeconds = encoding.end();
       byte[][] missKeys = new byte[missing.size()][];
       byte[][] missValues = new byte[missing.size()][];
       for (int m = 0; m < missing.size(); m++) {
@@ -67,9 +88,11 @@ final class TextEmbeddings {
         missKeys[m] = keys[missing.get(m)];
         missValues[m] = EmbeddingCodec.encode(one);
       }
+      long writeStart = timed ? ticker.nanoTime() : 0;
       if (!cache.putAll(missKeys, missValues)) {
         failures++;
       }
+      cacheSeconds += timed ? ticker.secondsSince(writeStart) : 0;
     }
     float[] unconditional = model.unconditionalEmbedding();
     float[] all = new float[2 * batch * perCaption];
@@ -82,6 +105,6 @@ final class TextEmbeddings {
         manager.create(
             all,
             new Shape(2L * batch, model.manifest().maxTokens(), model.manifest().textHiddenSize()));
-    return new Embedded(conditioning, hits, failures);
+    return new Embedded(conditioning, hits, failures, cacheSeconds, encoderSeconds);
   }
 }

@@ -9,6 +9,8 @@ import java.util.Set;
  */
 public enum Stage {
   CAPTION(false),
+  /** Text-embedding cache round trips (Redis MGET and SETEX): CPU and network, not the device. */
+  CACHE(false),
   TEXT_ENCODER(true),
   UNET(true),
   VAE(true),

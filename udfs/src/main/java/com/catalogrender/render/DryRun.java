@@ -40,7 +40,7 @@ final class DryRun {
             config.run().warehouse().renders(),
             config.run().warehouse().runs(),
             null),
-        new RunSummary.CostFigures(estimate.totalEur(), 0, 0, 0, 0, 0),
+        RunSummary.CostFigures.marginalOnly(estimate.totalEur()),
         new RunSummary.BudgetFigures(0, 0),
         CaptionFigures.none(config.captions().rewriter()),
         EmbeddingFigures.OFF,

@@ -2,12 +2,15 @@ package com.catalogrender.render;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.countDistinct;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import com.catalogrender.cost.FixedCosts;
 import com.catalogrender.cost.Rates;
+import com.catalogrender.cost.Reconciliation;
+import com.catalogrender.measure.DeviceClock;
 import com.catalogrender.measure.Stage;
+import com.catalogrender.measure.StageValues;
 import com.catalogrender.results.EmbeddingFigures;
 import com.catalogrender.results.RenderStatus;
 import com.catalogrender.results.RunRecord;
@@ -16,19 +19,26 @@ import com.catalogrender.tables.RendersTable;
 import com.catalogrender.tables.RunsTable;
 import com.catalogrender.task.RunMeters;
 import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The record phase: counts the run's rows by status, sums their cost and seconds, prices the fixed
- * costs (model loads, and task time no row accounts for, at the rate of the devices the tasks
- * held), draws the contact sheet and appends the {@code runs} row.
+ * costs by line ({@link FixedCosts}), reconciles the rows with the devices' busy clocks and Spark's
+ * task time ({@link Reconciliation}), draws the contact sheet and appends the {@code runs} row.
  */
 final class RecordPhase {
+  private static final Logger LOG = LoggerFactory.getLogger(RecordPhase.class);
   private final SparkSession spark;
   private final RenderConfig config;
 
@@ -39,11 +49,12 @@ final class RecordPhase {
 
   /** What the run's rows in {@code renders} add up to. */
   private record RowTotals(
-      RunSummary.RowCounts counts,
-      long executors,
-      double marginalEur,
-      double deviceSeconds,
-      double taskRowSeconds) {}
+      RunSummary.RowCounts counts, long executors, double marginalEur, StageValues seconds) {
+    /** Seconds the rows account for on executors: every stage but the caption (driver time). */
+    double taskSeconds() {
+      return seconds.total() - seconds.get(Stage.CAPTION);
+    }
+  }
 
   RunSummary record(
       OpenedRun opened,
@@ -61,19 +72,50 @@ final class RecordPhase {
                 .load(config.run().warehouse().renders())
                 .where(col("run_id").equalTo(runId));
     RowTotals totals =
-        mine == null ? new RowTotals(counts(plan, 0, 0, 0), 0, 0, 0, 0) : totals(mine, plan);
+        mine == null
+            ? new RowTotals(counts(plan, 0, 0, 0), 0, 0, StageValues.ZERO)
+            : totals(mine, plan);
     String contactSheet =
         mine == null
             ? null
             : ContactSheet.forRun(
                 mine, config.images().root(), runId, config.run().contactSheetSize(), spark);
-    double idleSeconds = Math.max(0, meters.taskSeconds().value() - totals.taskRowSeconds());
     Rates rates = config.run().rates();
-    double loadRate =
-        opened.gpu()
-            ? rates.deviceEurPerSecond(rates.gpuDeviceClass())
-            : rates.deviceEurPerSecond(rates.cpuDeviceClass()) * rates.cpuCoresPerTask();
+    Map<String, DeviceClock.Reading> devices = meters.deviceClocks().value();
     double loadSeconds = meters.modelLoadSeconds().value();
+    TaskAttemptMeter.Figures attempts = rendered.attempts();
+    Set<Integer> stages = new HashSet<>(meters.renderStages().value());
+    FixedCosts fixed =
+        FixedCosts.of(
+            new FixedCosts.Inputs(
+                opened.gpu(),
+                loadSeconds,
+                attempts.successfulSeconds(stages),
+                totals.taskSeconds() + meters.deviceWaitSeconds().value(),
+                devices.values(),
+                attempts.otherStagesSeconds(stages),
+                (System.nanoTime() - opened.startNanos()) / 1e9),
+            rates);
+    double clocks = meters.deviceClocks().busySeconds();
+    double waitSeconds = meters.deviceWaitSeconds().value();
+    StageValues rowSeconds = totals.seconds();
+    Reconciliation reconciliation =
+        new Reconciliation(
+            rowSeconds.modelDevice(),
+            clocks,
+            Reconciliation.measuredLines(
+                clocks,
+                rowSeconds.get(Stage.CACHE),
+                rowSeconds.get(Stage.POST),
+                rowSeconds.get(Stage.IO),
+                loadSeconds,
+                waitSeconds),
+            meters.taskSeconds().value(),
+            attempts.successfulSeconds(stages),
+            attempts.otherStagesSeconds(stages),
+            attempts.wastedSeconds(),
+            attempts.failed());
+    reconciliation.problems().forEach(p -> LOG.warn("Run {} does not reconcile: {}", runId, p));
     List<Double> busy = meters.deviceBusySharePerTask().value();
     List<String> lost = rendered.executorsLost();
     RunSummary summary =
@@ -90,16 +132,7 @@ final class RecordPhase {
                 config.run().warehouse().renders(),
                 config.run().warehouse().runs(),
                 contactSheet),
-            new RunSummary.CostFigures(
-                totals.marginalEur(),
-                (loadSeconds + idleSeconds) * loadRate
-                    // the driver's caption phase (waiting for the gateway, retries) on one core
-                    + rendered.captions().seconds()
-                        * rates.deviceEurPerSecond(rates.cpuDeviceClass()),
-                loadSeconds,
-                idleSeconds,
-                totals.deviceSeconds(),
-                meters.deviceSeconds().value()),
+            new RunSummary.CostFigures(totals.marginalEur(), fixed, reconciliation, devices),
             new RunSummary.BudgetFigures(config.budget().eur(), rendered.budgetSpentEur()),
             rendered.captions(),
             new EmbeddingFigures(
@@ -112,7 +145,7 @@ final class RecordPhase {
                 lost.isEmpty() ? null : String.join("; ", lost),
                 busy.stream().mapToDouble(Double::doubleValue).average().orElse(0),
                 busy.stream().mapToDouble(Double::doubleValue).min().orElse(0),
-                meters.deviceWaitSeconds().value()));
+                waitSeconds));
     RunsTable.append(
         spark,
         config.run().warehouse().runs(),
@@ -134,7 +167,7 @@ final class RecordPhase {
                 meters.modelFetch().cacheBytes().count() == 0
                     ? 0
                     : Math.round(meters.modelFetch().cacheBytes().avg())),
-            attempts(rendered.attempts(), summary, loadRate)));
+            attempts(attempts, summary, rates.taskEurPerSecond(opened.gpu()))));
     return summary;
   }
 
@@ -145,38 +178,28 @@ final class RecordPhase {
   }
 
   private static RowTotals totals(Dataset<Row> mine, RenderPlan plan) {
-    Row sums =
-        mine.agg(
-                count(RenderStatus.OK),
-                count(RenderStatus.FAILED),
-                count(RenderStatus.SKIPPED_BUDGET),
-                countDistinct(col("executor_id")),
-                sum(col("cost_eur")),
-                sum(seconds(Stage.MODEL)),
-                // what tasks spent on rows: every stage but the caption, which is driver time
-                sum(seconds(java.util.EnumSet.complementOf(java.util.EnumSet.of(Stage.CAPTION)))))
-            .first();
+    List<Column> sums = new ArrayList<>();
+    sums.add(count(RenderStatus.FAILED));
+    sums.add(count(RenderStatus.SKIPPED_BUDGET));
+    sums.add(countDistinct(col("executor_id")));
+    sums.add(sum(col("cost_eur")));
+    for (Stage stage : Stage.values()) {
+      sums.add(sum(col(RendersTable.secondsColumn(stage))));
+    }
+    Row row = mine.agg(count(RenderStatus.OK), sums.toArray(new Column[0])).first();
+    Map<Stage, Double> seconds = new EnumMap<>(Stage.class);
+    for (Stage stage : Stage.values()) {
+      seconds.put(stage, doubleOrZero(row, 5 + stage.ordinal()));
+    }
     return new RowTotals(
-        counts(plan, longOrZero(sums, 0), longOrZero(sums, 1), longOrZero(sums, 2)),
-        sums.getLong(3),
-        doubleOrZero(sums, 4),
-        doubleOrZero(sums, 5),
-        doubleOrZero(sums, 6));
+        counts(plan, longOrZero(row, 0), longOrZero(row, 1), longOrZero(row, 2)),
+        row.getLong(3),
+        doubleOrZero(row, 4),
+        StageValues.of(seconds));
   }
 
   private static Column count(RenderStatus status) {
     return sum(when(col("status").equalTo(status.label()), 1).otherwise(0));
-  }
-
-  /** The sum of the rows' seconds over {@code stages}, one column per stage from the table. */
-  private static Column seconds(Set<Stage> stages) {
-    Column total = lit(0.0);
-    for (Stage stage : Stage.values()) {
-      if (stages.contains(stage)) {
-        total = total.plus(col(RendersTable.secondsColumn(stage)));
-      }
-    }
-    return total;
   }
 
   private static long longOrZero(Row row, int i) {

@@ -26,9 +26,31 @@ final class TaskAttemptMeter extends SparkListener {
    * @param wastedReasons Spark's reasons, with how many attempts each, or null when none
    */
   record Figures(
-      long attempts, long failed, double taskSeconds, double wastedSeconds, String wastedReasons) {
+      long attempts,
+      long failed,
+      double taskSeconds,
+      double wastedSeconds,
+      String wastedReasons,
+      Map<Integer, Double> successfulSecondsByStage) {
     static Figures none() {
-      return new Figures(0, 0, 0, 0, null);
+      return new Figures(0, 0, 0, 0, null, Map.of());
+    }
+
+    /**
+     * Executor run time of the successful attempts of stages other than {@code renderStages}: the
+     * job's other tasks (reading the catalog, the shuffle that spreads rows over render tasks).
+     */
+    double otherStagesSeconds(java.util.Collection<Integer> renderStages) {
+      return successfulSecondsByStage.values().stream().mapToDouble(Double::doubleValue).sum()
+          - successfulSeconds(renderStages);
+    }
+
+    /** Executor run time of the successful attempts of {@code renderStages}. */
+    double successfulSeconds(java.util.Collection<Integer> renderStages) {
+      return successfulSecondsByStage.entrySet().stream()
+          .filter(e -> renderStages.contains(e.getKey()))
+          .mapToDouble(Map.Entry::getValue)
+          .sum();
     }
   }
 
@@ -37,6 +59,7 @@ final class TaskAttemptMeter extends SparkListener {
   private double taskSeconds;
   private double wastedSeconds;
   private final Map<String, Integer> reasons = new TreeMap<>();
+  private final Map<Integer, Double> successfulByStage = new TreeMap<>();
 
   @Override
   public synchronized void onTaskEnd(SparkListenerTaskEnd end) {
@@ -47,7 +70,9 @@ final class TaskAttemptMeter extends SparkListener {
             : info.duration() / 1000.0;
     attempts++;
     taskSeconds += seconds;
-    if (!info.successful()) {
+    if (info.successful()) {
+      successfulByStage.merge(end.stageId(), seconds, Double::sum);
+    } else {
       failed++;
       wastedSeconds += seconds;
       reasons.merge(reason(end), 1, Integer::sum);
@@ -76,6 +101,11 @@ final class TaskAttemptMeter extends SparkListener {
             text.append(text.length() == 0 ? "" : "; ")
                 .append(String.format(Locale.ROOT, "%dx %s", count, reason)));
     return new Figures(
-        attempts, failed, taskSeconds, wastedSeconds, text.length() == 0 ? null : text.toString());
+        attempts,
+        failed,
+        taskSeconds,
+        wastedSeconds,
+        text.length() == 0 ? null : text.toString(),
+        Map.copyOf(successfulByStage));
   }
 }

@@ -1,5 +1,10 @@
 package com.catalogrender.results;
 
+import com.catalogrender.cost.FixedCosts;
+import com.catalogrender.cost.Reconciliation;
+import com.catalogrender.measure.DeviceClock;
+import java.util.Map;
+
 /**
  * What a run did, as written to the {@code runs} table and printed at the end.
  *
@@ -46,23 +51,51 @@ public record RunSummary(
   public record Locations(String images, String renders, String runs, String contactSheet) {}
 
   /**
-   * What the run cost.
+   * What the run cost, and how it reconciles with meters that are not the rows.
    *
    * @param marginalEur sum of the rows' cost_eur
-   * @param fixedEur costs no row caused: model loading, and executor time no row accounts for
-   * @param modelLoadSeconds seconds executors spent loading models
-   * @param idleSeconds task seconds no row accounts for
-   * @param deviceSecondsRows sum of the rows' text encoder, UNet and VAE seconds
-   * @param deviceSecondsMeasured the same stages as the executors measured them per batch
+   * @param fixed costs no row caused, by line (model loads, idle devices, the driver)
+   * @param reconciliation the rows against the devices' busy clocks, the accounted task time
+   *     against Spark's
+   * @param devices each device's busy clock (busy and held seconds), by executor/device
    */
   public record CostFigures(
       double marginalEur,
-      double fixedEur,
-      double modelLoadSeconds,
-      double idleSeconds,
-      double deviceSecondsRows,
-      double deviceSecondsMeasured) {
-    public static final CostFigures NONE = new CostFigures(0, 0, 0, 0, 0, 0);
+      FixedCosts fixed,
+      Reconciliation reconciliation,
+      Map<String, DeviceClock.Reading> devices) {
+    public static final CostFigures NONE = marginalOnly(0);
+
+    public CostFigures {
+      devices = Map.copyOf(devices);
+    }
+
+    /** An estimate's figures: marginal EUR only. */
+    public static CostFigures marginalOnly(double marginalEur) {
+      return new CostFigures(marginalEur, FixedCosts.NONE, Reconciliation.NONE, Map.of());
+    }
+
+    public double fixedEur() {
+      return fixed.totalEur();
+    }
+
+    public double modelLoadSeconds() {
+      return fixed.modelLoadSeconds();
+    }
+
+    public double idleSeconds() {
+      return fixed.idleSeconds();
+    }
+
+    /** Sum of the rows' text encoder, UNet and VAE seconds. */
+    public double deviceSecondsRows() {
+      return reconciliation.deviceSecondsRows();
+    }
+
+    /** The devices' busy clocks, summed. */
+    public double deviceSecondsMeasured() {
+      return reconciliation.deviceSecondsClocks();
+    }
   }
 
   /** The run's budget (0 for none) and what its ledger recorded as spent. */
@@ -92,11 +125,9 @@ public record RunSummary(
     return rows.ok() > 0 ? costs.marginalEur() / rows.ok() : 0;
   }
 
-  /** Rows' device-seconds relative to what the executors measured (1.0 = they agree). */
+  /** Rows' device-seconds relative to the devices' busy clocks (1.0 = they agree). */
   public double reconciliation() {
-    return costs.deviceSecondsMeasured() > 0
-        ? costs.deviceSecondsRows() / costs.deviceSecondsMeasured()
-        : 1.0;
+    return costs.reconciliation().deviceAgreement();
   }
 
   /** ok renders per second of the render phase. */

@@ -4,6 +4,7 @@ import com.catalogrender.diffusion.ComputeDevice;
 import com.catalogrender.diffusion.DiffusionModel;
 import com.catalogrender.diffusion.ModelDirectory;
 import com.catalogrender.diffusion.Variant;
+import com.catalogrender.measure.DeviceClock;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +23,7 @@ public final class ModelRegistry {
   private static final ModelRegistry EXECUTOR_WIDE = new ModelRegistry(ModelRegistry::loadModel);
 
   private final Map<Key, DiffusionModel> models = new ConcurrentHashMap<>();
+  private final Map<String, DeviceClock> clocks = new ConcurrentHashMap<>();
   private final AtomicInteger loads = new AtomicInteger();
   private final Function<Key, DiffusionModel> loader;
 
@@ -72,6 +74,14 @@ public final class ModelRegistry {
    * (a fixed cost of the run, not of any row).
    */
   public record Acquired(DiffusionModel model, boolean loadedNow, double loadSeconds) {}
+
+  /**
+   * The busy clock of a device slot of this JVM (a GPU address, or the CPU): every model on the
+   * slot times its device work on it, whichever task or run uses it.
+   */
+  public DeviceClock clock(String slot) {
+    return clocks.computeIfAbsent(slot, DeviceClock::new);
+  }
 
   /** How many models this JVM has loaded since it started (or since {@link #closeAll}). */
   public int loads() {

@@ -95,7 +95,7 @@ public final class CostViews {
 
   /**
    * Registers {@code run_costs}; {@code runs} must be a table or view of the session with the
-   * attempt columns (runs written before them get them at their next append, mergeSchema).
+   * fixed-line columns (runs written before them get them at their next append, mergeSchema).
    */
   public static void registerRunCosts(SparkSession spark) {
     spark.sql(
@@ -107,7 +107,11 @@ public final class CostViews {
             + "fixed_cost_eur / nullif(rows_ok, 0) AS fixed_per_render_eur, "
             + "coalesce(wasted_eur, 0) / nullif(rows_ok, 0) AS wasted_per_render_eur, "
             + "all_in_cost_per_render_eur AS all_in_per_render_eur, "
-            + "wasted_seconds, wasted_reasons, spark_task_attempts, spark_failed_attempts "
+            + "fixed_costs_eur['model_load'] AS fixed_model_load_eur, "
+            + "fixed_costs_eur['idle'] AS fixed_idle_eur, "
+            + "fixed_costs_eur['driver'] AS fixed_driver_eur, "
+            + "wasted_seconds, wasted_reasons, spark_task_attempts, spark_failed_attempts, "
+            + "reconciliation_device, reconciliation_task "
             + "FROM runs");
   }
 }

@@ -5,12 +5,16 @@ import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
+import com.catalogrender.measure.DeviceClock;
 import com.catalogrender.results.CaptionFigures;
 import com.catalogrender.results.EmbeddingFigures;
 import com.catalogrender.results.RunRecord;
 import com.catalogrender.results.RunSummary;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -19,6 +23,7 @@ import org.apache.spark.sql.types.StructType;
 /** The {@code runs} Delta table: one row per run, config with secrets redacted. */
 public final class RunsTable {
   private static final DataType TEXT_MAP = DataTypes.createMapType(StringType, StringType);
+  private static final DataType FIGURE_MAP = DataTypes.createMapType(StringType, DoubleType);
 
   public static final TableDescription<RunRecord> DESCRIPTION =
       TableDescription.<RunRecord>builder()
@@ -96,6 +101,27 @@ public final class RunsTable {
           .column("wasted_eur", DoubleType, r -> r.attempts().wastedEur())
           .column("wasted_reasons", StringType, r -> r.attempts().wastedReasons())
           .column("all_in_cost_per_render_eur", DoubleType, r -> r.attempts().allInEurPerRender())
+          .column("fixed_costs_eur", FIGURE_MAP, costs(c -> c.fixed().linesEur()))
+          .column("driver_seconds", DoubleType, costs(c -> c.fixed().driverSeconds()))
+          .column(
+              "time_accounting_seconds",
+              FIGURE_MAP,
+              costs(c -> c.reconciliation().timeAccounting()))
+          .column(
+              "device_busy_seconds",
+              FIGURE_MAP,
+              costs(c -> perDevice(c, DeviceClock.Reading::busySeconds)))
+          .column(
+              "device_held_seconds",
+              FIGURE_MAP,
+              costs(c -> perDevice(c, DeviceClock.Reading::heldSeconds)))
+          .column(
+              "task_seconds_accounted",
+              DoubleType,
+              costs(c -> c.reconciliation().accountedTaskSeconds()))
+          .column(
+              "reconciliation_device", DoubleType, costs(c -> c.reconciliation().deviceAgreement()))
+          .column("reconciliation_task", DoubleType, costs(c -> c.reconciliation().taskAgreement()))
           .build();
 
   public static final StructType SCHEMA = DESCRIPTION.schema();
@@ -115,6 +141,17 @@ public final class RunsTable {
 
   private static Function<RunRecord, Object> summary(Function<RunSummary, Object> read) {
     return r -> read.apply(r.summary());
+  }
+
+  private static Function<RunRecord, Object> costs(Function<RunSummary.CostFigures, Object> read) {
+    return r -> read.apply(r.summary().costs());
+  }
+
+  private static Map<String, Double> perDevice(
+      RunSummary.CostFigures costs, ToDoubleFunction<DeviceClock.Reading> figure) {
+    Map<String, Double> values = new TreeMap<>();
+    costs.devices().forEach((device, reading) -> values.put(device, figure.applyAsDouble(reading)));
+    return values;
   }
 
   private static Function<RunRecord, Object> captions(Function<CaptionFigures, Object> read) {

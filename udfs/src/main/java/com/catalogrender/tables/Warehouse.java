@@ -45,7 +45,7 @@ public record Warehouse(String root) implements Serializable {
       CostViews.register(spark);
     }
     if (spark.catalog().tableExists("runs")
-        && java.util.Arrays.asList(spark.table("runs").columns()).contains("wasted_eur")) {
+        && java.util.Arrays.asList(spark.table("runs").columns()).contains("fixed_costs_eur")) {
       CostViews.registerRunCosts(spark);
     }
   }

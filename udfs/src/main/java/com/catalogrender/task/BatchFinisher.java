@@ -22,9 +22,9 @@ import java.util.Map;
 
 /**
  * Finishes a rendered batch row by row: post-process (resize, sharpen, composite the cut-out,
- * encode) -> store -> cost -> result row. A batch's model seconds are split over its rows equally
- * (all rows of a batch share native size and steps); the last row takes the rounding remainder, so
- * the rows add up to the batch exactly.
+ * encode) -> store -> cost -> result row. A batch's model and cache seconds are split over its rows
+ * equally (all rows of a batch share native size and steps); the last row takes the rounding
+ * remainder, so the rows add up to the batch exactly.
  */
 final class BatchFinisher {
   private static final long REQUESTS_PER_IMAGE = 1;
@@ -96,7 +96,7 @@ final class BatchFinisher {
     try {
       BufferedImage sized =
           ImageResizer.resize(
-              batch.images().get(index),
+              batch.image(index),
               row.width().intValue(),
               row.height().intValue(),
               spec.images().sharpen());
@@ -123,9 +123,10 @@ final class BatchFinisher {
     resources.imageWritten();
     PlannedCaption caption = admitted.caption();
     Map<Stage, Double> perStage = new EnumMap<>(Stage.class);
-    for (Stage stage : Stage.MODEL) {
-      perStage.put(stage, batch.seconds().get(stage) * weight);
-    }
+    batch
+        .seconds()
+        .asMap()
+        .forEach((stage, batchSeconds) -> perStage.put(stage, batchSeconds * weight));
     perStage.put(Stage.CAPTION, caption.secondsShare());
     perStage.put(Stage.POST, postSeconds);
     perStage.put(Stage.IO, ioSeconds);

@@ -57,9 +57,7 @@ final class ModelStep {
       LOG.warn("Batch of {} rows failed on {} ({})", batch.size(), device(), variant.label(), e);
       throw new BatchFailure("render failed: " + e.getMessage(), e);
     }
-    double seconds = rendered.seconds().total();
-    meters.deviceSeconds().add(seconds);
-    resources.deviceBusy(seconds);
+    resources.deviceBusy(rendered.seconds().modelDevice());
     int hits = 0;
     for (boolean hit : rendered.embeddingCacheHits()) {
       hits += hit ? 1 : 0;

@@ -8,13 +8,13 @@ import org.apache.spark.util.LongAccumulator;
 
 /**
  * What executors measure for the whole run, beside the rows: model loads and their seconds (fixed
- * costs), device-seconds measured per batch (reconciled against the rows' device-seconds), and rows
- * done (progress), the embedding cache's hits, misses and failures, and remote model fetches.
+ * costs), the devices' busy clocks (reconciled against the rows' device-seconds), and rows done
+ * (progress), the embedding cache's hits, misses and failures, and remote model fetches.
  */
 public record RunMeters(
     LongAccumulator modelLoads,
     DoubleAccumulator modelLoadSeconds,
-    DoubleAccumulator deviceSeconds,
+    DeviceClockAccumulator deviceClocks,
     DoubleAccumulator taskSeconds,
     LongAccumulator rowsDone,
     LongAccumulator embeddingHits,
@@ -22,6 +22,7 @@ public record RunMeters(
     LongAccumulator embeddingFailures,
     DoubleAccumulator deviceWaitSeconds,
     CollectionAccumulator<Double> deviceBusySharePerTask,
+    CollectionAccumulator<Integer> renderStages,
     ModelFetchMeters modelFetch)
     implements Serializable {
 
@@ -40,12 +41,18 @@ public record RunMeters(
     }
   }
 
+  private static DeviceClockAccumulator deviceClocks(SparkContext context, String name) {
+    DeviceClockAccumulator clocks = new DeviceClockAccumulator();
+    context.register(clocks, name);
+    return clocks;
+  }
+
   public static RunMeters register(SparkContext context, String runId) {
     String prefix = "catalog-render " + runId + " ";
     return new RunMeters(
         context.longAccumulator(prefix + "model loads"),
         context.doubleAccumulator(prefix + "model load seconds"),
-        context.doubleAccumulator(prefix + "device seconds measured"),
+        deviceClocks(context, prefix + "device busy clocks"),
         context.doubleAccumulator(prefix + "task seconds"),
         context.longAccumulator(prefix + "rows done"),
         context.longAccumulator(prefix + "embedding cache hits"),
@@ -53,6 +60,7 @@ public record RunMeters(
         context.longAccumulator(prefix + "embedding cache failures"),
         context.doubleAccumulator(prefix + "device wait seconds"),
         context.collectionAccumulator(prefix + "device busy share per task"),
+        context.collectionAccumulator(prefix + "render stages"),
         ModelFetchMeters.register(context, prefix));
   }
 }

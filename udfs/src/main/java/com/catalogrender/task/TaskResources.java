@@ -4,6 +4,7 @@ import com.catalogrender.diffusion.DiffusionModel;
 import com.catalogrender.diffusion.DiffusionPredictor;
 import com.catalogrender.diffusion.Variant;
 import com.catalogrender.io.ImageStore;
+import com.catalogrender.measure.DeviceClock;
 import com.catalogrender.post.ImageEncoder;
 import com.catalogrender.results.RenderResult;
 import com.catalogrender.runtime.ModelCache;
@@ -43,6 +44,7 @@ final class TaskResources implements AutoCloseable {
   private final RunMeters meters;
   private final RenderResult.Placement placement;
   private final Map<Variant, DiffusionPredictor> predictors = new EnumMap<>(Variant.class);
+  private final DeviceClock clock;
   private final long startNanos;
   private final boolean injectFailure;
   private final AtomicInteger imagesWritten = new AtomicInteger();
@@ -68,6 +70,8 @@ final class TaskResources implements AutoCloseable {
     this.store = new ImageStore(spec.images().root(), hadoop);
     this.encoder = new ImageEncoder(spec.images().format(), spec.images().quality());
     this.startNanos = spec.ticker().nanoTime();
+    this.clock = ModelRegistry.executorWide().clock(assignment.slot());
+    clock.taskStarted();
     this.placement =
         new RenderResult.Placement(
             assignment.device().toString(),
@@ -126,7 +130,7 @@ final class TaskResources implements AutoCloseable {
             meters.modelLoadSeconds().add(acquired.loadSeconds());
           }
           DiffusionModel model = acquired.model();
-          return model.newPredictor(spec.ticker(), spec.embeddingCache().executorWide());
+          return model.newPredictor(spec.ticker(), spec.embeddingCache().executorWide(), clock);
         });
   }
 
@@ -184,10 +188,21 @@ final class TaskResources implements AutoCloseable {
     }
     double taskSeconds = spec.ticker().secondsSince(startNanos);
     meters.taskSeconds().add(taskSeconds);
+    TaskContext task = TaskContext.get();
+    if (task != null) {
+      meters.renderStages().add(task.stageId());
+    }
     if (rendered && taskSeconds > 0) {
       meters.deviceBusySharePerTask().add(Math.min(1.0, deviceSeconds / taskSeconds));
     }
     predictors.values().forEach(DiffusionPredictor::close);
     predictors.clear();
+    clock.taskEnded();
+    DeviceClock.Reading reading = clock.takeUnreported();
+    meters
+        .deviceClocks()
+        .add(
+            new DeviceClock.Reading(
+                executorId + "/" + clock.device(), reading.busySeconds(), reading.heldSeconds()));
   }
 }

@@ -13,10 +13,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class StageCostsTest {
-  private static Rates rates() {
+  static Rates rates() {
     Map<String, String> m = new HashMap<>();
     m.put("device.cpu_core.eur_per_hour", "0.036");
     m.put("device.h100_sxm.eur_per_hour", "3.6");
+    m.put("device.driver.eur_per_hour", "0.18");
     m.put("run.cpu_device_class", "cpu_core");
     m.put("run.gpu_device_class", "h100_sxm");
     m.put("run.cpu_cores_per_task", "2");
@@ -40,7 +41,7 @@ class StageCostsTest {
     StageCosts.Usage usage =
         new StageCosts.Usage(
             true,
-            seconds(0.5, 1, 10, 2, 1, 0.5),
+            seconds(0.5, 0.25, 1, 10, 2, 1, 0.5),
             rates().captionEur("gpt-4o-mini", 1_000_000, 100_000, null),
             1,
             1_000_000_000L);
@@ -49,6 +50,8 @@ class StageCostsTest {
     double gpu = 3.6 / 3600;
     // tokens only: the caption's 0.5 s are driver time, a fixed cost of the run
     assertEquals(0.1 + 0.05, c.get(Stage.CAPTION), 1e-12);
+    // the embedding cache's round trips are CPU and network time, not the GPU's
+    assertEquals(0.25 * cpu, c.get(Stage.CACHE), 1e-12);
     assertEquals(1 * gpu, c.get(Stage.TEXT_ENCODER), 1e-12);
     assertEquals(10 * gpu, c.get(Stage.UNET), 1e-12);
     assertEquals(2 * gpu, c.get(Stage.VAE), 1e-12);
@@ -56,6 +59,7 @@ class StageCostsTest {
     assertEquals(0.5 * cpu + 0.005 + 20, c.get(Stage.IO), 1e-12);
     assertEquals(
         c.get(Stage.CAPTION)
+            + c.get(Stage.CACHE)
             + c.get(Stage.TEXT_ENCODER)
             + c.get(Stage.UNET)
             + c.get(Stage.VAE)
@@ -72,7 +76,7 @@ class StageCostsTest {
     m.put("llm.template.eur_per_million_output", "0");
     StageValues c =
         StageCosts.of(
-            new StageCosts.Usage(false, seconds(0, 0, 100, 0, 0, 0), 0, 0, 0),
+            new StageCosts.Usage(false, seconds(0, 0, 0, 100, 0, 0, 0), 0, 0, 0),
             Rates.parse(m),
             "s3");
     assertEquals(100 * 0.036 / 3600 * 2, c.get(Stage.UNET), 1e-12);
