@@ -132,6 +132,9 @@ class CaptionCacheSuite extends AnyFunSuite with LocalSpark {
       val priced = tokensIn * 0.138 / 1e6 + 9 * FakeGateway.COMPLETION_TOKENS * 0.552 / 1e6 // gpt-4o-mini rates
       val runs1 = runRow("cached", first.runId)
       assert(math.abs(runs1.getAs[Double]("caption_cost_eur") - priced) < 1e-12)
+      // every row sharing a caption carries its share, failed rows included: the rows add up
+      val rowsCaptionEur = renders("cached", first.runId).agg(org.apache.spark.sql.functions.sum("cost_caption_eur")).first().getDouble(0)
+      assert(math.abs(rowsCaptionEur - priced) < 1e-12, s"rows $rowsCaptionEur vs captions $priced")
       assert(runs1.getAs[Long]("caption_requests") == 9 && runs1.getAs[Long]("caption_distinct_prompts") == 9)
       assert(runs1.getAs[Long]("caption_bypassed_prompts") == 1)
       assert(runs1.getAs[String]("embedding_cache") == s"redis://127.0.0.1:$port/0")
@@ -194,7 +197,15 @@ class CaptionCacheSuite extends AnyFunSuite with LocalSpark {
       // driver spent seconds in retries and backoff (a fixed cost of the run)
       assert(rows.forall(_.getAs[Double]("cost_caption_eur") == 0.0))
       assert(rows.map(_.getAs[Double]("seconds_caption")).sum > 0)
-      assert(summary.costs.fixedEur > 0)
+      // the waiting is the driver's time, a fixed cost of the run at the driver's rate
+      val driver = summary.costs.fixed
+      assert(driver.driverSeconds >= summary.captions.seconds && driver.driverEur > 0, driver)
+      spark.read.format("delta").load(workDir.resolve("down").resolve("warehouse/renders").toString).createOrReplaceTempView("renders")
+      com.catalogrender.tables.CostViews.register(spark)
+      val captionShare = spark.sql(s"select share_of_cost, share_of_time from stage_breakdown where run_id = '${summary.runId}' and stage = 'caption'").first()
+      assert(captionShare.getDouble(0) == 0.0, s"caption share of cost ${captionShare.getDouble(0)}")
+      info(f"gateway down: captions waited ${summary.captions.seconds}%.2f s on the driver; driver line EUR ${driver.driverEur}%.7f " +
+        f"for ${driver.driverSeconds}%.2f s; caption share of cost 0, of time ${captionShare.getDouble(1) * 100}%.1f%%")
     } finally gateway.close()
   }
 

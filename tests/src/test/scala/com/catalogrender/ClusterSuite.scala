@@ -149,7 +149,12 @@ class ClusterSuite extends AnyFunSuite with LocalSpark {
     val run = table("killed", "runs").collect().head
     assert(run.getAs[Long]("executors_lost") >= 1, run)
     assert(run.getAs[String]("executors_lost_reasons").nonEmpty)
+    // the lost executor's attempts are waste, with Spark's reason, in the all-in cost
+    assert(run.getAs[Double]("wasted_seconds") > 0 && run.getAs[Double]("wasted_eur") > 0, run)
+    assert(run.getAs[String]("wasted_reasons").contains("ExecutorLost"), run.getAs[String]("wasted_reasons"))
+    assert(run.getAs[Double]("all_in_cost_per_render_eur") > run.getAs[Double]("cost_per_render_eur"))
     println(s"[cluster] killed executor pid ${killed.get}; runs.executors_lost = ${run.getAs[Long]("executors_lost")}: " +
-      run.getAs[String]("executors_lost_reasons") + s"; model loads ${run.getAs[Long]("model_loads")}")
+      run.getAs[String]("executors_lost_reasons") + s"; model loads ${run.getAs[Long]("model_loads")}; wasted " +
+      f"${run.getAs[Double]("wasted_seconds")}%.2f s = EUR ${run.getAs[Double]("wasted_eur")}%.8f (${run.getAs[String]("wasted_reasons")})")
   }
 }

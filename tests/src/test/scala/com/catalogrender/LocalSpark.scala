@@ -13,13 +13,16 @@ trait LocalSpark extends BeforeAndAfterAll { self: Suite =>
   protected val modelDir: Path = root.resolve("models/demo")
   protected lazy val workDir: Path = Files.createTempDirectory(getClass.getSimpleName)
 
+  /** The session's master: 2 threads, no task retries (Spark's local default). */
+  protected def master: String = "local[2]"
+
   /** Confs the suite's session needs beyond these (e.g. s3a settings). */
   protected def extraSparkConf: Map[String, String] = Map.empty
 
   protected lazy val spark: SparkSession = SparkSession
     .builder()
     .config(new org.apache.spark.SparkConf(false).setAll(extraSparkConf))
-    .master("local[2]")
+    .master(master)
     .appName(getClass.getSimpleName)
     .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
     .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")

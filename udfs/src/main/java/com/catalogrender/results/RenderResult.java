@@ -1,5 +1,7 @@
 package com.catalogrender.results;
 
+import com.catalogrender.catalog.PlannedCaption;
+import com.catalogrender.measure.Stage;
 import com.catalogrender.measure.StageValues;
 import java.io.Serializable;
 import java.sql.Timestamp;
@@ -72,7 +74,11 @@ public record RenderResult(
       String text, String source, String model, String reason, long tokensIn, long tokensOut)
       implements Serializable {}
 
-  /** A row that was not rendered (failed, or skipped for budget): no image, no cost. */
+  /**
+   * A row that was not rendered (failed, or skipped for budget): no image, and no cost but its
+   * share of its caption ({@code caption} null when it had none): a caption's tokens are divided
+   * over every row that shares it, so the rows add up to what the captions cost.
+   */
   public static RenderResult notRendered(
       Identity identity,
       Placement placement,
@@ -80,7 +86,8 @@ public record RenderResult(
       String reason,
       Long width,
       Long height,
-      Long seed) {
+      Long seed,
+      PlannedCaption caption) {
     return new RenderResult(
         identity,
         placement,
@@ -88,12 +95,20 @@ public record RenderResult(
         width,
         height,
         seed,
-        null,
+        caption == null
+            ? null
+            : new CaptionUse(
+                caption.text(),
+                caption.source(),
+                caption.model(),
+                caption.reason(),
+                caption.share(caption.tokensIn()),
+                caption.share(caption.tokensOut())),
         null,
         0,
-        StageValues.ZERO,
+        caption == null ? StageValues.ZERO : StageValues.of(Stage.CAPTION, caption.secondsShare()),
         0,
-        StageValues.ZERO,
+        caption == null ? StageValues.ZERO : StageValues.of(Stage.CAPTION, caption.apiEurShare()),
         new Timestamp(System.currentTimeMillis()));
   }
 }

@@ -71,7 +71,8 @@ final class RowAdmission {
         reason,
         row.width(),
         row.height(),
-        row.seed());
+        row.seed(),
+        row.caption());
   }
 
   /** The driver's planned caption, or (a row built outside a run) the template caption, here. */

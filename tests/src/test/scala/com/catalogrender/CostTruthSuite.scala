@@ -1,0 +1,87 @@
+package com.catalogrender
+
+import com.catalogrender.render.{RenderConfig, RenderRun}
+import com.catalogrender.results.RunSummary
+import org.apache.spark.sql.Row
+import org.apache.spark.sql.functions.{col, sum}
+import org.scalatest.funsuite.AnyFunSuite
+
+import scala.jdk.CollectionConverters._
+
+/**
+ * Cost truth against meters the rows do not feed: Spark's listener (every task attempt, failed ones
+ * included) and the devices' busy clocks. A task attempt killed mid-batch must show as waste with
+ * its reason, leave every committed row's cost as it would have been without the retry, and the
+ * run's rows, fixed lines and waste must add up to Spark's task time at the task rate.
+ */
+class CostTruthSuite extends AnyFunSuite with LocalSpark {
+  override protected def master: String = "local[2,4]" // 2 threads; a task may fail 4 times
+
+  private lazy val catalog: String = {
+    val path = workDir.resolve("catalog").toString
+    writeCatalog(path, 8, "COST", Seq("red", "blue"), 1)
+    path
+  }
+
+  private def run(dir: String, settings: (String, String)*): RunSummary = {
+    val config = RenderConfig.parse((Map(
+      "catalog" -> catalog,
+      "warehouse" -> workDir.resolve(dir).resolve("warehouse").toString,
+      "images" -> workDir.resolve(dir).resolve("images").toString,
+      "model_dir" -> modelDir.toString,
+      "steps" -> "4",
+      "batch_size" -> "2",
+      "partitions" -> "2",
+      "embedding_cache" -> "off",
+      "rates" -> root.resolve("conf/rates.properties").toString) ++ settings).asJava)
+    new RenderRun(spark, config, (_: String) => ()).execute("cost truth test")
+  }
+
+  private def renders(dir: String): Array[Row] =
+    spark.read.format("delta").load(workDir.resolve(dir).resolve("warehouse/renders").toString).collect()
+
+  private def runRow(dir: String): Row =
+    spark.read.format("delta").load(workDir.resolve(dir).resolve("warehouse/runs").toString).collect().head
+
+  test("a task attempt killed mid-batch: its waste is recorded with the reason, committed rows cost what they would have without the retry") {
+    // a fixed clock (every measured span is one step): each row's cost is known, whatever the machine
+    val clock = "testing_fixed_clock_step_seconds" -> "0.5"
+    val baseline = run("baseline", clock)
+    val retried = run("retried", clock, "testing_fail_first_attempt_after_rows" -> "1")
+    assert(baseline.rowsOk == 8 && retried.rowsOk == 8 && retried.rowsFailed == 0)
+    val retriedRun = runRow("retried")
+    assert(retriedRun.getAs[Long]("spark_failed_attempts") >= 1, retriedRun)
+    assert(retriedRun.getAs[Double]("wasted_seconds") > 0 && retriedRun.getAs[Double]("wasted_eur") > 0, retriedRun)
+    assert(retriedRun.getAs[String]("wasted_reasons").contains("injected failure"), retriedRun.getAs[String]("wasted_reasons"))
+    val before = renders("baseline").map(r => r.getAs[String]("sku") -> r.getAs[Double]("cost_eur")).toMap
+    val after = renders("retried").map(r => r.getAs[String]("sku") -> r.getAs[Double]("cost_eur")).toMap
+    assert(after.size == 8 && after.keySet == before.keySet)
+    for ((sku, eur) <- after) assert(math.abs(eur - before(sku)) < 1e-15, s"$sku: $eur after the retry, ${before(sku)} without")
+    // all-in = marginal + fixed + waste, per ok render
+    assert(math.abs(retriedRun.getAs[Double]("all_in_cost_per_render_eur") -
+      (retried.costs.marginalEur + retried.costs.fixedEur + retriedRun.getAs[Double]("wasted_eur")) / 8) < 1e-15)
+  }
+
+  test("rows + fixed lines + waste = Spark's task time x the task rate, with and without a killed attempt") {
+    val rate = com.catalogrender.cost.Rates.load(null, null).taskEurPerSecond(false)
+    for ((dir, fail) <- Seq("normal" -> "0", "killed" -> "1")) {
+      val summary = run(dir, "testing_fail_first_attempt_after_rows" -> fail)
+      val runs = runRow(dir)
+      // the rows' executor cost: every stage but the caption (tokens; none with the template) and
+      // the store's charges (none on local files)
+      val rowsEur = spark.read.format("delta").load(workDir.resolve(dir).resolve("warehouse/renders").toString)
+        .agg(sum(col("cost_eur") - col("cost_caption_eur"))).first().getDouble(0)
+      val fixed = summary.costs.fixed
+      val accounted = rowsEur + fixed.modelLoadEur + fixed.idleEur + fixed.otherTasksEur + runs.getAs[Double]("wasted_eur")
+      val sparkEur = runs.getAs[Double]("spark_task_seconds") * rate
+      val recon = summary.costs.reconciliation
+      info(f"$dir: rows + fixed + waste EUR $accounted%.9f vs Spark's task time x rate EUR $sparkEur%.9f " +
+        f"(${accounted / sparkEur * 100}%.2f%%); device-seconds rows ${recon.deviceSecondsRows}%.3f vs clocks " +
+        f"${recon.deviceSecondsClocks}%.3f; wasted ${runs.getAs[Double]("wasted_seconds")}%.3f s; lines ${recon.timeAccounting}")
+      assert(math.abs(accounted / sparkEur - 1) < 0.01, s"$dir: $accounted vs $sparkEur")
+      assert(recon.problems().isEmpty, recon.problems())
+      if (fail == "1") assert(runs.getAs[Double]("wasted_seconds") > 0)
+      else assert(math.abs(recon.deviceAgreement - 1) < 0.01 && runs.getAs[Double]("wasted_seconds") == 0.0)
+    }
+  }
+}
