@@ -84,4 +84,59 @@ class CostTruthSuite extends AnyFunSuite with LocalSpark {
       else assert(math.abs(recon.deviceAgreement - 1) < 0.01 && runs.getAs[Double]("wasted_seconds") == 0.0)
     }
   }
+
+  /** Runs the CLI in this JVM (this suite's session), capturing what it prints. */
+  private def cli(args: String*): (Int, String) = {
+    val out = new java.io.ByteArrayOutputStream()
+    val (savedOut, savedErr) = (System.out, System.err)
+    val print = new java.io.PrintStream(out, true)
+    System.setOut(print)
+    System.setErr(print)
+    try (com.catalogrender.jobs.Main.run(args.toArray), out.toString)
+    finally { System.setOut(savedOut); System.setErr(savedErr) }
+  }
+
+  test("calibrate, then a dry run of a new catalog at mixed sizes estimates the following run within 15%") {
+    val mixed = workDir.resolve("mixed-catalog").toString
+    val sizes = Seq((64, 64), (256, 256), (512, 384), (1024, 1024))
+    val rows = (0 until 16).map { i =>
+      val (w, h) = sizes(i % sizes.size)
+      Row(f"MIX-$i%03d", Seq("mugs", "lamps")(i % 2), Seq("green mug on marble", "white lamp on wood")(i % 2) + s" $i",
+        w, h, 500L + i, null, new java.sql.Timestamp(0))
+    }
+    spark.createDataFrame(rows.asJava, com.catalogrender.catalog.DemoCatalog.SCHEMA).write.format("delta").save(mixed)
+    val warehouse = workDir.resolve("calibrated/warehouse").toString
+    val settings = Map(
+      "catalog" -> mixed, "warehouse" -> warehouse, "images" -> workDir.resolve("calibrated/images").toString,
+      "model_dir" -> modelDir.toString, "steps" -> "4", "batch_size" -> "2", "partitions" -> "2",
+      "embedding_cache" -> "off")
+    val flags = settings.toSeq.flatMap { case (k, v) => Seq("--" + k.replace('_', '-'), v) }
+
+    // no history and no calibration: a dry run stops and says what to do
+    val (refused, refusal) = cli(Seq("render", "--dry-run") ++ flags: _*)
+    assert(refused == 2 && refusal.contains("16 of 16 rows have none") && refusal.contains("./submit.sh calibrate"), refusal)
+
+    val (code, printed) = cli(Seq("calibrate", "--rows-per-size", "4") ++ flags: _*)
+    assert(code == 0, printed)
+    val calibration = spark.read.format("delta").load(warehouse + "/calibration").collect()
+    assert(calibration.map(_.getAs[String]("size_bucket")).toSet == Set("<=256", "<=512", "<=1024"), calibration.mkString("\n"))
+    assert(calibration.forall(r => r.getAs[Long]("renders") >= 4 && r.getAs[Double]("eur_per_render") > 0))
+    assert(!java.nio.file.Files.exists(java.nio.file.Path.of(warehouse, "_calibration")) ||
+      java.nio.file.Files.list(java.nio.file.Path.of(warehouse, "_calibration")).count() == 0, "scratch files removed")
+
+    def render(extra: (String, String)*): RunSummary =
+      new RenderRun(spark, RenderConfig.parse((settings ++ extra).asJava), (_: String) => ()).execute("estimate test")
+    val estimate = render("dry_run" -> "true").costs.marginalEur
+    val actual = render()
+    assert(actual.rowsOk == 16)
+    val error = actual.costs.marginalEur / estimate - 1
+    spark.read.format("delta").load(warehouse + "/runs").createOrReplaceTempView("runs")
+    com.catalogrender.tables.CostViews.registerRunCosts(spark)
+    val view = spark.sql(s"select estimated_eur, actual_eur, error, estimate_sources from estimate_error where run_id = '${actual.runId}'").first()
+    info(f"calibration:\n$printed%s\nestimate EUR $estimate%.9f (dry run), ${view.getDouble(0)}%.9f (recorded); actual EUR " +
+      f"${actual.costs.marginalEur}%.9f; error ${error * 100}%.1f%%; ${view.getString(3)}")
+    assert(math.abs(view.getDouble(0) - estimate) < 1e-12 && view.getString(3) == "history 0, calibration 16, none 0")
+    assert(math.abs(view.getDouble(2) - error) < 1e-9)
+    assert(math.abs(error) < 0.15, f"estimate off by ${error * 100}%.1f%%")
+  }
 }

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       CostReportCommand.class,
       CacheWarmupCommand.class,
       CacheStatsCommand.class,
+      CalibrateCommand.class,
       AuditCommand.class,
       SqlServerCommand.class,
       SeedCatalogCommand.class,
@@ -64,6 +65,7 @@ public final class Main implements Callable<Integer> {
     CommandLine cli = new CommandLine(new Main());
     RenderSettingOptions.addTo(cli.getSubcommands().get("render").getCommandSpec());
     RenderSettingOptions.addTo(cli.getSubcommands().get("cache-warmup").getCommandSpec());
+    RenderSettingOptions.addTo(cli.getSubcommands().get("calibrate").getCommandSpec());
     OptionTable.addAll(cli);
     DESCRIPTIONS
         .lines()

@@ -5,87 +5,165 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.Locale;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * What rows will cost before they render, from history: the mean cost and seconds of past ok
- * renders with the same category, variant and size; failing that the same variant and size; then
- * the same variant; then a stated default.
+ * What rows will cost before they render: from this model's history, the mean marginal cost and
+ * executor seconds of past ok renders with the same category, variant and size, else the same
+ * variant and size; failing that from calibration ({@code calibrate}: the same model, variant,
+ * device class and size bucket); else no estimate, and the run that needs one (a dry run, a budget)
+ * stops and says to calibrate. Never a number from elsewhere.
  *
+ * @param target the model and device class estimated for
  * @param rows rows estimated
- * @param totalEur estimated EUR for all of them
- * @param totalSeconds estimated task-seconds for all of them
- * @param rowsWithoutHistory rows estimated with the default
+ * @param totalEur estimated marginal EUR of the rows that have an estimate
+ * @param totalSeconds estimated executor seconds of those rows
+ * @param fromHistory rows estimated from this model's renders
+ * @param fromCalibration rows estimated from the calibration table
+ * @param withoutEstimate rows with neither
  */
 public record CostEstimate(
-    long rows, double totalEur, double totalSeconds, long rowsWithoutHistory) {
-  /** The seed's optimised cost per render ($0.0008), used when nothing similar has rendered yet. */
-  public static final double DEFAULT_EUR_PER_RENDER = 0.00074;
+    Target target,
+    long rows,
+    double totalEur,
+    double totalSeconds,
+    long fromHistory,
+    long fromCalibration,
+    long withoutEstimate) {
 
-  public static final double DEFAULT_SECONDS_PER_RENDER = 1.0;
+  /** What the estimate is for: the model, and the device class its rows will run on. */
+  public record Target(String modelId, String modelVersion, String deviceClass) {}
 
+  /** Mean estimated EUR per row with an estimate (0 when none). */
   public double eurPerRender() {
-    return rows > 0 ? totalEur / rows : DEFAULT_EUR_PER_RENDER;
+    long estimated = rows - withoutEstimate;
+    return estimated > 0 ? totalEur / estimated : 0;
+  }
+
+  public boolean complete() {
+    return withoutEstimate == 0;
+  }
+
+  /** Where the rows' estimates came from, for the console and the runs table. */
+  public String sources() {
+    return String.format(
+        Locale.ROOT,
+        "history %d, calibration %d, none %d",
+        fromHistory,
+        fromCalibration,
+        withoutEstimate);
+  }
+
+  /**
+   * Fails unless every row has an estimate; {@code purpose} says what needed it ("a dry run", "the
+   * budget").
+   */
+  public void requireComplete(String purpose) {
+    if (!complete()) {
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "%s needs a cost estimate, and %d of %d rows have none: no ok render of model %s %s"
+                  + " at their variant and size, and no calibration for device class %s at their"
+                  + " size bucket. Run `./submit.sh calibrate` with the same model and settings"
+                  + " first (it renders a few batches per size bucket and records seconds and EUR"
+                  + " per render in the warehouse's calibration table).",
+              purpose,
+              withoutEstimate,
+              rows,
+              target.modelId(),
+              target.modelVersion(),
+              target.deviceClass()));
+    }
   }
 
   /**
    * @param todo planned rows with category, planned_variant, width, height
-   * @param history the renders table, or null when there is none
+   * @param history the renders table with an {@code executor_seconds} column, or null when there is
+   *     none
+   * @param calibration the calibration table, or null when there is none
    */
-  public static CostEstimate of(Dataset<Row> todo, Dataset<Row> history) {
+  public static CostEstimate of(
+      Dataset<Row> todo, Dataset<Row> history, Dataset<Row> calibration, Target target) {
     Dataset<Row> rows =
         todo.select(
-            col("category"), col("planned_variant").as("variant"), col("width"), col("height"));
-    if (history == null) {
-      long n = rows.count();
-      return new CostEstimate(n, n * DEFAULT_EUR_PER_RENDER, n * DEFAULT_SECONDS_PER_RENDER, n);
+                col("category"), col("planned_variant").as("variant"), col("width"), col("height"))
+            .withColumn("size_bucket", SizeBucket.column(col("width"), col("height")));
+    Dataset<Row> joined = rows;
+    Column historyEur = lit(null).cast("double");
+    Column historySeconds = lit(null).cast("double");
+    if (history != null) {
+      Dataset<Row> ok =
+          history
+              .where(col("status").equalTo("ok"))
+              .where(col("model_id").equalTo(target.modelId()))
+              .where(col("model_version").equalTo(target.modelVersion()))
+              .withColumn("marginal_eur", col("cost_eur"));
+      joined =
+          joined
+              .join(
+                  means(ok, "e", "category", "variant", "width", "height"),
+                  new String[] {"category", "variant", "width", "height"},
+                  "left")
+              .join(
+                  means(ok, "s", "variant", "width", "height"),
+                  new String[] {"variant", "width", "height"},
+                  "left");
+      historyEur = coalesce(col("e_eur"), col("s_eur"));
+      historySeconds = coalesce(col("e_seconds"), col("s_seconds"));
     }
-    Column seconds =
-        col("seconds_caption")
-            .plus(col("seconds_text_encoder"))
-            .plus(col("seconds_unet"))
-            .plus(col("seconds_vae"))
-            .plus(col("seconds_post"))
-            .plus(col("seconds_io"));
-    Dataset<Row> ok =
-        history.where(col("status").equalTo("ok")).withColumn("seconds_total", seconds);
-    Dataset<Row> exact = means(ok, "e", "category", "variant", "width", "height");
-    Dataset<Row> size = means(ok, "s", "variant", "width", "height");
-    Dataset<Row> variant = means(ok, "v", "variant");
-    Dataset<Row> joined =
-        rows.join(exact, new String[] {"category", "variant", "width", "height"}, "left")
-            .join(size, new String[] {"variant", "width", "height"}, "left")
-            .join(variant, new String[] {"variant"}, "left");
-    Column eur = coalesce(col("e_eur"), col("s_eur"), col("v_eur"), lit(DEFAULT_EUR_PER_RENDER));
-    Column secs =
-        coalesce(
-            col("e_seconds"), col("s_seconds"), col("v_seconds"), lit(DEFAULT_SECONDS_PER_RENDER));
+    Column calibrationEur = lit(null).cast("double");
+    Column calibrationSeconds = lit(null).cast("double");
+    if (calibration != null) {
+      Dataset<Row> mine =
+          calibration
+              .where(col("model_id").equalTo(target.modelId()))
+              .where(col("model_version").equalTo(target.modelVersion()))
+              .where(col("device_class").equalTo(target.deviceClass()));
+      Dataset<Row> latest =
+          mine.groupBy(col("variant"), col("size_bucket"))
+              .agg(max(col("calibrated_at")).as("calibrated_at"))
+              .join(mine, new String[] {"variant", "size_bucket", "calibrated_at"})
+              .select(
+                  col("variant"),
+                  col("size_bucket"),
+                  col("eur_per_render").as("c_eur"),
+                  col("seconds_per_render").as("c_seconds"));
+      joined = joined.join(latest, new String[] {"variant", "size_bucket"}, "left");
+      calibrationEur = col("c_eur");
+      calibrationSeconds = col("c_seconds");
+    }
+    Column eur = coalesce(historyEur, calibrationEur);
     Row totals =
         joined
             .agg(
                 count(lit(1)),
                 sum(eur),
-                sum(secs),
-                sum(
-                    when(
-                            col("e_eur")
-                                .isNull()
-                                .and(col("s_eur").isNull())
-                                .and(col("v_eur").isNull()),
-                            1)
-                        .otherwise(0)))
+                sum(coalesce(historySeconds, calibrationSeconds)),
+                sum(when(historyEur.isNotNull(), 1).otherwise(0)),
+                sum(when(historyEur.isNull().and(calibrationEur.isNotNull()), 1).otherwise(0)))
             .first();
     long n = totals.getLong(0);
+    if (n == 0) {
+      return new CostEstimate(target, 0, 0, 0, 0, 0, 0);
+    }
+    long fromHistory = totals.getLong(3);
+    long fromCalibration = totals.getLong(4);
     return new CostEstimate(
+        target,
         n,
-        n == 0 ? 0 : totals.getDouble(1),
-        n == 0 ? 0 : totals.getDouble(2),
-        n == 0 ? 0 : totals.getLong(3));
+        totals.isNullAt(1) ? 0 : totals.getDouble(1),
+        totals.isNullAt(2) ? 0 : totals.getDouble(2),
+        fromHistory,
+        fromCalibration,
+        n - fromHistory - fromCalibration);
   }
 
   private static Dataset<Row> means(Dataset<Row> ok, String prefix, String... keys) {
@@ -95,7 +173,7 @@ public record CostEstimate(
     }
     return ok.groupBy(groups)
         .agg(
-            avg(col("cost_eur")).as(prefix + "_eur"),
-            avg(col("seconds_total")).as(prefix + "_seconds"));
+            avg(col("marginal_eur")).as(prefix + "_eur"),
+            avg(col("executor_seconds")).as(prefix + "_seconds"));
   }
 }

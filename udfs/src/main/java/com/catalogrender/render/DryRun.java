@@ -16,19 +16,19 @@ final class DryRun {
       RenderConfig config,
       String runId,
       RenderPlan plan,
+      CostEstimate estimate,
       Consumer<String> console) {
-    CostEstimate estimate = CostEstimate.of(plan.todo(), plan.history());
+    estimate.requireComplete("A dry run");
     int slots = Math.max(1, spark.sparkContext().defaultParallelism());
     console.accept(
         String.format(
-            "dry run: %d rows would render (%d skipped); estimated EUR %.6f in total, %.7f per render"
-                + " (%d rows without history use the default %.5f); ETA %.0fs on %d task slots",
+            "dry run: %d rows would render (%d skipped); estimated marginal EUR %.6f in total, %.7f"
+                + " per render (rows estimated from %s); ETA %.0fs on %d task slots",
             plan.rowsToRender(),
             plan.rowsSkipped(),
             estimate.totalEur(),
             estimate.eurPerRender(),
-            estimate.rowsWithoutHistory(),
-            CostEstimate.DEFAULT_EUR_PER_RENDER,
+            estimate.sources(),
             estimate.totalSeconds() / slots,
             slots));
     return new RunSummary(

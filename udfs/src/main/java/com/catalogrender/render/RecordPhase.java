@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import com.catalogrender.cost.CostEstimate;
 import com.catalogrender.cost.FixedCosts;
 import com.catalogrender.cost.Rates;
 import com.catalogrender.cost.Reconciliation;
@@ -59,6 +60,7 @@ final class RecordPhase {
   RunSummary record(
       OpenedRun opened,
       RenderPlan plan,
+      CostEstimate estimate,
       RenderPhase.Rendered rendered,
       RunMeters meters,
       String arguments) {
@@ -167,7 +169,8 @@ final class RecordPhase {
                 meters.modelFetch().cacheBytes().count() == 0
                     ? 0
                     : Math.round(meters.modelFetch().cacheBytes().avg())),
-            attempts(attempts, summary, rates.taskEurPerSecond(opened.gpu()))));
+            attempts(attempts, summary, rates.taskEurPerSecond(opened.gpu())),
+            estimate));
     return summary;
   }
 

@@ -57,7 +57,8 @@ final class RenderPhase {
     this.labels = labels;
   }
 
-  Rendered render(OpenedRun opened, RenderPlan plan, RunMeters meters) throws IOException {
+  Rendered render(OpenedRun opened, RenderPlan plan, CostEstimate estimate, RunMeters meters)
+      throws IOException {
     long start = System.nanoTime();
     if (plan.rowsToRender() == 0) {
       return new Rendered(
@@ -71,15 +72,13 @@ final class RenderPhase {
     RenderSpec spec = opened.spec();
     BudgetLedger ledger = null;
     if (config.budget().limited()) {
+      estimate.requireComplete("The budget");
       ledger =
           BudgetLedger.start(
               config.budget().eur(), spark.conf().get("spark.driver.host", "127.0.0.1"));
       spec =
           spec.withBudget(
-              new RenderSpec.BudgetSpec(
-                  ledger.url(),
-                  ledger.secret(),
-                  CostEstimate.of(plan.todo(), plan.history()).eurPerRender()));
+              new RenderSpec.BudgetSpec(ledger.url(), ledger.secret(), estimate.eurPerRender()));
     }
     ExecutorLossListener losses = new ExecutorLossListener();
     TaskAttemptMeter attempts = new TaskAttemptMeter();

@@ -1,5 +1,6 @@
 package com.catalogrender.render;
 
+import com.catalogrender.cost.CostEstimate;
 import com.catalogrender.results.RunSummary;
 import com.catalogrender.task.RunMeters;
 import java.io.IOException;
@@ -40,15 +41,17 @@ public final class RenderRun {
       labels.phase("plan (filter, hash, incremental)");
       RenderPlan plan = RenderPlan.plan(spark, config, opened, console);
       try {
+        labels.phase("estimate (history, calibration)");
+        CostEstimate estimate = RunEstimate.of(spark, config, opened, plan);
         if (config.run().dryRun()) {
-          labels.phase("dry run estimate");
-          return DryRun.estimate(spark, config, runId, plan, console);
+          return DryRun.estimate(spark, config, runId, plan, estimate, console);
         }
         RunMeters meters = RunMeters.register(spark.sparkContext(), runId);
         RenderPhase.Rendered rendered =
-            new RenderPhase(spark, config, console, labels).render(opened, plan, meters);
+            new RenderPhase(spark, config, console, labels).render(opened, plan, estimate, meters);
         labels.phase("record run");
-        return new RecordPhase(spark, config).record(opened, plan, rendered, meters, arguments);
+        return new RecordPhase(spark, config)
+            .record(opened, plan, estimate, rendered, meters, arguments);
       } finally {
         plan.todo().unpersist();
       }

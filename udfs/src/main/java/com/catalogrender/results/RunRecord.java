@@ -1,5 +1,6 @@
 package com.catalogrender.results;
 
+import com.catalogrender.cost.CostEstimate;
 import java.sql.Timestamp;
 import java.util.Map;
 
@@ -10,6 +11,7 @@ import java.util.Map;
  * @param rates the rates file's entries the run was costed with
  * @param modelFetch what executors fetched of a remote model directory
  * @param attempts Spark's record of the render's task attempts, and what the failed ones wasted
+ * @param estimate what the run was estimated to cost before it rendered
  */
 public record RunRecord(
     RunSummary summary,
@@ -24,7 +26,13 @@ public record RunRecord(
     Map<String, String> config,
     Map<String, String> rates,
     ModelFetch modelFetch,
-    Attempts attempts) {
+    Attempts attempts,
+    CostEstimate estimate) {
+
+  /** The estimated marginal EUR, or null when some row had no estimate. */
+  public Double estimatedEur() {
+    return estimate.complete() ? estimate.totalEur() : null;
+  }
 
   /**
    * Remote model fetches by executors.

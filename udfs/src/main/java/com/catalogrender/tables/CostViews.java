@@ -113,5 +113,11 @@ public final class CostViews {
             + "wasted_seconds, wasted_reasons, spark_task_attempts, spark_failed_attempts, "
             + "reconciliation_device, reconciliation_task "
             + "FROM runs");
+    spark.sql(
+        "CREATE OR REPLACE TEMPORARY VIEW estimate_error AS "
+            + "SELECT run_id, started_at, rows_ok, estimate_sources, estimated_eur, "
+            + "marginal_cost_eur AS actual_eur, "
+            + "marginal_cost_eur / nullif(estimated_eur, 0) - 1 AS error "
+            + "FROM runs WHERE estimated_eur IS NOT NULL");
   }
 }

@@ -61,6 +61,21 @@ public final class RendersTable {
   private RendersTable() {}
 
   /** The column of a stage's measured seconds: {@code seconds_unet}. */
+  /** A render's seconds on its executor: every stage but the caption (driver time). */
+  public static org.apache.spark.sql.Column executorSeconds() {
+    org.apache.spark.sql.Column total = org.apache.spark.sql.functions.lit(0.0);
+    for (Stage stage : Stage.values()) {
+      if (stage != Stage.CAPTION) {
+        total =
+            total.plus(
+                org.apache.spark.sql.functions.coalesce(
+                    org.apache.spark.sql.functions.col(secondsColumn(stage)),
+                    org.apache.spark.sql.functions.lit(0.0)));
+      }
+    }
+    return total;
+  }
+
   public static String secondsColumn(Stage stage) {
     return String.format(SECONDS, stage.label());
   }

@@ -32,6 +32,11 @@ public record Warehouse(String root) implements Serializable {
     return root + "/audits";
   }
 
+  /** Seconds and EUR per render by model, variant, device class and size ({@code calibrate}). */
+  public String calibration() {
+    return root + "/calibration";
+  }
+
   /**
    * Registers {@code renders}, {@code runs}, {@code audits} and {@code catalog} (those that exist)
    * as views of the session, and the cost views over {@code renders} and {@code runs}.
@@ -40,6 +45,7 @@ public record Warehouse(String root) implements Serializable {
     register(spark, "renders", renders());
     register(spark, "runs", runs());
     register(spark, "audits", audits());
+    register(spark, "calibration", calibration());
     register(spark, "catalog", catalog);
     if (spark.catalog().tableExists("renders")) {
       CostViews.register(spark);

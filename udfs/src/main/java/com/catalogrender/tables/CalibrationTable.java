@@ -1,0 +1,49 @@
+package com.catalogrender.tables;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+
+import com.catalogrender.cost.SizeBucket;
+import java.sql.Timestamp;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The {@code calibration} Delta table: per model (id and version), variant, device class and size
+ * bucket, what one render cost in a calibration run: its executor seconds and marginal EUR (its
+ * stages at the rates of that run, without the caption, which depends on the rewriter). Estimates
+ * read the latest row of each key.
+ */
+public final class CalibrationTable {
+  private CalibrationTable() {}
+
+  /**
+   * Appends the summary of a calibration run's ok renders to the table at {@code path}; returns the
+   * rows appended.
+   */
+  public static Dataset<Row> append(
+      Dataset<Row> renders, String runId, int steps, int batchSize, String path) {
+    Dataset<Row> summary =
+        renders
+            .where(col("status").equalTo("ok"))
+            .withColumn("size_bucket", SizeBucket.column(col("width"), col("height")))
+            .groupBy(
+                col("model_id"),
+                col("model_version"),
+                col("variant"),
+                col("device_class"),
+                col("size_bucket"))
+            .agg(
+                count(lit(1)).as("renders"),
+                avg(RendersTable.executorSeconds()).as("seconds_per_render"),
+                avg(col("cost_eur").minus(col("cost_caption_eur"))).as("eur_per_render"))
+            .withColumn("steps", lit(steps))
+            .withColumn("batch_size", lit(batchSize))
+            .withColumn("calibrated_at", lit(new Timestamp(System.currentTimeMillis())))
+            .withColumn("run_id", lit(runId));
+    summary.write().format("delta").mode("append").save(path);
+    return summary;
+  }
+}
