@@ -92,7 +92,7 @@ class CostTruthSuite extends AnyFunSuite with LocalSpark {
     val print = new java.io.PrintStream(out, true)
     System.setOut(print)
     System.setErr(print)
-    try (com.catalogrender.jobs.Main.run(args.toArray), out.toString)
+    try { val code = com.catalogrender.jobs.Main.run(args.toArray); (code, out.toString) }
     finally { System.setOut(savedOut); System.setErr(savedErr) }
   }
 
@@ -119,7 +119,7 @@ class CostTruthSuite extends AnyFunSuite with LocalSpark {
     val (code, printed) = cli(Seq("calibrate", "--rows-per-size", "4") ++ flags: _*)
     assert(code == 0, printed)
     val calibration = spark.read.format("delta").load(warehouse + "/calibration").collect()
-    assert(calibration.map(_.getAs[String]("size_bucket")).toSet == Set("<=256", "<=512", "<=1024"), calibration.mkString("\n"))
+    assert(calibration.map(_.getAs[String]("size_bucket")).toSet == Set("<=64", "<=256", "<=512", "<=1024"), calibration.mkString("\n"))
     assert(calibration.forall(r => r.getAs[Long]("renders") >= 4 && r.getAs[Double]("eur_per_render") > 0))
     assert(!java.nio.file.Files.exists(java.nio.file.Path.of(warehouse, "_calibration")) ||
       java.nio.file.Files.list(java.nio.file.Path.of(warehouse, "_calibration")).count() == 0, "scratch files removed")

@@ -120,6 +120,14 @@ public final class BudgetLedger implements AutoCloseable {
   }
 
   /**
+   * Spends a fixed cost of the run on the driver as it accrues (the driver's time so far), so
+   * batches are granted only what is left after it.
+   */
+  public synchronized void chargeFixed(double eur) {
+    spent += Math.max(0, eur);
+  }
+
+  /**
    * Releases what task attempt {@code attempt} still holds reserved: it failed, was killed or lost
    * its executor, so it will never settle. Returns the EUR released.
    */

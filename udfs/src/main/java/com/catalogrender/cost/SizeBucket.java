@@ -8,12 +8,12 @@ import org.apache.spark.sql.Column;
 
 /**
  * The size buckets calibration and estimates are kept in: by the longer side of the output image
- * ({@code <=256}, {@code <=512}, {@code <=1024}, {@code <=2048}, {@code <=4096}). Resizing,
- * sharpening, encoding and upload scale with the pixels; the model's own stages do not depend on
- * the output size at all. One rule, used in Java and, as a column, in Spark SQL.
+ * ({@code <=64}, {@code <=128}, ... doubling to {@code <=4096}). Resizing, sharpening, encoding and
+ * upload scale with the pixels; the model's own stages do not depend on the output size at all. One
+ * rule, used in Java and, as a column, in Spark SQL.
  */
 public final class SizeBucket {
-  private static final long[] LONGER_SIDES = {256, 512, 1024, 2048, 4096};
+  private static final long[] LONGER_SIDES = {64, 128, 256, 512, 1024, 2048, 4096};
 
   private SizeBucket() {}
 

@@ -87,6 +87,13 @@ final class RenderPhase {
       labels.phase("captions (" + config.captions().rewriter() + ", distinct prompts)");
       captions = captions(plan.todo());
       console.accept(CaptionPhase.describe(captions.figures()));
+      if (ledger != null) {
+        // the driver's time so far (plan, captions) is a fixed cost the budget covers
+        ledger.chargeFixed(
+            (System.nanoTime() - opened.startNanos())
+                / 1e9
+                * config.run().rates().driverEurPerSecond());
+      }
       Dataset<Row> captioned = CaptionPhase.join(plan.todo(), captions);
       int partitions = partitions(plan.rowsToRender());
       labels.phase("render " + plan.rowsToRender() + " rows in " + partitions + " tasks");

@@ -98,12 +98,14 @@ final class BatchQueue implements Iterator<Row> {
     try {
       rendered = stages.model().render(variant, batch);
     } catch (ModelStep.BatchFailure e) {
+      stages.budget().chargeFixed(resources.takeUnbudgetedLoadEur());
       for (AdmittedRow row : batch) {
         emit(stages.admission().failed(row.row(), variant, e.getMessage()));
       }
       stages.budget().settle(reservation, 0, 0);
       return;
     }
+    stages.budget().chargeFixed(resources.takeUnbudgetedLoadEur());
     Callable<List<RenderResult>> finishing =
         () ->
             stages

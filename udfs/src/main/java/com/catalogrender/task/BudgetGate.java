@@ -47,6 +47,16 @@ final class BudgetGate {
     return null;
   }
 
+  /**
+   * Spends a fixed cost as it accrues (a model load), so the budget covers it: later batches are
+   * granted only what is left.
+   */
+  void chargeFixed(double eur) {
+    if (ledger != null && eur > 0) {
+      ledger.settle(0, eur);
+    }
+  }
+
   /** Replaces a batch's reservation with what its {@code rows} rows cost ({@code eur}). */
   void settle(Reservation reservation, int rows, double eur) {
     if (ledger == null) {

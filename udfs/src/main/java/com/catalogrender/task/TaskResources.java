@@ -49,6 +49,7 @@ final class TaskResources implements AutoCloseable {
   private final boolean injectFailure;
   private final AtomicInteger imagesWritten = new AtomicInteger();
   private double deviceSeconds;
+  private double unbudgetedLoadSeconds;
   private boolean rendered;
 
   private TaskResources(
@@ -128,6 +129,7 @@ final class TaskResources implements AutoCloseable {
           if (acquired.loadedNow()) {
             meters.modelLoads().add(1);
             meters.modelLoadSeconds().add(acquired.loadSeconds());
+            unbudgetedLoadSeconds += acquired.loadSeconds();
           }
           DiffusionModel model = acquired.model();
           return model.newPredictor(spec.ticker(), spec.embeddingCache().executorWide(), clock);
@@ -164,6 +166,13 @@ final class TaskResources implements AutoCloseable {
 
   RunMeters meters() {
     return meters;
+  }
+
+  /** What this task's model loads cost that the budget has not been charged yet; resets it. */
+  double takeUnbudgetedLoadEur() {
+    double eur = unbudgetedLoadSeconds * spec.rates().taskEurPerSecond(assignment.device().cuda());
+    unbudgetedLoadSeconds = 0;
+    return eur;
   }
 
   /** Adds a rendered batch's device seconds to the task's busy clock. */
