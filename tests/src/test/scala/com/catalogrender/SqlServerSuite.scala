@@ -46,7 +46,7 @@ class SqlServerSuite extends AnyFunSuite with BeforeAndAfterAll {
     Stage.values.foreach(stage => seconds.put(stage, 0.1))
     seconds.put(Stage.UNET, unet)
     RendersTable.row(new RenderResult(
-      new RenderResult.Identity("run-1", sku, "mugs", "h" + sku, "demo", "1.0.0", "int8"),
+      new RenderResult.Identity("run-1", sku, "mugs", "h" + sku, "demo", "1.0.0", "int8", null),
       new RenderResult.Placement("cpu", null, "cpu_core", "driver"),
       new RenderResult.Outcome(RenderStatus.values.find(_.label == status).get, null, null, 0L),
       64L, 64L, 1L, new RenderResult.CaptionUse("c", "template", "template", null, 0L, 0L), java.lang.Boolean.FALSE, 4,

@@ -33,6 +33,20 @@ public final class GatewayCaptionRewriter implements CaptionRewriter {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayCaptionRewriter.class);
   private static final Set<Integer> RETRYABLE = Set.of(429, 500, 502, 503, 504);
   private static final int MAX_TOKENS = 96;
+
+  /** The prompt template's version: the sha256 of the system prompt, so any edit changes it. */
+  public static String promptVersion() {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-256")
+                  .digest(SYSTEM_PROMPT.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+          .substring(0, 16);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   static final String SYSTEM_PROMPT =
       "You rewrite e-commerce product prompts into captions for a text-to-image diffusion model."
           + " Keep the product, its colour and its background exactly as given. Add one lighting"

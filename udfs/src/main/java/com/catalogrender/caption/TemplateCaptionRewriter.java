@@ -11,6 +11,10 @@ import java.util.Map;
  */
 public final class TemplateCaptionRewriter implements CaptionRewriter {
   public static final String SOURCE = Caption.TEMPLATE;
+
+  /** Bump when the template's wording or rules change: every template caption may change. */
+  public static final String VERSION = "template-3";
+
   private static final Map<String, String> LIGHT_BY_CATEGORY =
       Map.of(
           "sneaker", "upper-left",

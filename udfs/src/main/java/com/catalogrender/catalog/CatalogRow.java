@@ -16,7 +16,8 @@ public record CatalogRow(
     String sourceImage,
     String inputHash,
     String plannedVariant,
-    PlannedCaption caption) {
+    PlannedCaption caption,
+    java.util.Map<String, String> fingerprint) {
 
   /** The columns the plan phase gives each row, in order. */
   public static final String[] PLANNED_COLUMNS = {
@@ -28,7 +29,8 @@ public record CatalogRow(
     "seed",
     "source_image",
     "input_hash",
-    "planned_variant"
+    "planned_variant",
+    "fingerprint"
   };
 
   /** The columns executors read: the planned ones, then the caption phase's, in order. */
@@ -62,19 +64,20 @@ public record CatalogRow(
         row.isNullAt(6) ? null : row.getString(6),
         row.getString(7),
         row.getString(8),
-        row.isNullAt(9)
+        row.isNullAt(10)
             ? null
             : new PlannedCaption(
-                row.getString(9),
                 row.getString(10),
-                row.isNullAt(11) ? null : row.getString(11),
+                row.getString(11),
                 row.isNullAt(12) ? null : row.getString(12),
-                row.getLong(13),
+                row.isNullAt(13) ? null : row.getString(13),
                 row.getLong(14),
                 row.getLong(15),
                 row.getLong(16),
-                row.getDouble(17),
-                row.getDouble(18)));
+                row.getLong(17),
+                row.getDouble(18),
+                row.getDouble(19)),
+        row.isNullAt(9) ? null : row.getJavaMap(9));
   }
 
   /** Why this row cannot be rendered, or null when it can. */

@@ -8,7 +8,15 @@ import java.awt.image.Kernel;
 
 /** Resizes rendered images to the size a catalog row asks for, and sharpens upscaled ones. */
 public final class ImageResizer {
+  /** How images are resized: changing it changes every resized image (it is in the fingerprint). */
+  public static final String METHOD = "bicubic-halving-steps+unsharp3x3";
+
   private ImageResizer() {}
+
+  /** Whether resizing a {@code nativeSize} square to width x height enlarges it (and sharpens). */
+  public static boolean enlarges(int nativeSize, long width, long height) {
+    return width > nativeSize || height > nativeSize;
+  }
 
   /**
    * Resizes to width x height: bicubic, in halving or doubling steps so large factors stay smooth,

@@ -8,16 +8,19 @@ import com.catalogrender.catalog.CatalogRow;
 import com.catalogrender.catalog.CatalogSchema;
 import com.catalogrender.catalog.InputHash;
 import com.catalogrender.diffusion.VariantPolicy;
+import com.catalogrender.io.ContentHash;
 import com.catalogrender.results.RenderStatus;
 import com.catalogrender.settings.CatalogSelection;
 import io.delta.tables.DeltaTable;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.api.java.UDF2;
-import org.apache.spark.sql.api.java.UDF8;
+import org.apache.spark.sql.api.java.UDF7;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
@@ -30,6 +33,8 @@ import org.apache.spark.sql.types.DataTypes;
 record RenderPlan(Dataset<Row> todo, long rowsTotal, long rowsToRender, Dataset<Row> history) {
   private static final String VARIANT_FUNCTION = "catalog_render_variant";
   private static final String INPUT_HASH_FUNCTION = "catalog_render_input_hash";
+  private static final String FINGERPRINT_FUNCTION = "catalog_render_fingerprint";
+  private static final String CUTOUT_FUNCTION = "catalog_render_cutout_content";
 
   long rowsSkipped() {
     return rowsTotal - rowsToRender;
@@ -102,23 +107,39 @@ record RenderPlan(Dataset<Row> todo, long rowsTotal, long rowsToRender, Dataset<
             VARIANT_FUNCTION,
             (UDF2<Long, Long, String>) (w, h) -> policy.choose(w, h, gpu).label(),
             DataTypes.StringType);
+    // the fingerprint: one function, here on the driver's plan (Spark runs the UDFs)
+    Fingerprint fingerprint = Fingerprint.of(config, opened.manifest());
+    spark
+        .udf()
+        .register(
+            CUTOUT_FUNCTION,
+            (UDF1<String, String>) path -> path == null ? null : ContentHash.of(path, hadoop()),
+            DataTypes.StringType);
+    spark
+        .udf()
+        .register(
+            FINGERPRINT_FUNCTION,
+            (UDF7<String, String, Long, Long, Long, String, String, Map<String, String>>)
+                fingerprint::row,
+            DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
     spark
         .udf()
         .register(
             INPUT_HASH_FUNCTION,
-            (UDF8<String, Long, Long, Long, String, String, String, String, String>)
-                (prompt, w, h, s, image, id, version, variant) ->
-                    InputHash.of(
-                        prompt,
-                        w == null ? -1 : w,
-                        h == null ? -1 : h,
-                        s == null ? -1 : s,
-                        image,
-                        id,
-                        version,
-                        variant),
+            (UDF7<String, String, Long, Long, Long, String, String, String>)
+                (prompt, category, w, h, s, variant, cutout) ->
+                    InputHash.of(fingerprint.row(prompt, category, w, h, s, variant, cutout)),
             DataTypes.StringType);
     Column variant = callUDF(VARIANT_FUNCTION, width, height);
+    Column[] components = {
+      col("prompt"),
+      col("category"),
+      col("width"),
+      col("height"),
+      col("seed"),
+      col("planned_variant"),
+      col("cutout_content")
+    };
     return rows.select(
             col(CatalogSchema.SKU).as("sku"),
             col(CatalogSchema.CATEGORY).as("category"),
@@ -128,22 +149,21 @@ record RenderPlan(Dataset<Row> todo, long rowsTotal, long rowsToRender, Dataset<
             seed.as("seed"),
             source.as("source_image"),
             variant.as("planned_variant"))
-        .withColumn(
-            "input_hash",
-            callUDF(
-                INPUT_HASH_FUNCTION,
-                col("prompt"),
-                col("width"),
-                col("height"),
-                col("seed"),
-                col("source_image"),
-                lit(opened.manifest().modelId()),
-                lit(opened.manifest().version()),
-                col("planned_variant")))
+        .withColumn("cutout_content", callUDF(CUTOUT_FUNCTION, col("source_image")))
+        .withColumn("input_hash", callUDF(INPUT_HASH_FUNCTION, components))
+        .withColumn("fingerprint", callUDF(FINGERPRINT_FUNCTION, components))
         .select(
             java.util.Arrays.stream(CatalogRow.PLANNED_COLUMNS)
                 .map(org.apache.spark.sql.functions::col)
                 .toArray(Column[]::new));
+  }
+
+  /** Hadoop's configuration where a UDF runs (an executor's, or the driver's in local mode). */
+  private static org.apache.hadoop.conf.Configuration hadoop() {
+    return org.apache.spark.SparkEnv.get() == null
+        ? new org.apache.hadoop.conf.Configuration()
+        : org.apache.spark.deploy.SparkHadoopUtil.get()
+            .newConfiguration(org.apache.spark.SparkEnv.get().conf());
   }
 
   private static String firstLine(String message) {

@@ -50,7 +50,8 @@ public record RenderResult(
       String inputHash,
       String modelId,
       String modelVersion,
-      String variant)
+      String variant,
+      java.util.Map<String, String> fingerprint)
       implements Serializable {}
 
   /** The device and executor that rendered (or rejected) the row. */

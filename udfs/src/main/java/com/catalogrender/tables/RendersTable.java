@@ -54,13 +54,22 @@ public final class RendersTable {
           .perStage(COST, DoubleType, RenderResult::costs)
           .required("cost_eur", DoubleType, r -> r.costs().total())
           .required("rendered_at", TimestampType, RenderResult::renderedAt)
+          .column(
+              "fingerprint",
+              org.apache.spark.sql.types.DataTypes.createMapType(StringType, StringType),
+              // Spark's row encoder takes Scala maps
+              r ->
+                  r.identity().fingerprint() == null
+                      ? null
+                      : scala.collection.JavaConverters.mapAsScalaMapConverter(
+                              r.identity().fingerprint())
+                          .asScala())
           .build();
 
   public static final StructType SCHEMA = DESCRIPTION.schema();
 
   private RendersTable() {}
 
-  /** The column of a stage's measured seconds: {@code seconds_unet}. */
   /** A render's seconds on its executor: every stage but the caption (driver time). */
   public static org.apache.spark.sql.Column executorSeconds() {
     org.apache.spark.sql.Column total = org.apache.spark.sql.functions.lit(0.0);
@@ -76,6 +85,7 @@ public final class RendersTable {
     return total;
   }
 
+  /** The column of a stage's measured seconds: {@code seconds_unet}. */
   public static String secondsColumn(Stage stage) {
     return String.format(SECONDS, stage.label());
   }

@@ -46,7 +46,8 @@ final class BatchFinisher {
         row.inputHash(),
         spec.model().modelId(),
         spec.model().modelVersion(),
-        variant == null ? null : variant.label());
+        variant == null ? null : variant.label(),
+        row.fingerprint());
   }
 
   /** The results of {@code batch}, rendered as {@code rendered}; settles its budget reservation. */

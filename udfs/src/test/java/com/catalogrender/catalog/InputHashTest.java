@@ -3,30 +3,44 @@ package com.catalogrender.catalog;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class InputHashTest {
-  private static String hash(String prompt, long width, String source, String variant) {
-    return InputHash.of(prompt, width, 512, 7, source, "demo", "1.0.0", variant);
+  private static Map<String, String> fingerprint() {
+    Map<String, String> f = new HashMap<>();
+    f.put("prompt", "red mug");
+    f.put("width", "512");
+    f.put("steps", "25");
+    return f;
   }
 
   @Test
-  void isStableAndChangesWithEveryInput() {
-    String base = hash("red mug", 512, null, "int8");
+  void isStableWhateverTheOrderAndChangesWithEveryComponent() {
+    String base = InputHash.of(fingerprint());
     assertEquals(32, base.length());
-    assertEquals(base, hash("red mug", 512, null, "int8"));
-    assertNotEquals(base, hash("red mug ", 512, null, "int8"));
-    assertNotEquals(base, hash("red mug", 768, null, "int8"));
-    assertNotEquals(base, hash("red mug", 512, "s3a://b/cut.png", "int8"));
-    assertNotEquals(base, hash("red mug", 512, null, "fp32"));
-    assertNotEquals(base, InputHash.of("red mug", 512, 512, 7, null, "demo", "1.0.1", "int8"));
+    Map<String, String> reordered = new LinkedHashMap<>();
+    reordered.put("steps", "25");
+    reordered.put("width", "512");
+    reordered.put("prompt", "red mug");
+    assertEquals(base, InputHash.of(reordered));
+    for (String key : fingerprint().keySet()) {
+      Map<String, String> changed = fingerprint();
+      changed.put(key, changed.get(key) + " ");
+      assertNotEquals(base, InputHash.of(changed), key);
+    }
+    Map<String, String> more = fingerprint();
+    more.put("cutout_content", "sha256:00");
+    assertNotEquals(base, InputHash.of(more));
   }
 
   @Test
-  void fieldsCannotCollideByConcatenation() {
-    assertNotEquals(
-        InputHash.of("ab", 1, 1, 1, "c", "m", "v", "int8"),
-        InputHash.of("a", 1, 1, 1, "bc", "m", "v", "int8"));
-    assertNotEquals(hash(null, 512, null, "int8"), hash("\u0000null", 512, null, "int8"));
+  void componentsCannotCollideByConcatenation() {
+    assertNotEquals(InputHash.of(Map.of("a", "bc")), InputHash.of(Map.of("ab", "c")));
+    Map<String, String> nullPrompt = new HashMap<>();
+    nullPrompt.put("prompt", null);
+    assertNotEquals(InputHash.of(nullPrompt), InputHash.of(Map.of("prompt", "\u0000null")));
   }
 }

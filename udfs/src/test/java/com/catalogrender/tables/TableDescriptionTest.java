@@ -59,7 +59,8 @@ class TableDescriptionTest {
     "cost_post_eur",
     "cost_io_eur",
     "cost_eur",
-    "rendered_at"
+    "rendered_at",
+    "fingerprint"
   };
 
   @Test
@@ -71,18 +72,41 @@ class TableDescriptionTest {
   void aRowHasOneValuePerColumnReadFromTheRecord() {
     RenderResult failed =
         RenderResult.notRendered(
-            new RenderResult.Identity("run", "SKU-1", "mugs", "hash", "demo", "2.0.0", "int8"),
+            new RenderResult.Identity(
+                "run", "SKU-1", "mugs", "hash", "demo", "2.0.0", "int8", null),
             new RenderResult.Placement("cpu", null, "cpu_core", "driver"),
             RenderStatus.FAILED,
             "prompt is null or empty",
             64L,
             64L,
-            1L);
+            1L,
+            null);
     Row row = RendersTable.row(failed);
     assertEquals(RendersTable.SCHEMA.size(), row.size());
     assertEquals("failed", row.getAs(RendersTable.SCHEMA.fieldIndex("status")));
     assertEquals("prompt is null or empty", row.get(RendersTable.SCHEMA.fieldIndex("error")));
     assertNull(row.get(RendersTable.SCHEMA.fieldIndex("caption")));
+    // a failed row that had a caption carries its share of the caption's tokens
+    RenderResult shared =
+        RenderResult.notRendered(
+            failed.identity(),
+            failed.placement(),
+            RenderStatus.SKIPPED_BUDGET,
+            "budget",
+            64L,
+            64L,
+            1L,
+            new com.catalogrender.catalog.PlannedCaption(
+                "a red mug", "gateway", "gpt-4o-mini", null, 4, 3, 10, 7, 0.0004, 2.0));
+    Row sharedRow = RendersTable.row(shared);
+    assertEquals(
+        0.0001,
+        (double) sharedRow.getAs(RendersTable.SCHEMA.fieldIndex("cost_caption_eur")),
+        1e-15);
+    assertEquals(
+        0.0001, (double) sharedRow.getAs(RendersTable.SCHEMA.fieldIndex("cost_eur")), 1e-15);
+    assertEquals(2L, (long) sharedRow.getAs(RendersTable.SCHEMA.fieldIndex("api_tokens_in")));
+    assertEquals(1L, (long) sharedRow.getAs(RendersTable.SCHEMA.fieldIndex("api_tokens_out")));
     assertEquals(0L, row.get(RendersTable.SCHEMA.fieldIndex("api_tokens_in")));
     assertEquals(0.0, row.get(RendersTable.SCHEMA.fieldIndex("cost_eur")));
   }
@@ -91,7 +115,8 @@ class TableDescriptionTest {
   void perStageColumnsCarryTheirStage() {
     RenderResult ok =
         new RenderResult(
-            new RenderResult.Identity("run", "SKU-1", "mugs", "hash", "demo", "2.0.0", "int8"),
+            new RenderResult.Identity(
+                "run", "SKU-1", "mugs", "hash", "demo", "2.0.0", "int8", null),
             new RenderResult.Placement("cpu", null, "cpu_core", "driver"),
             RenderResult.Outcome.ok("file:/x.png", 10),
             64L,
