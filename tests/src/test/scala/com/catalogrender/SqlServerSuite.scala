@@ -48,7 +48,7 @@ class SqlServerSuite extends AnyFunSuite with BeforeAndAfterAll {
     RendersTable.row(new RenderResult(
       new RenderResult.Identity("run-1", sku, "mugs", "h" + sku, "demo", "1.0.0", "int8", null),
       new RenderResult.Placement("cpu", null, "cpu_core", "driver"),
-      new RenderResult.Outcome(RenderStatus.values.find(_.label == status).get, null, null, 0L),
+      new RenderResult.Outcome(RenderStatus.values.find(_.label == status).get, null, null, 0L, false),
       64L, 64L, 1L, new RenderResult.CaptionUse("c", "template", "template", null, 0L, 0L), java.lang.Boolean.FALSE, 4,
       StageValues.of(seconds), 1L, StageValues.of(Stage.UNET, cost), new Timestamp(0)))
   }

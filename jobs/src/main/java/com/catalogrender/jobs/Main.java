@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       CacheWarmupCommand.class,
       CacheStatsCommand.class,
       CalibrateCommand.class,
+      MaintainCommand.class,
       AuditCommand.class,
       SqlServerCommand.class,
       SeedCatalogCommand.class,

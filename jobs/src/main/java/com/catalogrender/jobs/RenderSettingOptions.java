@@ -37,6 +37,7 @@ final class RenderSettingOptions {
       cpu-variant              int8|fp32              the UNet variant on CPUs
       full-precision-min-side  PX                     rows at least this wide or high render full precision
       partitions               N                      render partitions (0: rows / batch size)
+      checkpoint-rows          N                      commit results every N rows (a crash loses at most one wave)
       rates                    FILE|URI               the cost rates (default: the packaged conf/rates.properties)
       budget-eur               EUR                    stop rendering once this much is spent
       caption-rewriter         template|gateway       how prompts become captions

@@ -149,6 +149,10 @@ public record Rates(Map<String, Double> values, Map<String, String> text) implem
     return value("store." + store + ".eur_per_thousand_put", "add the store's rates") / 1000.0;
   }
 
+  public double storeEurPerGet(String store) {
+    return value("store." + store + ".eur_per_thousand_get", "add the store's rates") / 1000.0;
+  }
+
   public double storeEurPerByte(String store) {
     return value("store." + store + ".eur_per_gb_written", "add the store's rates") / 1e9;
   }
@@ -161,6 +165,7 @@ public record Rates(Map<String, Double> values, Map<String, String> text) implem
     cpuCoresPerTask();
     storeEurPerPut(store);
     storeEurPerByte(store);
+    storeEurPerGet(store);
     for (String model : llmModels) {
       llmEurPerToken(model, false);
       llmEurPerToken(model, true);

@@ -52,6 +52,43 @@ public final class ImageStore {
    * @param attempt unique per task attempt, names the temporary file
    * @return the object's fully qualified URI
    */
+  /** An image already stored under a key: its URI, size in bytes, and pixel size. */
+  public record Stored(URI uri, long bytes, int width, int height) {}
+
+  /**
+   * The image stored under {@code key}, or null when there is none or it is not a readable image (a
+   * partial upload); reads only the image's header.
+   */
+  public Stored existing(String key) throws IOException {
+    Path target = new Path(root, key);
+    if (!fileSystem.exists(target)) {
+      return null;
+    }
+    long bytes = fileSystem.getFileStatus(target).getLen();
+    try (java.io.InputStream in = fileSystem.open(target);
+        javax.imageio.stream.ImageInputStream images =
+            javax.imageio.ImageIO.createImageInputStream(in)) {
+      java.util.Iterator<javax.imageio.ImageReader> readers =
+          images == null ? null : javax.imageio.ImageIO.getImageReaders(images);
+      if (readers == null || !readers.hasNext()) {
+        return null;
+      }
+      javax.imageio.ImageReader reader = readers.next();
+      try {
+        reader.setInput(images);
+        return new Stored(
+            fileSystem.makeQualified(target).toUri(),
+            bytes,
+            reader.getWidth(0),
+            reader.getHeight(0));
+      } catch (IOException e) {
+        return null;
+      } finally {
+        reader.dispose();
+      }
+    }
+  }
+
   public URI write(String key, byte[] bytes, String attempt) throws IOException {
     if (key.contains("/") || key.contains("\\") || key.startsWith(".")) {
       throw new IllegalArgumentException("Object key must be a flat name, got '" + key + "'");

@@ -28,6 +28,11 @@ record OpenedRun(
     boolean gpu,
     RenderSpec spec) {
 
+  /** This run with another executors' spec. */
+  OpenedRun withSpec(RenderSpec other) {
+    return new OpenedRun(runId, started, startNanos, catalog, manifest, gpu, other);
+  }
+
   static OpenedRun open(SparkSession spark, RenderConfig config, String runId, JobLabels labels) {
     Timestamp started = new Timestamp(System.currentTimeMillis());
     long startNanos = System.nanoTime();
@@ -53,7 +58,8 @@ record OpenedRun(
             null,
             config.embeddingCache(),
             config.tasks(),
-            config.testing());
+            config.testing(),
+            false);
     return new OpenedRun(runId, started, startNanos, catalog, manifest, gpu, spec);
   }
 

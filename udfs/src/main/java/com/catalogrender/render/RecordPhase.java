@@ -16,6 +16,7 @@ import com.catalogrender.results.EmbeddingFigures;
 import com.catalogrender.results.RenderStatus;
 import com.catalogrender.results.RunRecord;
 import com.catalogrender.results.RunSummary;
+import com.catalogrender.tables.CurrentImagesTable;
 import com.catalogrender.tables.RendersTable;
 import com.catalogrender.tables.RunsTable;
 import com.catalogrender.task.RunMeters;
@@ -73,6 +74,14 @@ final class RecordPhase {
                 .format("delta")
                 .load(config.run().warehouse().renders())
                 .where(col("run_id").equalTo(runId));
+    if (config.catalog().where() == null && config.catalog().limit() == null) {
+      // the whole catalog was planned: SKUs no longer in it keep their image, marked removed
+      CurrentImagesTable.markRemoved(
+          spark,
+          config.run().warehouse().currentImages(),
+          opened.catalog().select(col(com.catalogrender.catalog.CatalogSchema.SKU).as("sku")),
+          opened.started());
+    }
     RowTotals totals =
         mine == null
             ? new RowTotals(counts(plan, 0, 0, 0), 0, 0, StageValues.ZERO)
@@ -170,7 +179,8 @@ final class RecordPhase {
                     ? 0
                     : Math.round(meters.modelFetch().cacheBytes().avg())),
             attempts(attempts, summary, rates.taskEurPerSecond(opened.gpu())),
-            estimate));
+            estimate,
+            mine == null ? 0 : mine.where(col("adopted")).count()));
     return summary;
   }
 

@@ -1,12 +1,16 @@
 package com.catalogrender.render;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import com.catalogrender.budget.BudgetLedger;
 import com.catalogrender.caption.CaptionRewriter;
 import com.catalogrender.cost.CostEstimate;
 import com.catalogrender.io.ImageStore;
 import com.catalogrender.results.CaptionFigures;
+import com.catalogrender.tables.CurrentImagesTable;
 import com.catalogrender.tables.RendersTable;
 import com.catalogrender.task.PartitionRenderer;
 import com.catalogrender.task.RenderSpec;
@@ -24,8 +28,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The caption and render phases: captions for the planned rows (driver), then every row through
- * {@link PartitionRenderer} on the executors, appended to {@code renders} in one Delta commit,
- * under the run's budget when it has one. Temporary image files of lost attempts are swept after.
+ * {@link PartitionRenderer} on the executors, in waves of {@code checkpoint_rows} rows, each wave
+ * appended to {@code renders} in one idempotent Delta commit (a checkpoint) and merged into {@code
+ * current_images}, under the run's budget when it has one. Temporary image files of lost attempts
+ * are swept after.
  */
 final class RenderPhase {
   private static final Logger LOG = LoggerFactory.getLogger(RenderPhase.class);
@@ -44,6 +50,9 @@ final class RenderPhase {
       double budgetSpentEur,
       double seconds,
       TaskAttemptMeter.Figures attempts) {}
+
+  /** The column that says which checkpoint wave a row renders in. */
+  private static final String WAVE = "checkpoint_wave";
 
   private final SparkSession spark;
   private final RenderConfig config;
@@ -95,16 +104,19 @@ final class RenderPhase {
                 * config.run().rates().driverEurPerSecond());
       }
       Dataset<Row> captioned = CaptionPhase.join(plan.todo(), captions);
-      int partitions = partitions(plan.rowsToRender());
-      labels.phase("render " + plan.rowsToRender() + " rows in " + partitions + " tasks");
-      Dataset<Row> results =
-          captioned
-              .repartition(partitions, col("input_hash"))
-              // a fixed order in each partition: the same rows share a batch on any cluster, so a
-              // rerun with the same seeds gives the same bytes
-              .sortWithinPartitions(col("input_hash"))
-              .mapPartitions(
-                  new PartitionRenderer(spec, meters), Encoders.row(RendersTable.SCHEMA));
+      long rows = plan.rowsToRender();
+      int waves =
+          (int)
+              Math.max(
+                  1, (rows + config.run().checkpointRows() - 1) / config.run().checkpointRows());
+      // each row's wave follows from its fingerprint and SKU: the same rows form the same waves
+      Dataset<Row> waved =
+          waves == 1
+              ? captioned.withColumn(WAVE, lit(0))
+              : captioned
+                  .withColumn(WAVE, pmod(xxhash64(col("input_hash"), col("sku")), lit(waves)))
+                  .cache();
+      int partitions = partitions((rows + waves - 1) / waves);
       try (RenderProgress progress =
           new RenderProgress(meters.rowsDone().id(), plan.rowsToRender(), console, 2000)) {
         context.addSparkListener(progress);
@@ -115,12 +127,34 @@ final class RenderPhase {
           context.addSparkListener(releases);
         }
         try {
-          results
-              .write()
-              .format("delta")
-              .mode("append")
-              .option("mergeSchema", "true")
-              .save(config.run().warehouse().renders());
+          for (int wave = 0; wave < waves; wave++) {
+            labels.phase(
+                String.format(
+                    "render wave %d/%d (about %d rows) in %d tasks",
+                    wave + 1, waves, (rows + waves - 1) / waves, partitions));
+            Dataset<Row> results =
+                waved
+                    .where(col(WAVE).equalTo(wave))
+                    .drop(WAVE)
+                    .repartition(partitions, col("input_hash"))
+                    // a fixed order in each partition: the same rows share a batch on any
+                    // cluster, so a rerun with the same seeds gives the same bytes
+                    .sortWithinPartitions(col("input_hash"))
+                    .mapPartitions(
+                        new PartitionRenderer(spec, meters), Encoders.row(RendersTable.SCHEMA));
+            RendersTable.appendCheckpoint(
+                results, config.run().warehouse().renders(), opened.runId(), wave);
+            // a checkpoint: the wave's rows are committed; the live images follow them
+            CurrentImagesTable.merge(
+                spark,
+                config.run().warehouse().currentImages(),
+                spark
+                    .read()
+                    .format("delta")
+                    .load(config.run().warehouse().renders())
+                    .where(col("run_id").equalTo(opened.runId())));
+            LOG.info("Checkpoint {}/{} of run {} committed", wave + 1, waves, opened.runId());
+          }
         } finally {
           context.removeSparkListener(progress);
           context.removeSparkListener(losses);

@@ -9,8 +9,8 @@ import com.catalogrender.catalog.CatalogSchema;
 import com.catalogrender.catalog.InputHash;
 import com.catalogrender.diffusion.VariantPolicy;
 import com.catalogrender.io.ContentHash;
-import com.catalogrender.results.RenderStatus;
 import com.catalogrender.settings.CatalogSelection;
+import com.catalogrender.tables.CurrentImagesTable;
 import io.delta.tables.DeltaTable;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -40,23 +40,33 @@ record RenderPlan(Dataset<Row> todo, long rowsTotal, long rowsToRender, Dataset<
     return rowsTotal - rowsToRender;
   }
 
+  /**
+   * @param crashed runs whose driver died: the rows they committed become live images first (a
+   *     driver can die between a checkpoint's commit and its merge)
+   */
   static RenderPlan plan(
-      SparkSession spark, RenderConfig config, OpenedRun opened, Consumer<String> console) {
+      SparkSession spark,
+      RenderConfig config,
+      OpenedRun opened,
+      java.util.List<String> crashed,
+      Consumer<String> console) {
     Dataset<Row> planned = planned(spark, config, opened);
     long rowsTotal = planned.count();
     String renders = config.run().warehouse().renders();
     Dataset<Row> history =
         DeltaTable.isDeltaTable(spark, renders) ? spark.read().format("delta").load(renders) : null;
     Dataset<Row> todo = planned;
-    if (!config.catalog().rerenderAll() && history != null) {
+    String current = config.run().warehouse().currentImages();
+    CurrentImagesTable.ensure(spark, current, history);
+    if (!crashed.isEmpty() && history != null) {
+      CurrentImagesTable.merge(
+          spark, current, history.where(col("run_id").isin((Object[]) crashed.toArray())));
+    }
+    if (!config.catalog().rerenderAll()) {
+      // a row is done when its SKU's live image has the same fingerprint
       Dataset<Row> done =
-          history
-              .where(col("status").equalTo(RenderStatus.OK.label()))
-              .select("input_hash")
-              .distinct();
-      todo =
-          planned.join(
-              done, planned.col("input_hash").equalTo(done.col("input_hash")), "left_anti");
+          spark.read().format("delta").load(current).select(col("sku"), col("input_hash"));
+      todo = planned.join(done, new String[] {"sku", "input_hash"}, "left_anti");
     }
     todo = todo.cache();
     long rowsToRender = todo.count();

@@ -2,8 +2,10 @@ package com.catalogrender.render;
 
 import com.catalogrender.cost.CostEstimate;
 import com.catalogrender.results.RunSummary;
+import com.catalogrender.tables.RunsInProgress;
 import com.catalogrender.task.RunMeters;
 import java.io.IOException;
+import java.util.List;
 import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
 
@@ -38,20 +40,46 @@ public final class RenderRun {
     JobLabels labels = new JobLabels(spark.sparkContext(), runId);
     try {
       OpenedRun opened = OpenedRun.open(spark, config, runId, labels);
+      RenderPlan plan;
       labels.phase("plan (filter, hash, incremental)");
-      RenderPlan plan = RenderPlan.plan(spark, config, opened, console);
+      RunsInProgress running =
+          new RunsInProgress(config.run().warehouse(), spark.sparkContext().hadoopConfiguration());
+      // runs whose driver died: their committed checkpoints count before anything is planned
+      List<String> crashed = running.list();
+      plan = RenderPlan.plan(spark, config, opened, crashed, console);
       try {
         labels.phase("estimate (history, calibration)");
         CostEstimate estimate = RunEstimate.of(spark, config, opened, plan);
         if (config.run().dryRun()) {
           return DryRun.estimate(spark, config, runId, plan, estimate, console);
         }
-        RunMeters meters = RunMeters.register(spark.sparkContext(), runId);
-        RenderPhase.Rendered rendered =
-            new RenderPhase(spark, config, console, labels).render(opened, plan, estimate, meters);
-        labels.phase("record run");
-        return new RecordPhase(spark, config)
-            .record(opened, plan, estimate, rendered, meters, arguments);
+        if (!crashed.isEmpty()) {
+          console.accept(
+              "resuming after run(s) that did not finish: "
+                  + String.join(", ", crashed)
+                  + "; images they uploaded but did not record are adopted, not rendered again");
+          opened = opened.withSpec(opened.spec().withAdoption(true));
+        }
+        running.start(runId);
+        boolean completed = false;
+        try {
+          RunMeters meters = RunMeters.register(spark.sparkContext(), runId);
+          RenderPhase.Rendered rendered =
+              new RenderPhase(spark, config, console, labels)
+                  .render(opened, plan, estimate, meters);
+          labels.phase("record run");
+          RunSummary summary =
+              new RecordPhase(spark, config)
+                  .record(opened, plan, estimate, rendered, meters, arguments);
+          completed = true;
+          return summary;
+        } finally {
+          List<String> done = new java.util.ArrayList<>(List.of(runId));
+          if (completed) {
+            done.addAll(crashed);
+          }
+          running.finish(done);
+        }
       } finally {
         plan.todo().unpersist();
       }

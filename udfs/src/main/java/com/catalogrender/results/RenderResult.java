@@ -59,21 +59,43 @@ public record RenderResult(
       implements Serializable {}
 
   /** Status, the reason when not ok, and the stored image when ok. */
-  public record Outcome(RenderStatus status, String error, String imageUri, long imageBytes)
+  /**
+   * What became of the row.
+   *
+   * @param adopted the image was uploaded by a run that crashed before recording it, and is
+   *     recorded now instead of rendered again
+   */
+  public record Outcome(
+      RenderStatus status, String error, String imageUri, long imageBytes, boolean adopted)
       implements Serializable {
     public static Outcome ok(String imageUri, long imageBytes) {
-      return new Outcome(RenderStatus.OK, null, imageUri, imageBytes);
+      return new Outcome(RenderStatus.OK, null, imageUri, imageBytes, false);
+    }
+
+    public static Outcome adopted(String imageUri, long imageBytes) {
+      return new Outcome(RenderStatus.OK, null, imageUri, imageBytes, true);
     }
 
     public static Outcome notRendered(RenderStatus status, String reason) {
-      return new Outcome(status, reason, null, 0);
+      return new Outcome(status, reason, null, 0, false);
     }
   }
 
   /** The caption a row was rendered from, and the row's share of the tokens it cost. */
   public record CaptionUse(
       String text, String source, String model, String reason, long tokensIn, long tokensOut)
-      implements Serializable {}
+      implements Serializable {
+    /** A row's use of a planned caption: the caption, and this row's share of its tokens. */
+    public static CaptionUse of(PlannedCaption caption) {
+      return new CaptionUse(
+          caption.text(),
+          caption.source(),
+          caption.model(),
+          caption.reason(),
+          caption.share(caption.tokensIn()),
+          caption.share(caption.tokensOut()));
+    }
+  }
 
   /**
    * A row that was not rendered (failed, or skipped for budget): no image, and no cost but its
@@ -96,15 +118,7 @@ public record RenderResult(
         width,
         height,
         seed,
-        caption == null
-            ? null
-            : new CaptionUse(
-                caption.text(),
-                caption.source(),
-                caption.model(),
-                caption.reason(),
-                caption.share(caption.tokensIn()),
-                caption.share(caption.tokensOut())),
+        caption == null ? null : CaptionUse.of(caption),
         null,
         0,
         caption == null ? StageValues.ZERO : StageValues.of(Stage.CAPTION, caption.secondsShare()),

@@ -12,6 +12,7 @@ import java.util.Map;
  * @param modelFetch what executors fetched of a remote model directory
  * @param attempts Spark's record of the render's task attempts, and what the failed ones wasted
  * @param estimate what the run was estimated to cost before it rendered
+ * @param adopted ok rows whose image a crashed run had uploaded, recorded without rendering
  */
 public record RunRecord(
     RunSummary summary,
@@ -27,7 +28,8 @@ public record RunRecord(
     Map<String, String> rates,
     ModelFetch modelFetch,
     Attempts attempts,
-    CostEstimate estimate) {
+    CostEstimate estimate,
+    long adopted) {
 
   /** The estimated marginal EUR, or null when some row had no estimate. */
   public Double estimatedEur() {

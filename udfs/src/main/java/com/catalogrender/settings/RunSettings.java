@@ -11,6 +11,8 @@ import org.apache.hadoop.conf.Configuration;
  *
  * @param warehouse where the renders and runs tables are
  * @param partitions render tasks (0: from the row count and the cluster's parallelism)
+ * @param checkpointRows rows per checkpoint: results are committed (idempotently) and the live
+ *     images merged after each such wave of rows, so a crashed driver loses at most one wave
  * @param contactSheetSize images on the run's contact sheet (0: none)
  * @param dryRun estimate rows, cost and time, render nothing
  * @param ratesFile the rates file the run is costed with (null: the packaged conf/rates.properties)
@@ -19,6 +21,7 @@ import org.apache.hadoop.conf.Configuration;
 public record RunSettings(
     Warehouse warehouse,
     int partitions,
+    int checkpointRows,
     int contactSheetSize,
     boolean dryRun,
     String ratesFile,
@@ -32,6 +35,7 @@ public record RunSettings(
     return new RunSettings(
         new Warehouse(SettingValues.required(s, WAREHOUSE)),
         SettingValues.nonNegative(s, "partitions", "0"),
+        SettingValues.integer(s, "checkpoint_rows", "5000", 1, Integer.MAX_VALUE),
         SettingValues.nonNegative(s, "contact_sheet_size", "24"),
         SettingValues.bool(DRY_RUN, s.getOrDefault(DRY_RUN, "false")),
         ratesFile,

@@ -55,6 +55,10 @@ public final class RendersTable {
           .required("cost_eur", DoubleType, r -> r.costs().total())
           .required("rendered_at", TimestampType, RenderResult::renderedAt)
           .column(
+              "adopted",
+              org.apache.spark.sql.types.DataTypes.BooleanType,
+              r -> r.outcome().adopted())
+          .column(
               "fingerprint",
               org.apache.spark.sql.types.DataTypes.createMapType(StringType, StringType),
               // Spark's row encoder takes Scala maps
@@ -93,6 +97,23 @@ public final class RendersTable {
   /** The column of a stage's EUR: {@code cost_unet_eur}. */
   public static String costColumn(Stage stage) {
     return String.format(COST, stage.label());
+  }
+
+  /**
+   * Appends {@code results} as checkpoint {@code checkpoint} of run {@code runId}: idempotent
+   * (Delta records the run id and checkpoint number with the commit and skips the same pair a
+   * second time), so a retried commit never duplicates rows.
+   */
+  public static void appendCheckpoint(
+      org.apache.spark.sql.Dataset<Row> results, String path, String runId, long checkpoint) {
+    results
+        .write()
+        .format("delta")
+        .mode("append")
+        .option("txnAppId", "catalog-render/" + runId)
+        .option("txnVersion", checkpoint)
+        .option("mergeSchema", "true")
+        .save(path);
   }
 
   public static Row row(RenderResult result) {

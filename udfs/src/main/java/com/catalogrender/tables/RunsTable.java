@@ -122,6 +122,7 @@ public final class RunsTable {
           .column(
               "reconciliation_device", DoubleType, costs(c -> c.reconciliation().deviceAgreement()))
           .column("reconciliation_task", DoubleType, costs(c -> c.reconciliation().taskAgreement()))
+          .column("rows_adopted", LongType, RunRecord::adopted)
           .column("estimated_eur", DoubleType, RunRecord::estimatedEur)
           .column("estimate_sources", StringType, r -> r.estimate().sources())
           .build();

@@ -32,6 +32,11 @@ public record Warehouse(String root) implements Serializable {
     return root + "/audits";
   }
 
+  /** One row per SKU with its live image ({@code MERGE}d as runs commit). */
+  public String currentImages() {
+    return root + "/current_images";
+  }
+
   /** Seconds and EUR per render by model, variant, device class and size ({@code calibrate}). */
   public String calibration() {
     return root + "/calibration";
@@ -46,6 +51,7 @@ public record Warehouse(String root) implements Serializable {
     register(spark, "runs", runs());
     register(spark, "audits", audits());
     register(spark, "calibration", calibration());
+    register(spark, "current_images", currentImages());
     register(spark, "catalog", catalog);
     if (spark.catalog().tableExists("renders")) {
       CostViews.register(spark);

@@ -31,7 +31,8 @@ public record RenderSpec(
     BudgetSpec budget,
     EmbeddingCacheSpec embeddingCache,
     TaskPolicy tasks,
-    TestingHooks testing)
+    TestingHooks testing,
+    boolean adoptUploaded)
     implements Serializable {
 
   /**
@@ -75,7 +76,16 @@ public record RenderSpec(
   /** The same spec with the run's budget. */
   public RenderSpec withBudget(BudgetSpec budget) {
     return new RenderSpec(
-        runId, model, images, rates, ticker, budget, embeddingCache, tasks, testing);
+        runId, model, images, rates, ticker, budget, embeddingCache, tasks, testing, adoptUploaded);
+  }
+
+  /**
+   * This spec, adopting images a crashed run uploaded but never recorded: a row whose object exists
+   * under its key with its size is recorded as rendered without rendering it again.
+   */
+  public RenderSpec withAdoption(boolean adopt) {
+    return new RenderSpec(
+        runId, model, images, rates, ticker, budget, embeddingCache, tasks, testing, adopt);
   }
 
   /** Object store class of the image root, for request and storage rates. */

@@ -2,8 +2,12 @@ package com.catalogrender.task;
 
 import com.catalogrender.caption.TemplateCaptionRewriter;
 import com.catalogrender.catalog.CatalogRow;
+import com.catalogrender.catalog.ObjectKeys;
 import com.catalogrender.catalog.PlannedCaption;
 import com.catalogrender.diffusion.Variant;
+import com.catalogrender.io.ImageStore;
+import com.catalogrender.measure.Stage;
+import com.catalogrender.measure.StageValues;
 import com.catalogrender.results.RenderResult;
 import com.catalogrender.results.RenderStatus;
 import java.awt.image.BufferedImage;
@@ -43,6 +47,12 @@ final class RowAdmission {
               + resources.assignment.device()
               + "; give executors GPUs (spark.executor.resource.gpu.amount) or plan without them";
     }
+    if (reason == null && spec.adoptUploaded()) {
+      RenderResult adopted = adopt(row, variant);
+      if (adopted != null) {
+        return new Decision(null, adopted);
+      }
+    }
     BufferedImage cutout = null;
     if (reason == null && row.sourceImage() != null && !row.sourceImage().isBlank()) {
       try {
@@ -55,6 +65,49 @@ final class RowAdmission {
       return new Decision(null, failed(row, variant, reason));
     }
     return new Decision(new AdmittedRow(row, variant, captionOf(row), cutout), null);
+  }
+
+  /**
+   * The row's image as a crashed run uploaded it (under its deterministic key, at the row's size),
+   * recorded instead of rendered: no device cost, only the lookup and the row's caption share. Null
+   * when there is no such image.
+   */
+  private RenderResult adopt(CatalogRow row, Variant variant) {
+    long start = spec.ticker().nanoTime();
+    ImageStore.Stored stored;
+    try {
+      stored =
+          resources.store.existing(
+              ObjectKeys.imageKey(row.sku(), row.inputHash(), spec.images().format().extension()));
+    } catch (IOException | RuntimeException e) {
+      return null; // not adoptable: render it
+    }
+    if (stored == null
+        || stored.width() != row.width().intValue()
+        || stored.height() != row.height().intValue()) {
+      return null;
+    }
+    double seconds = spec.ticker().secondsSince(start);
+    PlannedCaption caption = captionOf(row);
+    java.util.Map<Stage, Double> eur = new java.util.EnumMap<>(Stage.class);
+    eur.put(Stage.CAPTION, caption.apiEurShare());
+    eur.put(
+        Stage.IO,
+        seconds * spec.rates().taskEurPerSecond(false) + spec.rates().storeEurPerGet(spec.store()));
+    return new RenderResult(
+        BatchFinisher.identity(spec, row, variant),
+        resources.placement(),
+        RenderResult.Outcome.adopted(stored.uri().toString(), stored.bytes()),
+        row.width(),
+        row.height(),
+        row.seed(),
+        RenderResult.CaptionUse.of(caption),
+        null,
+        0,
+        StageValues.of(java.util.Map.of(Stage.CAPTION, caption.secondsShare(), Stage.IO, seconds)),
+        1,
+        StageValues.of(eur),
+        new java.sql.Timestamp(System.currentTimeMillis()));
   }
 
   /** The result of a row that failed with {@code reason}. */

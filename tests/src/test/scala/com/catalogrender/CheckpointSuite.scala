@@ -1,0 +1,141 @@
+package com.catalogrender
+
+import com.catalogrender.render.{RenderConfig, RenderRun}
+import com.catalogrender.results.RunSummary
+import com.catalogrender.tables.{CurrentImagesTable, RendersTable}
+import org.apache.spark.sql.Row
+import org.apache.spark.sql.functions.{col, sum}
+import org.scalatest.funsuite.AnyFunSuite
+
+import java.nio.file.{Files, Path}
+import java.sql.Timestamp
+import java.util.concurrent.TimeUnit
+import scala.jdk.CollectionConverters._
+
+/**
+ * Tables people can trust: idempotent checkpoint commits, the live image per SKU, and a driver
+ * killed with SIGKILL mid-run whose next run finishes the catalog without paying twice.
+ */
+class CheckpointSuite extends AnyFunSuite with LocalSpark {
+  private def writeRows(path: String, skus: Seq[Int], promptOf: Int => String): Unit = {
+    val rows = skus.map(i => Row(f"CK-$i%03d", Seq("mugs", "lamps", "bottles")(i % 3), promptOf(i), 64, 64, 100L + i,
+      null, new Timestamp(0)))
+    spark.createDataFrame(rows.asJava, com.catalogrender.catalog.DemoCatalog.SCHEMA)
+      .write.format("delta").mode("overwrite").save(path)
+  }
+
+  private def settings(dir: String, catalog: String, extra: (String, String)*): Map[String, String] = Map(
+    "catalog" -> catalog,
+    "warehouse" -> workDir.resolve(dir).resolve("warehouse").toString,
+    "images" -> workDir.resolve(dir).resolve("images").toString,
+    "model_dir" -> modelDir.toString,
+    "steps" -> "4",
+    "batch_size" -> "2",
+    "partitions" -> "2",
+    "checkpoint_rows" -> "4",
+    "embedding_cache" -> "off") ++ extra
+
+  private def run(s: Map[String, String]): RunSummary =
+    new RenderRun(spark, RenderConfig.parse(s.asJava), (_: String) => ()).execute("checkpoint test")
+
+  private def table(dir: String, name: String) =
+    spark.read.format("delta").load(workDir.resolve(dir).resolve(s"warehouse/$name").toString)
+
+  test("the same checkpoint committed twice adds its rows once") {
+    val catalog = workDir.resolve("twice-catalog").toString
+    writeRows(catalog, 0 until 4, i => s"red mug on wood $i")
+    run(settings("twice", catalog))
+    val renders = workDir.resolve("twice/warehouse/renders").toString
+    val rows = table("twice", "renders")
+    val before = rows.count()
+    val again = rows.limit(3)
+    RendersTable.appendCheckpoint(again, renders, "run-x", 7)
+    RendersTable.appendCheckpoint(again, renders, "run-x", 7) // a retried commit
+    assert(table("twice", "renders").count() == before + 3)
+    RendersTable.appendCheckpoint(again, renders, "run-x", 8) // the next checkpoint is new
+    assert(table("twice", "renders").count() == before + 6)
+  }
+
+  test("current_images equals the latest ok render per SKU after changes, failures and deletions") {
+    val catalog = workDir.resolve("live-catalog").toString
+    val s = settings("live", catalog)
+    def check(what: String): Unit = {
+      val live = table("live", "current_images")
+      val expected = CurrentImagesTable.fromRenders(table("live", "renders"))
+      val cols = Seq("sku", "image_uri", "input_hash", "run_id")
+      val a = live.select(cols.map(col): _*).collect().toSet
+      val b = expected.select(cols.map(col): _*).collect().toSet
+      assert(a == b, s"after $what: current_images ${a.size} rows vs window query ${b.size}")
+    }
+    writeRows(catalog, 0 until 6, i => if (i == 5) "" else s"blue lamp on marble $i") // CK-005 fails
+    val first = run(s)
+    assert(first.rowsOk == 5 && first.rowsFailed == 1)
+    check("a first run with a failed row")
+    writeRows(catalog, 0 until 6, i => if (i == 5) "green bottle on beach" else if (i < 2) s"red mug on wood $i" else s"blue lamp on marble $i")
+    val second = run(s)
+    assert(second.rowsOk == 3, "two prompts changed, the failed row now renders")
+    check("changed prompts")
+    writeRows(catalog, 1 until 6, i => if (i == 5) "green bottle on beach" else if (i < 2) s"red mug on wood $i" else s"blue lamp on marble $i")
+    assert(run(s).rowsOk == 0)
+    check("a deleted SKU")
+    val removed = table("live", "current_images").where(col("removed_at").isNotNull).collect().map(_.getAs[String]("sku"))
+    assert(removed.toSeq == Seq("CK-000"), removed.toSeq)
+    writeRows(catalog, 0 until 6, i => if (i == 5) "green bottle on beach" else if (i < 2) s"red mug on wood $i" else s"blue lamp on marble $i")
+    assert(run(s).rowsOk == 0, "the SKU is back with the same inputs: its image is still live")
+    assert(table("live", "current_images").where(col("removed_at").isNotNull).count() == 0)
+    check("a SKU that came back")
+  }
+
+  test("a driver killed (SIGKILL) after two checkpoints: the next run finishes the catalog, nothing twice, nothing paid twice") {
+    val catalog = workDir.resolve("crash-catalog").toString
+    writeRows(catalog, 0 until 24, i => Seq("red mug on wood", "blue lamp on marble", "white bottle on beach")(i % 3) + s" $i")
+    val s = settings("crash", catalog, "steps" -> "25", "testing_fixed_clock_step_seconds" -> "0.5", "partitions" -> "1")
+    val conf = workDir.resolve("crash.properties")
+    Files.writeString(conf, (s - "catalog" - "warehouse" - "images").map { case (k, v) => s"$k=$v" }.mkString("\n"))
+    val log = workDir.resolve("crash.log")
+    val command = Seq("bash", root.resolve("submit.sh").toString, "render", "--master", "local[2]",
+      "--catalog", catalog, "--warehouse", s("warehouse"), "--images", s("images"), "--settings", conf.toString,
+      "--spark-conf", "spark.ui.enabled=false")
+    val process = new ProcessBuilder(command.asJava).redirectErrorStream(true).redirectOutput(log.toFile).start()
+    val deltaLog = Path.of(s("warehouse"), "renders", "_delta_log")
+    def commits: Int = if (!Files.isDirectory(deltaLog)) 0 else Files.list(deltaLog).filter(_.toString.endsWith(".json")).count().toInt
+    def pngs: Long = if (!Files.isDirectory(Path.of(s("images")))) 0 else
+      Files.list(Path.of(s("images"))).filter(_.toString.endsWith(".png")).count()
+    // kill after two checkpoints, once the wave in flight has uploaded an image it has not recorded
+    val deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4)
+    var seen = (-1, 0L)
+    def ready: Boolean = commits >= 2 && {
+      if (seen._1 != commits) seen = (commits, table("crash", "renders").count())
+      pngs > seen._2
+    }
+    while (!ready && process.isAlive && System.nanoTime() < deadline) Thread.sleep(20)
+    assert(process.isAlive, "the run ended before two checkpoints:\n" + Files.readString(log).takeRight(3000))
+    process.destroyForcibly() // SIGKILL: no shutdown hooks, no finally
+    assert(process.waitFor(30, TimeUnit.SECONDS))
+    val checkpointsBefore = commits
+    val committedBefore = table("crash", "renders").count()
+    val images = Files.list(Path.of(s("images"))).filter(_.toString.endsWith(".png")).count()
+    def markers = Files.list(Path.of(s("warehouse"), "_runs_in_progress")).filter(!_.getFileName.toString.startsWith(".")).count()
+    assert(markers == 1, "the killed run's marker stays")
+
+    val resumed = run(s)
+    val renders = table("crash", "renders")
+    val runs = table("crash", "runs").where(col("run_id") === resumed.runId).first()
+    val adopted = runs.getAs[Long]("rows_adopted")
+    // every input row has exactly one ok or failed row across the two runs
+    val perSku = renders.where(col("status").isin("ok", "failed")).groupBy("sku").count().collect()
+    assert(perSku.length == 24 && perSku.forall(_.getLong(1) == 1), perSku.mkString(", "))
+    assert(resumed.rowsOk + committedBefore == 24)
+    // device cost: no more than one full render plus the batch in flight (a fixed clock: every row costs the same)
+    val device = renders.agg(sum(col("cost_text_encoder_eur") + col("cost_unet_eur") + col("cost_vae_eur"))).first().getDouble(0)
+    val perRow = renders.where(!col("adopted")).select(col("cost_unet_eur") + col("cost_text_encoder_eur") + col("cost_vae_eur")).first().getDouble(0)
+    info(f"crash: $committedBefore rows committed in $checkpointsBefore checkpoints before the kill, $images images on disk; resumed: " +
+      f"${resumed.rowsOk} ok of which $adopted adopted, ${resumed.rowsOk - adopted} rendered; device EUR both runs $device%.9f " +
+      f"vs one full render ${24 * perRow}%.9f; marginal EUR resumed run ${resumed.costs.marginalEur}%.9f")
+    assert(device <= (24 + 2) * perRow + 1e-12)
+    assert(adopted >= 1, "the image uploaded but not recorded before the kill was adopted")
+    assert(renders.where(col("adopted")).count() == adopted)
+    assert(markers == 0, "the resumed run removed the marker")
+    assert(table("crash", "current_images").count() == 24)
+  }
+}

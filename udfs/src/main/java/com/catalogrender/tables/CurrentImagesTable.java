@@ -1,0 +1,142 @@
+package com.catalogrender.tables;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+
+import io.delta.tables.DeltaTable;
+import java.sql.Timestamp;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * The {@code current_images} Delta table: one row per SKU with its live image (the latest ok
+ * render), maintained with Delta {@code MERGE} when a run commits its rows. A SKU whose catalog row
+ * is gone keeps its last image and gets {@code removed_at}; it is cleared when the SKU comes back.
+ * The incremental skip reads this table instead of the whole {@code renders} history.
+ */
+public final class CurrentImagesTable {
+  /** The columns, as read from a {@code renders} row of status ok. */
+  static final String[] FROM_RENDERS = {
+    "sku",
+    "image_uri",
+    "input_hash",
+    "run_id",
+    "rendered_at",
+    "cost_eur",
+    "image_bytes",
+    "width",
+    "height",
+    "variant",
+    "model_id",
+    "model_version"
+  };
+
+  private CurrentImagesTable() {}
+
+  /**
+   * The live image per SKU from {@code renders} history: the latest ok row of each SKU. The table
+   * equals this query (plus {@code removed_at}); it starts from it when a warehouse predates it.
+   */
+  public static Dataset<Row> fromRenders(Dataset<Row> renders) {
+    return renders
+        .where(col("status").equalTo("ok"))
+        .withColumn(
+            "latest",
+            row_number()
+                .over(
+                    Window.partitionBy(col("sku"))
+                        .orderBy(col("rendered_at").desc(), col("run_id").desc())))
+        .where(col("latest").equalTo(1))
+        .select(columns());
+  }
+
+  /** Creates the table at {@code path} from the renders history when it does not exist yet. */
+  public static void ensure(SparkSession spark, String path, Dataset<Row> renders) {
+    if (DeltaTable.isDeltaTable(spark, path)) {
+      return;
+    }
+    Dataset<Row> initial =
+        renders == null
+            ? spark.createDataFrame(java.util.List.of(), schema())
+            : fromRenders(renders)
+                .withColumn("removed_at", lit(null).cast(DataTypes.TimestampType));
+    initial.write().format("delta").mode("ignore").save(path);
+  }
+
+  /**
+   * Makes each SKU's latest ok row of {@code committed} (a run's, or a checkpoint's, rows) its live
+   * image: one MERGE, idempotent (merging the same rows again changes nothing).
+   */
+  public static void merge(SparkSession spark, String path, Dataset<Row> committed) {
+    Dataset<Row> latest = fromRenders(committed);
+    Map<String, String> values = new LinkedHashMap<>();
+    for (String column : FROM_RENDERS) {
+      values.put(column, "s." + column);
+    }
+    values.put("removed_at", "CAST(NULL AS TIMESTAMP)");
+    DeltaTable.forPath(spark, path)
+        .as("t")
+        .merge(latest.as("s"), "t.sku = s.sku")
+        .whenMatched("s.rendered_at >= t.rendered_at")
+        .updateExpr(values)
+        .whenNotMatched()
+        .insertExpr(values)
+        .execute();
+  }
+
+  /**
+   * Marks the SKUs that are no longer in {@code catalogSkus} (a column {@code sku}) as removed at
+   * {@code now}, and clears the mark of those that came back.
+   */
+  public static void markRemoved(
+      SparkSession spark, String path, Dataset<Row> catalogSkus, Timestamp now) {
+    Dataset<Row> present =
+        catalogSkus.select(col("sku")).distinct().withColumn("present", lit(true));
+    Dataset<Row> current =
+        spark.read().format("delta").load(path).select(col("sku"), col("removed_at"));
+    Dataset<Row> changes =
+        current
+            .join(present, new String[] {"sku"}, "left")
+            .where(
+                col("present")
+                    .isNull()
+                    .and(col("removed_at").isNull())
+                    .or(col("present").isNotNull().and(col("removed_at").isNotNull())))
+            .select(col("sku"), col("present").isNull().as("removed"));
+    DeltaTable.forPath(spark, path)
+        .as("t")
+        .merge(changes.as("s"), "t.sku = s.sku")
+        .whenMatched()
+        .updateExpr(
+            Map.of(
+                "removed_at",
+                "CASE WHEN s.removed THEN TIMESTAMP '"
+                    + now
+                    + "' ELSE CAST(NULL AS TIMESTAMP) END"))
+        .execute();
+  }
+
+  private static Column[] columns() {
+    Column[] columns = new Column[FROM_RENDERS.length];
+    for (int i = 0; i < columns.length; i++) {
+      columns[i] = col(FROM_RENDERS[i]);
+    }
+    return columns;
+  }
+
+  private static org.apache.spark.sql.types.StructType schema() {
+    org.apache.spark.sql.types.StructType renders = RendersTable.SCHEMA;
+    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType();
+    for (String column : FROM_RENDERS) {
+      schema = schema.add(renders.apply(column));
+    }
+    return schema.add("removed_at", DataTypes.TimestampType);
+  }
+}
