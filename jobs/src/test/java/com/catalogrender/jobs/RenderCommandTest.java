@@ -34,6 +34,7 @@ class RenderCommandTest {
             Map.entry("cpu-variant", "fp32"),
             Map.entry("full-precision-min-side", "1024"),
             Map.entry("partitions", "3"),
+            Map.entry("checkpoint-rows", "100"),
             Map.entry("rates", RATES),
             Map.entry("budget-eur", "1.5"),
             Map.entry("caption-rewriter", "gateway"),
@@ -47,6 +48,7 @@ class RenderCommandTest {
     }
     RenderConfig config = RenderConfig.parse(settings);
     assertEquals(1.5, config.budget().eur());
+    assertEquals(100, config.run().checkpointRows());
     assertEquals(RATES, config.run().ratesFile());
     assertEquals("litellm", config.captions().gateway().flavor().label());
     assertEquals("claude-haiku-4-5", config.captions().gateway().model());

@@ -24,6 +24,7 @@ class StageCostsTest {
     m.put("llm.gpt-4o-mini.eur_per_million_input", "0.1");
     m.put("llm.gpt-4o-mini.eur_per_million_output", "0.5");
     m.put("store.s3.eur_per_thousand_put", "5");
+    m.put("store.s3.eur_per_thousand_get", "0.4");
     m.put("store.s3.eur_per_gb_written", "20");
     return Rates.parse(m);
   }

@@ -60,6 +60,7 @@ class TableDescriptionTest {
     "cost_io_eur",
     "cost_eur",
     "rendered_at",
+    "adopted",
     "fingerprint"
   };
 
