@@ -1,9 +1,9 @@
 package com.catalogrender.tables;
 
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.percentile_approx;
 
 import com.catalogrender.cost.SizeBucket;
 import java.sql.Timestamp;
@@ -12,9 +12,9 @@ import org.apache.spark.sql.Row;
 
 /**
  * The {@code calibration} Delta table: per model (id and version), variant, device class and size
- * bucket, what one render cost in a calibration run: its executor seconds and marginal EUR (its
- * stages at the rates of that run, without the caption, which depends on the rewriter). Estimates
- * read the latest row of each key.
+ * bucket, what one render cost in a calibration run: the median executor seconds and marginal EUR
+ * (its stages at the rates of that run, without the caption, which depends on the rewriter).
+ * Estimates read the latest row of each key.
  */
 public final class CalibrationTable {
   private CalibrationTable() {}
@@ -37,8 +37,13 @@ public final class CalibrationTable {
                 col("size_bucket"))
             .agg(
                 count(lit(1)).as("renders"),
-                avg(RendersTable.executorSeconds()).as("seconds_per_render"),
-                avg(col("cost_eur").minus(col("cost_caption_eur"))).as("eur_per_render"))
+                // medians: one slow batch (a collector pause, a task's first batch) does not
+                // move the figure every estimate is made from
+                percentile_approx(RendersTable.executorSeconds(), lit(0.5), lit(10000))
+                    .as("seconds_per_render"),
+                percentile_approx(
+                        col("cost_eur").minus(col("cost_caption_eur")), lit(0.5), lit(10000))
+                    .as("eur_per_render"))
             .withColumn("steps", lit(steps))
             .withColumn("batch_size", lit(batchSize))
             .withColumn("calibrated_at", lit(new Timestamp(System.currentTimeMillis())))
