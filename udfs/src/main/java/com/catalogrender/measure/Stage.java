@@ -20,6 +20,14 @@ public enum Stage {
   /** The stages that run on the model's device (a GPU when Spark gave the task one). */
   public static final Set<Stage> MODEL = Set.of(TEXT_ENCODER, UNET, VAE);
 
+  /**
+   * The stages a render's executor spends time on: all but the caption, which is the driver's time
+   * (waiting for the gateway, templating), a fixed cost of the run.
+   */
+  public static final Set<Stage> EXECUTOR =
+      java.util.Collections.unmodifiableSet(
+          java.util.EnumSet.complementOf(java.util.EnumSet.of(CAPTION)));
+
   private final boolean model;
 
   Stage(boolean model) {

@@ -51,10 +51,14 @@ final class RecordPhase {
 
   /** What the run's rows in {@code renders} add up to. */
   private record RowTotals(
-      RunSummary.RowCounts counts, long executors, double marginalEur, StageValues seconds) {
+      RunSummary.RowCounts counts,
+      long executors,
+      double marginalEur,
+      StageValues seconds,
+      long adopted) {
     /** Seconds the rows account for on executors: every stage but the caption (driver time). */
     double taskSeconds() {
-      return seconds.total() - seconds.get(Stage.CAPTION);
+      return seconds.only(Stage.EXECUTOR).total();
     }
   }
 
@@ -84,7 +88,7 @@ final class RecordPhase {
     }
     RowTotals totals =
         mine == null
-            ? new RowTotals(counts(plan, 0, 0, 0), 0, 0, StageValues.ZERO)
+            ? new RowTotals(counts(plan, 0, 0, 0), 0, 0, StageValues.ZERO, 0)
             : totals(mine, plan);
     String contactSheet =
         mine == null
@@ -180,7 +184,7 @@ final class RecordPhase {
                     : Math.round(meters.modelFetch().cacheBytes().avg())),
             attempts(attempts, summary, rates.taskEurPerSecond(opened.gpu())),
             estimate,
-            mine == null ? 0 : mine.where(col("adopted")).count()));
+            totals.adopted()));
     return summary;
   }
 
@@ -196,19 +200,21 @@ final class RecordPhase {
     sums.add(count(RenderStatus.SKIPPED_BUDGET));
     sums.add(countDistinct(col("executor_id")));
     sums.add(sum(col("cost_eur")));
+    sums.add(sum(when(col("adopted"), 1).otherwise(0)));
     for (Stage stage : Stage.values()) {
       sums.add(sum(col(RendersTable.secondsColumn(stage))));
     }
     Row row = mine.agg(count(RenderStatus.OK), sums.toArray(new Column[0])).first();
     Map<Stage, Double> seconds = new EnumMap<>(Stage.class);
     for (Stage stage : Stage.values()) {
-      seconds.put(stage, doubleOrZero(row, 5 + stage.ordinal()));
+      seconds.put(stage, doubleOrZero(row, 6 + stage.ordinal()));
     }
     return new RowTotals(
         counts(plan, longOrZero(row, 0), longOrZero(row, 1), longOrZero(row, 2)),
         row.getLong(3),
         doubleOrZero(row, 4),
-        StageValues.of(seconds));
+        StageValues.of(seconds),
+        longOrZero(row, 5));
   }
 
   private static Column count(RenderStatus status) {

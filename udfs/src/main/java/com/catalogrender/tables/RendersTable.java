@@ -77,14 +77,12 @@ public final class RendersTable {
   /** A render's seconds on its executor: every stage but the caption (driver time). */
   public static org.apache.spark.sql.Column executorSeconds() {
     org.apache.spark.sql.Column total = org.apache.spark.sql.functions.lit(0.0);
-    for (Stage stage : Stage.values()) {
-      if (stage != Stage.CAPTION) {
-        total =
-            total.plus(
-                org.apache.spark.sql.functions.coalesce(
-                    org.apache.spark.sql.functions.col(secondsColumn(stage)),
-                    org.apache.spark.sql.functions.lit(0.0)));
-      }
+    for (Stage stage : Stage.EXECUTOR) {
+      total =
+          total.plus(
+              org.apache.spark.sql.functions.coalesce(
+                  org.apache.spark.sql.functions.col(secondsColumn(stage)),
+                  org.apache.spark.sql.functions.lit(0.0)));
     }
     return total;
   }
