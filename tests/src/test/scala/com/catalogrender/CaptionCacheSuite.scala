@@ -209,6 +209,92 @@ class CaptionCacheSuite extends AnyFunSuite with LocalSpark {
     } finally gateway.close()
   }
 
+  /** 12 rows, 12 distinct prompts: 4 products x 3 colours, each on its own background. */
+  private lazy val twelvePrompts: Seq[String] = {
+    val products = Seq("mug", "sneaker", "lamp", "bottle")
+    val colours = Seq("red", "blue", "green")
+    val backgrounds = Seq("wood", "beach", "marble")
+    for (p <- products.indices; c <- colours.indices)
+      yield s"${colours(c)} ${products(p)} on ${backgrounds((p + c) % 3)}"
+  }
+
+  private lazy val twelveCatalog: String = {
+    val path = workDir.resolve("twelve-catalog").toString
+    val rows = twelvePrompts.zipWithIndex.map { case (prompt, i) =>
+      Row(f"TWL-$i%03d", prompt.split(" ")(1) + "s", prompt, 64, 64, 700L + i, null, new Timestamp(0))
+    }
+    spark.createDataFrame(rows.asJava, DemoCatalog.SCHEMA).write.format("delta").save(path)
+    path
+  }
+
+  test("answers as chat models write them: normalised into captions, or a fallback that names why") {
+    val caption = (prompt: String) => FakeGateway.captionFor(prompt)
+    // one shape per prompt, in the catalog's order
+    val shapes: Seq[(String, String => String, Option[String])] = Seq(
+      ("clean", p => caption(p), None),
+      ("preamble", p => "Here is the caption:\n" + caption(p), Some("normalised: preamble")),
+      ("label on the next line", p => "Sure, rewritten for diffusion:\nPrompt: " + caption(p), Some("normalised: preamble, label")),
+      ("quoted", p => "\"" + caption(p) + "\"", Some("normalised: quotes")),
+      ("bulleted", p => "* " + caption(p), Some("normalised: bullet")),
+      ("two alternatives", p => "1. " + caption(p) + "\n2. " + p + " at golden hour", Some("normalised: alternatives")),
+      ("trailing newline", p => caption(p) + "\n", Some("normalised: whitespace")),
+      ("markdown bold", p => "**" + caption(p) + "**", Some("normalised: markdown")),
+      ("drops the colour", p => caption(p).split(" ", 2)(1), Some("caption dropped '")),
+      ("empty", _ => "", Some("the gateway answered an empty caption")),
+      ("backticks", p => "`" + caption(p) + "`", Some("normalised: quotes")),
+      ("wrapped", p => caption(p).replace(", ", ",\n"), Some("normalised: newlines")))
+    val shapeOf = twelvePrompts.zip(shapes).toMap
+    val gateway = new FakeGateway(GatewayFlavor.OPENAI)
+    gateway.answering(p => shapeOf(p)._2(p))
+    try {
+      val summary = run(config("shapes", "catalog" -> twelveCatalog, "gateway.url" -> gateway.url(), "gateway.cache" -> "false"))
+      assert(summary.rowsOk == 12)
+      val rows = renders("shapes", summary.runId).collect()
+        .map(r => twelvePrompts(r.getAs[String]("sku").stripPrefix("TWL-").toInt) -> r).toMap
+      var gatewayCaptions = 0
+      for ((prompt, (shape, _, reason)) <- shapeOf) {
+        val row = rows(prompt)
+        val source = row.getAs[String]("caption_source")
+        val got = Option(row.getAs[String]("caption_reason"))
+        val fallback = shape == "drops the colour" || shape == "empty"
+        assert(source == (if (fallback) "template_fallback" else "gateway"), s"$shape: $source, $got")
+        if (!fallback) {
+          gatewayCaptions += 1
+          assert(row.getAs[String]("caption") == caption(prompt), s"$shape: ${row.getAs[String]("caption")}")
+        }
+        assert(got.map(_.takeWhile(_ != '(').trim) == reason.map(_.takeWhile(_ != '(').trim) ||
+          reason.exists(r => got.exists(_.startsWith(r))), s"$shape: reason $got, expected $reason")
+        // every answer was billed, rejected ones too: their tokens are charged to their rows
+        assert(row.getAs[Long]("api_tokens_out") == FakeGateway.COMPLETION_TOKENS, s"$shape")
+      }
+      assert(rows(twelvePrompts(8)).getAs[String]("caption_reason") == s"caption dropped '${twelvePrompts(8).split(" ")(0)}'")
+      assert(gatewayCaptions == 10)
+      val runs = runRow("shapes", summary.runId)
+      assert(runs.getAs[Long]("caption_normalised_answers") == 9 && runs.getAs[Long]("caption_rejected_answers") == 2 &&
+        runs.getAs[Long]("caption_fallbacks") == 2, runs)
+      assert(gateway.received().size == 12, "one request per prompt: unusable answers are not retried")
+      info(s"12 answer shapes: $gatewayCaptions yield a gateway caption, 2 fall back (a dropped colour, an empty answer)")
+    } finally gateway.close()
+  }
+
+  test("an outage under concurrency: the breaker stops queued prompts and retries, requests bounded") {
+    val gateway = new FakeGateway(GatewayFlavor.OPENAI)
+    gateway.always(FakeGateway.Reply.status(503))
+    try {
+      // the defaults: 8 in flight, 4 attempts, breaker after 8 prompts in a row
+      val summary = run(config("outage", "catalog" -> twelveCatalog, "gateway.url" -> gateway.url(), "gateway.concurrency" -> "8",
+        "gateway.max_attempts" -> "4", "gateway.circuit_breaker_failures" -> "8"))
+      assert(summary.rowsOk == 12)
+      val requests = gateway.received().size
+      val runs = runRow("outage", summary.runId)
+      assert(requests <= 8 * 4, s"$requests requests, more than concurrency x attempts")
+      assert(runs.getAs[Long]("caption_requests") == requests)
+      assert(runs.getAs[Long]("caption_breaker_saved_prompts") >= 4, runs)
+      assert(summary.captions.breakerSavedPrompts >= 4)
+      info(s"outage, 12 prompts: $requests requests (48 before), breaker saved ${summary.captions.breakerSavedPrompts} prompts")
+    } finally gateway.close()
+  }
+
   test("Redis killed mid-run: the run completes, every row ok, the cache failures counted") {
     val port = freePort()
     val redis = new RedisServer(port)

@@ -129,12 +129,15 @@ final class RenderCommand implements SparkJob {
     }
     CaptionFigures c = s.captions();
     System.out.printf(
-        "captions:      %s, %d distinct prompts, %d gateway requests, cache hit rate %s, %d template fallbacks, EUR %.6f%n",
+        "captions:      %s, %d distinct prompts, %d gateway requests, cache hit rate %s, %d answers normalised, %d rejected, %d template fallbacks (%d saved by the circuit breaker), EUR %.6f%n",
         c.rewriter(),
         c.distinctPrompts(),
         c.httpRequests(),
         percent(c.cacheHitRate()),
+        c.normalisedAnswers(),
+        c.rejectedAnswers(),
         c.fallbacks(),
+        c.breakerSavedPrompts(),
         c.apiEur());
     EmbeddingFigures e = s.embeddings();
     System.out.printf(

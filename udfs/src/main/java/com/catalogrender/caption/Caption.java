@@ -36,10 +36,41 @@ public record Caption(
     return GATEWAY_CACHE.equals(source);
   }
 
-  /** This caption as the template fallback after a failed gateway call, keeping its cost. */
-  public static Caption fallback(
-      String templateText, int httpRequests, double seconds, String reason) {
+  /**
+   * The template caption after a failed gateway call, keeping its cost: the requests and seconds,
+   * and, where the gateway answered with a caption that could not be used, that answer's model and
+   * billed tokens.
+   */
+  public static Caption fallback(String templateText, CaptionUnavailableException failure) {
+    Caption answered = failure.answered();
+    if (answered == null) {
+      return new Caption(
+          templateText,
+          TEMPLATE_FALLBACK,
+          TEMPLATE,
+          null,
+          0,
+          0,
+          null,
+          failure.httpRequests(),
+          failure.seconds(),
+          failure.getMessage());
+    }
     return new Caption(
-        templateText, TEMPLATE_FALLBACK, TEMPLATE, null, 0, 0, null, httpRequests, seconds, reason);
+        templateText,
+        TEMPLATE_FALLBACK,
+        answered.model(),
+        answered.provider(),
+        answered.tokensIn(),
+        answered.tokensOut(),
+        answered.reportedCostUsd(),
+        failure.httpRequests(),
+        failure.seconds(),
+        failure.getMessage());
+  }
+
+  /** Whether the gateway's answer needed normalising (its reason says what was done). */
+  public boolean normalised() {
+    return source.startsWith(GATEWAY) && reason != null;
   }
 }

@@ -11,9 +11,10 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,10 +24,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Retries timeouts, connection failures and HTTP 429/500/502/503/504 with exponential backoff
  * and full jitter, waiting what {@code Retry-After} asks (capped at {@code
- * gateway.max_backoff_seconds}); other statuses and unusable answers (empty, over-long, control
- * characters, not the OpenAI schema) fail at once. A circuit breaker stops calling the gateway
- * after {@code gateway.circuit_breaker_failures} prompts in a row failed, so an outage costs
- * seconds, not hours. Failures surface as {@link CaptionUnavailableException}; the caller renders
+ * gateway.max_backoff_seconds}); other statuses fail at once. An answer is read the way chat models
+ * write it ({@link ChatAnswer}: preamble, label, quotes, markdown, wrapped lines, alternatives are
+ * normalised and named in the caption's reason); what remains unusable (empty, over-long, control
+ * characters, not the chat schema) or drops a word the prompt requires ({@link
+ * RequiredPromptWords}) fails at once, its tokens still charged.
+ *
+ * <p>A circuit breaker stops calling the gateway after {@code gateway.circuit_breaker_failures}
+ * prompts in a row failed. Under concurrency, prompts that are retrying count towards it too: while
+ * failed prompts plus retrying ones reach the threshold, no new prompt starts, and once it opens,
+ * prompts in flight stop retrying; so an outage costs at most max(concurrency, threshold) x
+ * attempts requests. Failures surface as {@link CaptionUnavailableException}; the caller renders
  * the row with the template caption. Thread-safe; the caller bounds concurrency.
  */
 public final class GatewayCaptionRewriter implements CaptionRewriter {
@@ -40,7 +48,9 @@ public final class GatewayCaptionRewriter implements CaptionRewriter {
       return java.util.HexFormat.of()
           .formatHex(
               java.security.MessageDigest.getInstance("SHA-256")
-                  .digest(SYSTEM_PROMPT.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                  .digest(
+                      (SYSTEM_PROMPT + "\n" + ANSWER_RULES)
+                          .getBytes(java.nio.charset.StandardCharsets.UTF_8)))
           .substring(0, 16);
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -52,16 +62,36 @@ public final class GatewayCaptionRewriter implements CaptionRewriter {
           + " Keep the product, its colour and its background exactly as given. Add one lighting"
           + " phrase, framing and camera details. Answer with the caption only, one line, no quotes.";
 
+  /**
+   * Bump when how answers are read changes (normalisation, required words): the same answer may now
+   * give another caption.
+   */
+  static final String ANSWER_RULES = "answers-2";
+
   private final GatewaySettings settings;
   private final GatewayApiKey key;
   private final HttpClient client;
   private final ObjectMapper json = new ObjectMapper();
-  private final AtomicInteger consecutiveFailures = new AtomicInteger();
+  private final Collection<String> modelWords;
+  private final Object breaker = new Object();
+  private int consecutiveFailures; // guarded by breaker
+  private int retrying; // prompts in flight after a failed attempt; guarded by breaker
   private final AtomicReference<String> lastFailure = new AtomicReference<>();
 
+  /** A rewriter for a model that declares no words of its own. */
   public GatewayCaptionRewriter(GatewaySettings settings, GatewayApiKey key) {
+    this(settings, key, List.of());
+  }
+
+  /**
+   * @param modelWords the words the run's model declares it knows (its categories, colours and
+   *     backgrounds), which {@code gateway.require_prompt_words=auto} requires a caption to keep
+   */
+  public GatewayCaptionRewriter(
+      GatewaySettings settings, GatewayApiKey key, Collection<String> modelWords) {
     this.settings = settings;
     this.key = key;
+    this.modelWords = List.copyOf(modelWords);
     this.client =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -74,55 +104,104 @@ public final class GatewayCaptionRewriter implements CaptionRewriter {
       throws CaptionUnavailableException {
     long start = System.nanoTime();
     int requests = 0;
-    if (circuitOpen()) {
-      throw new CaptionUnavailableException(
-          "gateway not called: "
-              + consecutiveFailures.get()
-              + " prompts in a row failed (gateway.circuit_breaker_failures="
-              + settings.circuitBreakerFailures()
-              + "); last: "
-              + lastFailure.get(),
-          0,
-          0);
-    }
+    admit();
     String reason = null;
-    for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
-      requests++;
-      Duration wait;
-      try {
-        HttpResponse<String> response =
-            client.send(
-                request(category, prompt, bypassCache), HttpResponse.BodyHandlers.ofString());
-        int status = response.statusCode();
-        if (status == 200) {
-          Caption caption = parse(response, requests, seconds(start));
-          consecutiveFailures.set(0);
-          return caption;
+    boolean failedOnce = false;
+    try {
+      for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
+        if (attempt > 1 && circuitOpen()) {
+          throw new CaptionUnavailableException(
+              "gateway not retried: the circuit breaker opened ("
+                  + settings.circuitBreakerFailures()
+                  + " prompts in a row failed); this prompt's last: "
+                  + reason,
+              requests,
+              seconds(start),
+              null,
+              true);
         }
-        reason = "gateway answered HTTP " + status + errorDetail(response.body());
-        if (!RETRYABLE.contains(status)) {
-          throw failed(reason, requests, start);
+        requests++;
+        Duration wait;
+        try {
+          HttpResponse<String> response =
+              client.send(
+                  request(category, prompt, bypassCache), HttpResponse.BodyHandlers.ofString());
+          int status = response.statusCode();
+          if (status == 200) {
+            Caption caption = parse(prompt, response, requests, seconds(start));
+            succeeded();
+            return caption;
+          }
+          reason = "gateway answered HTTP " + status + errorDetail(response.body());
+          if (!RETRYABLE.contains(status)) {
+            throw failed(reason, requests, start);
+          }
+          wait = retryAfter(response).orElse(null);
+        } catch (HttpTimeoutException e) {
+          reason = "gateway timed out after " + settings.timeout().toMillis() / 1000.0 + "s";
+          wait = null;
+        } catch (IOException e) {
+          reason = "gateway connection failed: " + e.getClass().getSimpleName() + detail(e);
+          wait = null;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw failed("interrupted while calling the gateway", requests, start);
         }
-        wait = retryAfter(response).orElse(null);
-      } catch (HttpTimeoutException e) {
-        reason = "gateway timed out after " + settings.timeout().toMillis() / 1000.0 + "s";
-        wait = null;
-      } catch (IOException e) {
-        reason = "gateway connection failed: " + e.getClass().getSimpleName() + detail(e);
-        wait = null;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw failed("interrupted while calling the gateway", requests, start);
+        if (attempt == settings.maxAttempts()) {
+          break;
+        }
+        if (!failedOnce) {
+          failedOnce = true;
+          synchronized (breaker) {
+            retrying++;
+          }
+        }
+        sleep(wait != null ? cap(wait) : backoff(attempt));
       }
-      if (attempt == settings.maxAttempts()) {
-        break;
+      throw failed(
+          reason + " (after " + requests + " attempt" + (requests == 1 ? "" : "s") + ")",
+          requests,
+          start);
+    } finally {
+      if (failedOnce) {
+        synchronized (breaker) {
+          retrying--;
+          breaker.notifyAll();
+        }
       }
-      sleep(wait != null ? cap(wait) : backoff(attempt));
     }
-    throw failed(
-        reason + " (after " + requests + " attempt" + (requests == 1 ? "" : "s") + ")",
-        requests,
-        start);
+  }
+
+  /**
+   * Lets a prompt start: at once while the gateway answers; while failed prompts plus retrying ones
+   * reach the threshold, waits until one of them ends; once the breaker is open, refuses.
+   */
+  private void admit() throws CaptionUnavailableException {
+    synchronized (breaker) {
+      while (consecutiveFailures < settings.circuitBreakerFailures()
+          && consecutiveFailures + retrying >= settings.circuitBreakerFailures()) {
+        try {
+          breaker.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new CaptionUnavailableException(
+              "interrupted while waiting for the gateway", 0, 0, null, false);
+        }
+      }
+      if (consecutiveFailures >= settings.circuitBreakerFailures()) {
+        throw new CaptionUnavailableException(
+            "gateway not called: "
+                + consecutiveFailures
+                + " prompts in a row failed (gateway.circuit_breaker_failures="
+                + settings.circuitBreakerFailures()
+                + "); last: "
+                + lastFailure.get(),
+            0,
+            0,
+            null,
+            true);
+      }
+    }
   }
 
   private HttpRequest request(String category, String prompt, boolean bypassCache) {
@@ -148,38 +227,46 @@ public final class GatewayCaptionRewriter implements CaptionRewriter {
     return request.POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
   }
 
-  private Caption parse(HttpResponse<String> response, int requests, double seconds)
+  private Caption parse(String prompt, HttpResponse<String> response, int requests, double seconds)
       throws CaptionUnavailableException {
     JsonNode body;
     try {
       body = json.readTree(response.body());
     } catch (IOException e) {
-      throw unusable("the gateway's answer is not JSON", requests, seconds);
+      throw unusable("the gateway's answer is not JSON", null, requests, seconds);
     }
     JsonNode content = body.path("choices").path(0).path("message").path("content");
     if (!content.isTextual()) {
-      throw unusable("the gateway's answer has no choices[0].message.content", requests, seconds);
+      throw unusable(
+          "the gateway's answer has no choices[0].message.content", null, requests, seconds);
     }
-    String text = content.asText().strip();
-    String problem = captionProblem(text, settings.maxCaptionChars());
-    if (problem != null) {
-      throw unusable("the gateway answered " + problem, requests, seconds);
-    }
-    GatewayFlavor.Answer answer = settings.flavor().read(response.headers(), body);
+    ChatAnswer answer = ChatAnswer.read(content.asText());
+    GatewayFlavor.Answer read = settings.flavor().read(response.headers(), body);
     JsonNode usage = body.path("usage");
     String model = body.path("model").isTextual() ? body.path("model").asText() : settings.model();
-    boolean hit = answer.cacheHit();
-    return new Caption(
-        text,
-        hit ? Caption.GATEWAY_CACHE : Caption.GATEWAY,
-        model,
-        answer.provider(),
-        hit ? 0 : usage.path("prompt_tokens").asLong(0),
-        hit ? 0 : usage.path("completion_tokens").asLong(0),
-        hit ? Double.valueOf(0) : answer.reportedCostUsd(),
-        requests,
-        seconds,
-        null);
+    boolean hit = read.cacheHit();
+    Caption caption =
+        new Caption(
+            answer.caption(),
+            hit ? Caption.GATEWAY_CACHE : Caption.GATEWAY,
+            model,
+            read.provider(),
+            hit ? 0 : usage.path("prompt_tokens").asLong(0),
+            hit ? 0 : usage.path("completion_tokens").asLong(0),
+            hit ? Double.valueOf(0) : read.reportedCostUsd(),
+            requests,
+            seconds,
+            answer.describe());
+    String problem = captionProblem(answer.caption(), settings.maxCaptionChars());
+    if (problem != null) {
+      String normalised = answer.reshaped() ? " (" + answer.describe() + ")" : "";
+      throw unusable("the gateway answered " + problem + normalised, caption, requests, seconds);
+    }
+    String dropped = settings.requirePromptWords().dropped(prompt, answer.caption(), modelWords);
+    if (dropped != null) {
+      throw unusable("caption dropped '" + dropped + "'", caption, requests, seconds);
+    }
+    return caption;
   }
 
   /** Why an answer is not a usable caption, or null. */
@@ -202,10 +289,18 @@ public final class GatewayCaptionRewriter implements CaptionRewriter {
     return null;
   }
 
-  private CaptionUnavailableException unusable(String reason, int requests, double seconds) {
-    // garbage is not retried: at temperature 0 the same request gives the same answer
-    recordFailure(reason);
-    return new CaptionUnavailableException(reason, requests, seconds);
+  private CaptionUnavailableException unusable(
+      String reason, Caption answered, int requests, double seconds) {
+    // not retried: at temperature 0 the same request gives the same answer. An answer outside the
+    // chat schema says the gateway is misconfigured and counts towards the breaker; a caption this
+    // client rejects came from a working gateway, which counts as one
+    if (answered == null) {
+      recordFailure(reason);
+    } else {
+      lastFailure.set(reason);
+      succeeded();
+    }
+    return new CaptionUnavailableException(reason, requests, seconds, answered, false);
   }
 
   private CaptionUnavailableException failed(String reason, int requests, long start) {
@@ -214,9 +309,20 @@ public final class GatewayCaptionRewriter implements CaptionRewriter {
     return new CaptionUnavailableException(masked, requests, seconds(start));
   }
 
+  private void succeeded() {
+    synchronized (breaker) {
+      consecutiveFailures = 0;
+      breaker.notifyAll();
+    }
+  }
+
   private void recordFailure(String reason) {
     lastFailure.set(reason);
-    int failures = consecutiveFailures.incrementAndGet();
+    int failures;
+    synchronized (breaker) {
+      failures = ++consecutiveFailures;
+      breaker.notifyAll();
+    }
     if (failures == settings.circuitBreakerFailures()) {
       LOG.warn(
           "Caption gateway {}: {} prompts in a row failed (last: {}); the rest of this run uses"
@@ -228,7 +334,9 @@ public final class GatewayCaptionRewriter implements CaptionRewriter {
   }
 
   private boolean circuitOpen() {
-    return consecutiveFailures.get() >= settings.circuitBreakerFailures();
+    synchronized (breaker) {
+      return consecutiveFailures >= settings.circuitBreakerFailures();
+    }
   }
 
   private String errorDetail(String body) {

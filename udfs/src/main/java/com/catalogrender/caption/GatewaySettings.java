@@ -32,6 +32,7 @@ import java.util.TreeSet;
  * @param maxCaptionChars longer answers are garbage
  * @param circuitBreakerFailures after this many prompts in a row failed, stop calling the gateway
  *     for the rest of the run (every row still renders with the template caption)
+ * @param requirePromptWords what a caption must keep of its prompt, or it falls back
  * @param apiKeyEnv environment variable holding the key
  * @param apiKeyAlias Hadoop credential provider alias holding the key
  */
@@ -52,6 +53,7 @@ public record GatewaySettings(
     double longTailShare,
     int maxCaptionChars,
     int circuitBreakerFailures,
+    RequiredPromptWords requirePromptWords,
     String apiKeyEnv,
     String apiKeyAlias) {
 
@@ -72,6 +74,7 @@ public record GatewaySettings(
   public static final String LONG_TAIL_SHARE = "gateway.long_tail_share";
   public static final String MAX_CAPTION_CHARS = "gateway.max_caption_chars";
   public static final String CIRCUIT_BREAKER_FAILURES = "gateway.circuit_breaker_failures";
+  public static final String REQUIRE_PROMPT_WORDS = "gateway.require_prompt_words";
   public static final String API_KEY_ENV = "gateway.api_key_env";
   public static final String API_KEY_ALIAS = "gateway.api_key_alias";
   public static final String API_KEY_ENV_DEFAULT = "CATALOG_RENDER_GATEWAY_API_KEY";
@@ -95,6 +98,7 @@ public record GatewaySettings(
           LONG_TAIL_SHARE,
           MAX_CAPTION_CHARS,
           CIRCUIT_BREAKER_FAILURES,
+          REQUIRE_PROMPT_WORDS,
           API_KEY_ENV,
           API_KEY_ALIAS);
 
@@ -163,6 +167,8 @@ public record GatewaySettings(
         decimal(s, LONG_TAIL_SHARE, "0.01", 0, 1),
         integer(s, MAX_CAPTION_CHARS, "400", 16, 10_000),
         integer(s, CIRCUIT_BREAKER_FAILURES, "8", 1, 1_000_000),
+        RequiredPromptWords.parse(
+            REQUIRE_PROMPT_WORDS, s.getOrDefault(REQUIRE_PROMPT_WORDS, RequiredPromptWords.AUTO)),
         s.getOrDefault(API_KEY_ENV, API_KEY_ENV_DEFAULT).trim(),
         s.getOrDefault(API_KEY_ALIAS, API_KEY_ALIAS_DEFAULT).trim());
   }

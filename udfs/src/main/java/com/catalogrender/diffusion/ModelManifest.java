@@ -158,6 +158,19 @@ public record ModelManifest(
     return caption;
   }
 
+  /**
+   * The words this model knows for a product, its colour and its background (its category, colour
+   * and background attribute values), which a caption must keep when the prompt uses them; empty
+   * for a model that declares none.
+   */
+  public List<String> productWords() {
+    List<String> words = new java.util.ArrayList<>();
+    for (String attribute : List.of("category", "colour", "background")) {
+      words.addAll(attributes.getOrDefault(attribute, List.of()));
+    }
+    return words;
+  }
+
   public List<String> attributeValues(String attribute) {
     List<String> values = attributes.get(attribute);
     if (values == null) {

@@ -3,6 +3,7 @@ package com.catalogrender.render;
 import com.catalogrender.caption.CaptionRewriter;
 import com.catalogrender.catalog.CatalogSchema;
 import com.catalogrender.catalog.CatalogSource;
+import com.catalogrender.runtime.ModelCache;
 import com.catalogrender.task.EmbeddingWarmup;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -48,7 +49,11 @@ public final class CacheWarmup {
       spark.sparkContext().setJobDescription("cache-warmup: captions");
       CaptionPhase.Outcome captions;
       try (CaptionRewriter rewriter =
-          CaptionPhase.rewriterFor(config.captions(), spark.sparkContext().hadoopConfiguration())) {
+          CaptionPhase.rewriterFor(
+              config.captions(),
+              ModelCache.manifest(
+                  config.model().location(), spark.sparkContext().hadoopConfiguration()),
+              spark.sparkContext().hadoopConfiguration())) {
         captions =
             new CaptionPhase(
                     config.captions(), rewriter, config.run().rates(), config.testing().ticker())

@@ -14,6 +14,7 @@ import com.catalogrender.caption.TemplateCaptionRewriter;
 import com.catalogrender.catalog.CatalogRow;
 import com.catalogrender.catalog.PlannedCaption;
 import com.catalogrender.cost.Rates;
+import com.catalogrender.diffusion.ModelManifest;
 import com.catalogrender.measure.Ticker;
 import com.catalogrender.results.CaptionFigures;
 import com.catalogrender.results.PromptCaption;
@@ -65,9 +66,15 @@ public final class CaptionPhase {
     this.rewriting = new PromptRewriting(settings, rewriter, rates, ticker);
   }
 
-  /** The rewriter a run's settings ask for; the key is read here, on the driver. */
+  /**
+   * The rewriter a run's settings ask for; the key is read here, on the driver. Gateway captions
+   * must keep the words of their prompt that {@code manifest}'s model knows for product, colour and
+   * background ({@code gateway.require_prompt_words=auto}).
+   */
   public static CaptionRewriter rewriterFor(
-      CaptionSettings settings, org.apache.hadoop.conf.Configuration hadoop) {
+      CaptionSettings settings,
+      ModelManifest manifest,
+      org.apache.hadoop.conf.Configuration hadoop) {
     if (!settings.usesGateway()) {
       return new TemplateCaptionRewriter();
     }
@@ -81,7 +88,7 @@ public final class CaptionPhase {
     } else {
       LOG.info("Gateway API key from {}", key.origin());
     }
-    return new GatewayCaptionRewriter(settings.gateway(), key);
+    return new GatewayCaptionRewriter(settings.gateway(), key, manifest.productWords());
   }
 
   /**
@@ -167,13 +174,16 @@ public final class CaptionPhase {
     }
     Dataset<Row> captions = spark.createDataFrame(out, CaptionsTable.SCHEMA);
     LOG.info(
-        "Captions: {} distinct prompts, {} rewrites, {} HTTP requests, {} cache hits, {} fallbacks"
-            + " in {}s",
+        "Captions: {} distinct prompts, {} rewrites, {} HTTP requests, {} cache hits, {} normalised,"
+            + " {} rejected, {} fallbacks ({} saved by the circuit breaker) in {}s",
         work.size(),
         totals.rewrites,
         totals.http,
         totals.hits,
+        totals.normalised,
+        totals.rejected,
         totals.fallbacks,
+        totals.breakerStops,
         String.format(Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e9));
     return new Outcome(
         captions,
@@ -186,6 +196,9 @@ public final class CaptionPhase {
             totals.hits,
             totals.fallbacks,
             bypassed,
+            totals.normalised,
+            totals.rejected,
+            totals.breakerStops,
             apiEur,
             seconds));
   }
@@ -225,13 +238,17 @@ public final class CaptionPhase {
     return String.format(
         Locale.ROOT,
         "captions: %d distinct prompts, %d rewrites, %d gateway requests, %d answered (%s from its"
-            + " cache), %d template fallbacks, %d long-tail prompts bypassed the cache, EUR %.6f",
+            + " cache, %d normalised), %d answers rejected, %d template fallbacks (%d saved by the"
+            + " circuit breaker), %d long-tail prompts bypassed the cache, EUR %.6f",
         c.distinctPrompts(),
         c.rewrites(),
         c.httpRequests(),
         c.gatewayAnswers(),
         hitRate == null ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * hitRate),
+        c.normalisedAnswers(),
+        c.rejectedAnswers(),
         c.fallbacks(),
+        c.breakerSavedPrompts(),
         c.bypassedPrompts(),
         c.apiEur());
   }
@@ -260,8 +277,14 @@ public final class CaptionPhase {
     long answers;
     long hits;
     long fallbacks;
+    long normalised;
+    long rejected;
+    long breakerStops;
 
     void add(long calls, PromptRewriting.Rewritten r) {
+      normalised += r.normalised();
+      rejected += r.rejected();
+      breakerStops += r.breakerStops();
       rewrites += calls;
       http += r.httpRequests();
       answers += r.gatewayAnswers();

@@ -51,6 +51,9 @@ record Fingerprint(Map<String, String> run, int nativeSize, double sharpen)
         captions.usesGateway()
             ? GatewayCaptionRewriter.promptVersion()
             : TemplateCaptionRewriter.VERSION);
+    if (captions.usesGateway()) {
+      run.put("caption_required_words", captions.gateway().requirePromptWords().setting());
+    }
     ImageFormat format = config.images().format();
     run.put("image_format", format.extension());
     if (format != ImageFormat.PNG) {

@@ -42,6 +42,9 @@ final class PromptRewriting {
       int gatewayAnswers,
       int cacheHits,
       int fallbacks,
+      int normalised,
+      int rejected,
+      int breakerStops,
       long tokensIn,
       long tokensOut,
       double apiEur,
@@ -53,6 +56,9 @@ final class PromptRewriting {
     int answers = 0;
     int hits = 0;
     int fallbacks = 0;
+    int normalised = 0;
+    int rejected = 0;
+    int breakerStops = 0;
     long tokensIn = 0;
     long tokensOut = 0;
     double eur = 0;
@@ -63,9 +69,11 @@ final class PromptRewriting {
       try {
         caption = rewriter.rewrite(w.category(), w.prompt(), w.bypass());
       } catch (CaptionUnavailableException e) {
-        String text = template.caption(w.category(), w.prompt());
-        caption = Caption.fallback(text, e.httpRequests(), e.seconds(), e.getMessage());
+        caption = Caption.fallback(template.caption(w.category(), w.prompt()), e);
+        rejected += e.answered() != null ? 1 : 0;
+        breakerStops += e.stoppedByBreaker() ? 1 : 0;
       }
+      normalised += caption.normalised() ? 1 : 0;
       http += caption.httpRequests();
       seconds += ticker.secondsSince(start);
       if (caption.source().startsWith(Caption.GATEWAY)) {
@@ -78,11 +86,24 @@ final class PromptRewriting {
       eur += price(caption);
       last = caption;
     }
-    return new Rewritten(last, http, answers, hits, fallbacks, tokensIn, tokensOut, eur, seconds);
+    return new Rewritten(
+        last,
+        http,
+        answers,
+        hits,
+        fallbacks,
+        normalised,
+        rejected,
+        breakerStops,
+        tokensIn,
+        tokensOut,
+        eur,
+        seconds);
   }
 
+  /** What the tokens a caption's gateway answer billed cost (a rejected answer's included). */
   private double price(Caption caption) {
-    if (!caption.source().startsWith(Caption.GATEWAY)) {
+    if (caption.tokensIn() + caption.tokensOut() == 0 && caption.reportedCostUsd() == null) {
       return 0;
     }
     Double eur =

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 import com.catalogrender.budget.BudgetLedger;
 import com.catalogrender.caption.CaptionRewriter;
 import com.catalogrender.cost.CostEstimate;
+import com.catalogrender.diffusion.ModelManifest;
 import com.catalogrender.io.ImageStore;
 import com.catalogrender.results.CaptionFigures;
 import com.catalogrender.tables.CurrentImagesTable;
@@ -94,7 +95,7 @@ final class RenderPhase {
     CaptionPhase.Outcome captions;
     try {
       labels.phase("captions (" + config.captions().rewriter() + ", distinct prompts)");
-      captions = captions(plan.todo());
+      captions = captions(plan.todo(), opened.manifest());
       console.accept(CaptionPhase.describe(captions.figures()));
       if (ledger != null) {
         // the driver's time so far (plan, captions) is a fixed cost the budget covers
@@ -178,9 +179,10 @@ final class RenderPhase {
         attempts.figures());
   }
 
-  private CaptionPhase.Outcome captions(Dataset<Row> rows) {
+  private CaptionPhase.Outcome captions(Dataset<Row> rows, ModelManifest manifest) {
     try (CaptionRewriter rewriter =
-        CaptionPhase.rewriterFor(config.captions(), spark.sparkContext().hadoopConfiguration())) {
+        CaptionPhase.rewriterFor(
+            config.captions(), manifest, spark.sparkContext().hadoopConfiguration())) {
       return new CaptionPhase(
               config.captions(), rewriter, config.run().rates(), config.testing().ticker())
           .run(spark, rows);

@@ -70,6 +70,13 @@ public final class RunsTable {
           .column("caption_cache_hit_rate", DoubleType, captions(CaptionFigures::cacheHitRate))
           .column("caption_fallbacks", LongType, captions(CaptionFigures::fallbacks))
           .column("caption_bypassed_prompts", LongType, captions(CaptionFigures::bypassedPrompts))
+          .column(
+              "caption_normalised_answers", LongType, captions(CaptionFigures::normalisedAnswers))
+          .column("caption_rejected_answers", LongType, captions(CaptionFigures::rejectedAnswers))
+          .column(
+              "caption_breaker_saved_prompts",
+              LongType,
+              captions(CaptionFigures::breakerSavedPrompts))
           .column("caption_cost_eur", DoubleType, captions(CaptionFigures::apiEur))
           .column("embedding_cache", StringType, embeddings(EmbeddingFigures::cache))
           .column("embedding_cache_hits", LongType, embeddings(EmbeddingFigures::hits))

@@ -59,6 +59,7 @@ public final class FakeGateway implements AutoCloseable {
   private final List<Received> received = new ArrayList<>();
   private final Set<String> cached = new HashSet<>();
   private volatile Reply always;
+  private volatile java.util.function.UnaryOperator<String> answering;
 
   public FakeGateway(GatewayFlavor flavor) throws IOException {
     this.flavor = flavor;
@@ -81,6 +82,15 @@ public final class FakeGateway implements AutoCloseable {
   /** Every request gets this reply (null: back to normal answers). */
   public FakeGateway always(Reply reply) {
     this.always = reply;
+    return this;
+  }
+
+  /**
+   * Normal answers say what {@code contentForPrompt} makes of the prompt (null: the usual {@link
+   * #captionFor} caption), e.g. the caption wrapped the way a chat model writes it.
+   */
+  public FakeGateway answering(java.util.function.UnaryOperator<String> contentForPrompt) {
+    this.answering = contentForPrompt;
     return this;
   }
 
@@ -128,7 +138,8 @@ public final class FakeGateway implements AutoCloseable {
         send(exchange, reply.status(), reply.body());
         return;
       }
-      String content = captionFor(prompt);
+      java.util.function.UnaryOperator<String> shape = answering;
+      String content = shape == null ? captionFor(prompt) : shape.apply(prompt);
       if (reply != null && reply.body() != null && reply.body().startsWith("CONTENT:")) {
         content = reply.body().substring("CONTENT:".length());
       }

@@ -182,6 +182,64 @@ class GatewayCaptionRewriterTest {
     }
   }
 
+  /**
+   * An outage under concurrency: 12 prompts, 8 in flight, 4 attempts each, the breaker at 8 (the
+   * defaults). Before, every prompt ran all its attempts (48 requests); now retrying prompts count
+   * towards the breaker, so the queued ones never start, and the requests are bounded by
+   * concurrency x attempts.
+   */
+  @Test
+  void anOutageUnderConcurrencyCostsAtMostConcurrencyTimesAttempts() throws Exception {
+    for (int breaker : new int[] {8, 3}) {
+      try (FakeGateway gateway = new FakeGateway(GatewayFlavor.OPENAI)) {
+        GatewayCaptionRewriter rewriter =
+            rewriter(
+                settings(
+                    gateway,
+                    MAX_ATTEMPTS,
+                    "4",
+                    CIRCUIT_BREAKER_FAILURES,
+                    Integer.toString(breaker),
+                    GatewaySettings.MAX_BACKOFF_SECONDS,
+                    "0.05"));
+        gateway.always(FakeGateway.Reply.status(503));
+        java.util.concurrent.ExecutorService pool =
+            java.util.concurrent.Executors.newFixedThreadPool(8);
+        List<java.util.concurrent.Future<CaptionUnavailableException>> outcomes =
+            new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+          String prompt = "p" + i;
+          outcomes.add(
+              pool.submit(
+                  () ->
+                      assertThrows(
+                          CaptionUnavailableException.class,
+                          () -> rewriter.rewrite("m", prompt, false))));
+        }
+        int stopped = 0;
+        int notCalled = 0;
+        for (var outcome : outcomes) {
+          CaptionUnavailableException e = outcome.get();
+          stopped += e.stoppedByBreaker() ? 1 : 0;
+          notCalled += e.httpRequests() == 0 ? 1 : 0;
+        }
+        pool.shutdown();
+        int requests = gateway.received().size();
+        assertTrue(requests <= 8 * 4, breaker + ": " + requests + " requests, more than 8 x 4");
+        if (breaker == 8) {
+          assertEquals(32, requests, "8 prompts ran all 4 attempts before the breaker opened");
+          assertEquals(4, notCalled, "the 4 queued prompts were never sent");
+          assertEquals(4, stopped);
+        } else {
+          // the breaker opens after 3 failed prompts; the queued 4 never start, and those in
+          // flight stop at their next retry (how many that saves depends on timing)
+          assertEquals(4, notCalled, "the 4 queued prompts were never sent");
+          assertTrue(stopped >= 4, "stopped " + stopped);
+        }
+      }
+    }
+  }
+
   @Test
   void settingsNameTheBadValue() {
     Map<String, String> s = new HashMap<>();
