@@ -165,7 +165,7 @@ class CaptionCacheSuite extends AnyFunSuite with LocalSpark {
 
       // the SQL view answers from the renders table
       spark.read.format("delta").load(workDir.resolve("cached/warehouse/renders").toString).createOrReplaceTempView("renders")
-      com.catalogrender.tables.CostViews.register(spark)
+      com.catalogrender.tables.Views.create(spark, null)
       val view = spark.sql(s"select embedding_cache_hit_rate, caption_cache_hit_rate from cache_efficiency where run_id = '${second.runId}'").first()
       assert(view.getDouble(0) >= 0.95 && math.abs(view.getDouble(1) - 37.0 / 39) < 1e-9)
     } finally {
@@ -201,7 +201,7 @@ class CaptionCacheSuite extends AnyFunSuite with LocalSpark {
       val driver = summary.costs.fixed
       assert(driver.driverSeconds >= summary.captions.seconds && driver.driverEur > 0, driver)
       spark.read.format("delta").load(workDir.resolve("down").resolve("warehouse/renders").toString).createOrReplaceTempView("renders")
-      com.catalogrender.tables.CostViews.register(spark)
+      com.catalogrender.tables.Views.create(spark, null)
       val captionShare = spark.sql(s"select share_of_cost, share_of_time from stage_breakdown where run_id = '${summary.runId}' and stage = 'caption'").first()
       assert(captionShare.getDouble(0) == 0.0, s"caption share of cost ${captionShare.getDouble(0)}")
       info(f"gateway down: captions waited ${summary.captions.seconds}%.2f s on the driver; driver line EUR ${driver.driverEur}%.7f " +

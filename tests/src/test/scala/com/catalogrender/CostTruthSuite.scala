@@ -96,10 +96,11 @@ class CostTruthSuite extends AnyFunSuite with LocalSpark {
     finally { System.setOut(savedOut); System.setErr(savedErr) }
   }
 
-  // The goal is 15%. Measured here: -8%, +9%, -12% locally; -20% and -23% on a 2-core CI
-  // machine, always in the same direction (the run after calibration is cheaper: its JIT-compiled
-  // resize and encode are faster than calibration's). Until calibration warms up enough to remove
-  // that bias, the test holds the estimate to 25% and prints the error.
+  // The goal is 15%. Measured here: -8%, +9%, -12%, +11% locally (the last with a repeat
+  // of the same rows 10% cheaper than the first run, and the estimate 0.3% off the repeat); -20%
+  // and -23% on a 2-core CI machine. Two runs of the same rows differ by up to 10% on these
+  // machines, so the test holds the estimate to 25% of one run and of the mean of two, and prints
+  // every figure.
   test("calibrate, then a dry run of a new catalog at mixed sizes estimates the following run within 25%") {
     val mixed = workDir.resolve("mixed-catalog").toString
     val sizes = Seq((64, 64), (256, 256), (512, 384), (1024, 1024))
@@ -136,13 +137,22 @@ class CostTruthSuite extends AnyFunSuite with LocalSpark {
     val actual = render()
     assert(actual.rowsOk == 16)
     val error = actual.costs.marginalEur / estimate - 1
+    // the same catalog again: how far two runs of the same rows differ on this machine, the noise
+    // any estimate is measured against
+    val repeat = render("rerender_all" -> "true")
+    val spread = repeat.costs.marginalEur / actual.costs.marginalEur - 1
     spark.read.format("delta").load(warehouse + "/runs").createOrReplaceTempView("runs")
-    com.catalogrender.tables.CostViews.registerRunCosts(spark)
+    com.catalogrender.tables.Views.create(spark, null)
     val view = spark.sql(s"select estimated_eur, actual_eur, error, estimate_sources from estimate_error where run_id = '${actual.runId}'").first()
     info(f"calibration:\n$printed%s\nestimate EUR $estimate%.9f (dry run), ${view.getDouble(0)}%.9f (recorded); actual EUR " +
-      f"${actual.costs.marginalEur}%.9f; error ${error * 100}%.1f%%; ${view.getString(3)}")
+      f"${actual.costs.marginalEur}%.9f; error ${error * 100}%.1f%%; ${view.getString(3)}; the same rows rendered again: " +
+      f"EUR ${repeat.costs.marginalEur}%.9f (run-to-run ${spread * 100}%.1f%%), error against it ${(repeat.costs.marginalEur / estimate - 1) * 100}%.1f%%")
     assert(math.abs(view.getDouble(0) - estimate) < 1e-12 && view.getString(3) == "history 0, calibration 16, none 0")
     assert(math.abs(view.getDouble(2) - error) < 1e-9)
     assert(math.abs(error) < 0.25, f"estimate off by ${error * 100}%.1f%%")
+    // against the mean of the two runs of the same rows, which halves the run-to-run noise
+    val errorOfMean = (actual.costs.marginalEur + repeat.costs.marginalEur) / 2 / estimate - 1
+    info(f"error against the mean of both runs ${errorOfMean * 100}%.1f%%")
+    assert(math.abs(errorOfMean) < 0.25, f"estimate off the mean of two runs by ${errorOfMean * 100}%.1f%%")
   }
 }

@@ -30,6 +30,11 @@ final class CostReportCommand implements SparkJob, OptionTable.Declared {
   @Spec CommandSpec spec;
 
   @Override
+  public String metastoreWarehouse() {
+    return TableLocations.metastoreWarehouse(new OptionTable(spec));
+  }
+
+  @Override
   public int run(SparkSession spark) throws Exception {
     OptionTable o = new OptionTable(spec);
     Warehouse tables = TableLocations.warehouse(o);

@@ -132,7 +132,8 @@ public final class Main implements Callable<Integer> {
   /** Runs {@code job}, stopping the session afterwards when this call started it. */
   private static int runOnSpark(SparkJob job, String name) throws Exception {
     boolean existed = SparkSession.getDefaultSession().isDefined();
-    SparkSession spark = SparkSessions.getOrCreate("catalog-render " + name);
+    SparkSession spark =
+        SparkSessions.getOrCreate("catalog-render " + name, job.metastoreWarehouse());
     try {
       return job.run(spark);
     } finally {

@@ -83,6 +83,11 @@ final class RenderCommand implements SparkJob {
   }
 
   @Override
+  public String metastoreWarehouse() {
+    return config.run().database() == null ? null : config.run().warehouse().root();
+  }
+
+  @Override
   public int run(SparkSession spark) throws java.io.IOException {
     return render(
         spark, config, String.join(" ", spec.commandLine().getParseResult().originalArgs()));

@@ -25,6 +25,7 @@ final class RenderSettingOptions {
       """
       catalog                  PATH|TABLE             the catalog: a Delta table path or a table name
       warehouse                DIR|URI                where the renders, runs and audits tables live
+      database                 NAME                   also register the tables and views in this Spark catalog database
       images                   DIR|URI                where rendered images are written
       where                    SQL                    render only the catalog rows matching this condition
       limit                    N                      render at most N rows

@@ -11,7 +11,29 @@ final class SparkSessions {
   private SparkSessions() {}
 
   static SparkSession getOrCreate(String appName) {
+    return getOrCreate(appName, null);
+  }
+
+  /**
+   * With {@code metastoreWarehouse}, the session keeps its catalog in a Hive metastore: the one
+   * Spark's confs name ({@code spark.hadoop.hive.metastore.uris}, a JDBC URL), else an embedded
+   * Derby metastore under {@code <warehouse>/_metastore} when the warehouse is a local directory
+   * (else in the working directory, Spark's default).
+   */
+  static SparkSession getOrCreate(String appName, String metastoreWarehouse) {
     SparkConf conf = new SparkConf();
+    if (metastoreWarehouse != null) {
+      conf.setIfMissing("spark.sql.catalogImplementation", "hive");
+      String local = localDirectory(metastoreWarehouse);
+      if (local != null
+          && !conf.contains("spark.hadoop.hive.metastore.uris")
+          && !conf.contains("spark.hadoop.javax.jdo.option.ConnectionURL")) {
+        conf.set(
+            "spark.hadoop.javax.jdo.option.ConnectionURL",
+            "jdbc:derby:;databaseName=" + local + "/_metastore/metastore_db;create=true");
+        conf.setIfMissing("spark.sql.warehouse.dir", local + "/_metastore/databases");
+      }
+    }
     conf.setIfMissing("spark.master", "local[*]");
     conf.setIfMissing("spark.app.name", appName);
     conf.setIfMissing("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension");
@@ -29,5 +51,16 @@ final class SparkSessions {
       conf.setIfMissing("spark.ui.enabled", "false");
     }
     return SparkSession.builder().config(conf).getOrCreate();
+  }
+
+  /** The absolute local directory of a warehouse given as a path or file: URI, else null. */
+  private static String localDirectory(String warehouse) {
+    if (warehouse.startsWith("file:")) {
+      return java.nio.file.Path.of(java.net.URI.create(warehouse)).toAbsolutePath().toString();
+    }
+    if (warehouse.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*")) {
+      return null;
+    }
+    return java.nio.file.Path.of(warehouse).toAbsolutePath().toString();
   }
 }

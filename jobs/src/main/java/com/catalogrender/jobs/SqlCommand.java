@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code sql [--warehouse DIR] [--catalog PATH] [--format table|csv|json] "QUERY"}: Spark SQL with
  * {@code catalog}, {@code renders} and {@code runs} registered as views, and the cost views of
- * {@link com.catalogrender.tables.CostViews} over them.
+ * {@link com.catalogrender.tables.Views} over them.
  */
 @Command(name = "sql")
 final class SqlCommand implements SparkJob, OptionTable.Declared {
@@ -28,6 +28,11 @@ final class SqlCommand implements SparkJob, OptionTable.Declared {
       throw new IllegalArgumentException(
           "sql: --format must be table, csv or json, got '" + format + "'");
     }
+  }
+
+  @Override
+  public String metastoreWarehouse() {
+    return TableLocations.metastoreWarehouse(new OptionTable(spec));
   }
 
   @Override

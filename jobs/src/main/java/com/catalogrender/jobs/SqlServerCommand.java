@@ -26,6 +26,11 @@ public final class SqlServerCommand implements SparkJob, OptionTable.Declared {
   }
 
   @Override
+  public String metastoreWarehouse() {
+    return TableLocations.metastoreWarehouse(new OptionTable(spec));
+  }
+
+  @Override
   public int run(SparkSession spark) throws InterruptedException {
     HiveThriftServer2 server = start(spark);
     Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "sql-server-stop"));

@@ -10,6 +10,7 @@ final class TableLocations {
       """
       --warehouse  DIR|URI     text  %s  where the renders, runs and audits tables live
       --catalog    PATH|TABLE  text  %s  the catalog, registered as the view catalog
+      --database   NAME        text  -   register the tables and persistent views in this Spark catalog database
       """
           .formatted(DemoPaths.WAREHOUSE, DemoPaths.CATALOG);
 
@@ -19,8 +20,21 @@ final class TableLocations {
     return new Warehouse(options.get("--warehouse"));
   }
 
-  /** Registers the tables and the cost views in {@code spark}. */
+  /** {@code --database}, checked, or null. */
+  static String database(OptionTable options) {
+    return com.catalogrender.settings.RunSettings.database(options.get("--database"));
+  }
+
+  /**
+   * Registers the tables and the views in {@code spark}: temporary views, or with {@code
+   * --database} catalog tables and persistent views in that database (its current database).
+   */
   static void register(SparkSession spark, OptionTable options) {
-    warehouse(options).registerViews(spark, options.get("--catalog"));
+    warehouse(options).registerViews(spark, options.get("--catalog"), database(options));
+  }
+
+  /** Where a command with {@code --database} keeps its metastore, or null without one. */
+  static String metastoreWarehouse(OptionTable options) {
+    return database(options) == null ? null : warehouse(options).root();
   }
 }

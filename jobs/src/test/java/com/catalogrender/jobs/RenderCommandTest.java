@@ -22,6 +22,7 @@ class RenderCommandTest {
         Map.ofEntries(
             Map.entry("catalog", "/c"),
             Map.entry("warehouse", "/w"),
+            Map.entry("database", "shop"),
             Map.entry("images", "/i"),
             Map.entry("where", "category = 'mugs'"),
             Map.entry("limit", "5"),
@@ -49,6 +50,7 @@ class RenderCommandTest {
     RenderConfig config = RenderConfig.parse(settings);
     assertEquals(1.5, config.budget().eur());
     assertEquals(100, config.run().checkpointRows());
+    assertEquals("shop", config.run().database());
     assertEquals(RATES, config.run().ratesFile());
     assertEquals("litellm", config.captions().gateway().flavor().label());
     assertEquals("claude-haiku-4-5", config.captions().gateway().model());

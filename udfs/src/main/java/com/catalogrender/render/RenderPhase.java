@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.function.Consumer;
 import org.apache.spark.SparkContext;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -110,13 +111,10 @@ final class RenderPhase {
           (int)
               Math.max(
                   1, (rows + config.run().checkpointRows() - 1) / config.run().checkpointRows());
-      // each row's wave follows from its fingerprint and SKU: the same rows form the same waves
       Dataset<Row> waved =
           waves == 1
               ? captioned.withColumn(WAVE, lit(0))
-              : captioned
-                  .withColumn(WAVE, pmod(xxhash64(col("input_hash"), col("sku")), lit(waves)))
-                  .cache();
+              : captioned.withColumn(WAVE, wave(waves)).cache();
       int partitions = partitions((rows + waves - 1) / waves);
       try (RenderProgress progress =
           new RenderProgress(meters.rowsDone().id(), plan.rowsToRender(), console, 2000)) {
@@ -145,7 +143,8 @@ final class RenderPhase {
                         new PartitionRenderer(spec, meters), Encoders.row(RendersTable.SCHEMA));
             RendersTable.appendCheckpoint(
                 results, config.run().warehouse().renders(), opened.runId(), wave);
-            // a checkpoint: the wave's rows are committed; the live images follow them
+            // a checkpoint: the wave's rows are committed; the live images follow them (only this
+            // wave's rows: merging the run's earlier waves again would rewrite them every wave)
             CurrentImagesTable.merge(
                 spark,
                 config.run().warehouse().currentImages(),
@@ -153,7 +152,10 @@ final class RenderPhase {
                     .read()
                     .format("delta")
                     .load(config.run().warehouse().renders())
-                    .where(col("run_id").equalTo(opened.runId())));
+                    .where(
+                        col("run_id")
+                            .equalTo(opened.runId())
+                            .and(waves == 1 ? lit(true) : wave(waves).equalTo(wave))));
             LOG.info("Checkpoint {}/{} of run {} committed", wave + 1, waves, opened.runId());
           }
         } finally {
@@ -177,6 +179,14 @@ final class RenderPhase {
         ledger == null ? 0 : ledger.spent(),
         (System.nanoTime() - start) / 1e9,
         attempts.figures());
+  }
+
+  /**
+   * A row's wave among {@code waves}: from its fingerprint and SKU, so the same rows form the same
+   * waves, and a committed row's wave can be found again in {@code renders}.
+   */
+  private static Column wave(int waves) {
+    return pmod(xxhash64(col("input_hash"), col("sku")), lit(waves));
   }
 
   private CaptionPhase.Outcome captions(Dataset<Row> rows, ModelManifest manifest) {

@@ -71,6 +71,10 @@ public final class RenderRun {
           RunSummary summary =
               new RecordPhase(spark, config)
                   .record(opened, plan, estimate, rendered, meters, arguments);
+          if (config.run().database() != null) {
+            labels.phase("register tables and views in database " + config.run().database());
+            config.run().warehouse().registerViews(spark, null, config.run().database());
+          }
           completed = true;
           return summary;
         } finally {

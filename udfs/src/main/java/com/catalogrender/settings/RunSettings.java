@@ -10,6 +10,8 @@ import org.apache.hadoop.conf.Configuration;
  * Where a run records itself and how it is shaped.
  *
  * @param warehouse where the renders and runs tables are
+ * @param database the Spark catalog database the tables and views are registered in after the run
+ *     (null: none; the tables are paths)
  * @param partitions render tasks (0: from the row count and the cluster's parallelism)
  * @param checkpointRows rows per checkpoint: results are committed (idempotently) and the live
  *     images merged after each such wave of rows, so a crashed driver loses at most one wave
@@ -20,6 +22,7 @@ import org.apache.hadoop.conf.Configuration;
  */
 public record RunSettings(
     Warehouse warehouse,
+    String database,
     int partitions,
     int checkpointRows,
     int contactSheetSize,
@@ -28,12 +31,30 @@ public record RunSettings(
     Rates rates) {
   public static final String WAREHOUSE = "warehouse";
   public static final String DRY_RUN = "dry_run";
+  public static final String DATABASE = "database";
+
+  /** A database name as Spark's catalogs accept it unquoted, or null; the error names the value. */
+  public static String database(String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    String name = value.trim();
+    if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      throw new IllegalArgumentException(
+          "database must be a name of letters, digits and underscores that does not start with a"
+              + " digit, e.g. catalog_render; got '"
+              + value
+              + "'");
+    }
+    return name;
+  }
 
   /** {@code hadoop} reads a rates file given as a Hadoop URI. */
   public static RunSettings parse(Map<String, String> s, Configuration hadoop) {
     String ratesFile = SettingValues.optional(s, "rates");
     return new RunSettings(
         new Warehouse(SettingValues.required(s, WAREHOUSE)),
+        database(s.get(DATABASE)),
         SettingValues.nonNegative(s, "partitions", "0"),
         SettingValues.integer(s, "checkpoint_rows", "5000", 1, Integer.MAX_VALUE),
         SettingValues.nonNegative(s, "contact_sheet_size", "24"),

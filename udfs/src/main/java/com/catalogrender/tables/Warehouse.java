@@ -2,6 +2,8 @@ package com.catalogrender.tables;
 
 import io.delta.tables.DeltaTable;
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -42,29 +44,61 @@ public record Warehouse(String root) implements Serializable {
     return root + "/calibration";
   }
 
-  /**
-   * Registers {@code renders}, {@code runs}, {@code audits} and {@code catalog} (those that exist)
-   * as views of the session, and the cost views over {@code renders} and {@code runs}.
-   */
-  public void registerViews(SparkSession spark, String catalog) {
-    register(spark, "renders", renders());
-    register(spark, "runs", runs());
-    register(spark, "audits", audits());
-    register(spark, "calibration", calibration());
-    register(spark, "current_images", currentImages());
-    register(spark, "catalog", catalog);
-    if (spark.catalog().tableExists("renders")) {
-      CostViews.register(spark);
-    }
-    if (spark.catalog().tableExists("runs")
-        && java.util.Arrays.asList(spark.table("runs").columns()).contains("fixed_costs_eur")) {
-      CostViews.registerRunCosts(spark);
-    }
+  /** The tables a warehouse may hold, by name. */
+  public java.util.Map<String, String> tables() {
+    java.util.Map<String, String> tables = new java.util.LinkedHashMap<>();
+    tables.put("renders", renders());
+    tables.put("runs", runs());
+    tables.put("audits", audits());
+    tables.put("calibration", calibration());
+    tables.put("current_images", currentImages());
+    return tables;
   }
 
-  private static void register(SparkSession spark, String view, String path) {
-    if (DeltaTable.isDeltaTable(spark, path)) {
-      spark.read().format("delta").load(path).createOrReplaceTempView(view);
+  /**
+   * Makes the warehouse's tables and the views ({@link Views}) queryable by name in {@code spark}:
+   * with {@code database} null, as temporary views of this session over the tables' paths; with a
+   * database, as tables of Spark's catalog in that database (created if missing; each an external
+   * Delta table at its path, so writes by path and reads by name see the same table) with
+   * persistent views, which any session sharing the metastore sees. {@code catalog} (the input
+   * catalog, a path) is always a temporary view. Tables not written yet are left out.
+   *
+   * @return the tables and views registered
+   */
+  public List<String> registerViews(SparkSession spark, String catalog, String database) {
+    List<String> registered = new ArrayList<>();
+    if (database != null) {
+      spark.sql("CREATE DATABASE IF NOT EXISTS " + Views.quote(database));
+      spark.catalog().setCurrentDatabase(database);
     }
+    for (java.util.Map.Entry<String, String> table : tables().entrySet()) {
+      if (!DeltaTable.isDeltaTable(spark, table.getValue())) {
+        continue;
+      }
+      if (database == null) {
+        spark.read().format("delta").load(table.getValue()).createOrReplaceTempView(table.getKey());
+      } else {
+        spark.sql(
+            "CREATE TABLE IF NOT EXISTS "
+                + Views.quote(database)
+                + "."
+                + Views.quote(table.getKey())
+                + " USING DELTA LOCATION '"
+                + table.getValue().replace("'", "\\'")
+                + "'");
+      }
+      registered.add(table.getKey());
+    }
+    if (catalog != null && DeltaTable.isDeltaTable(spark, catalog)) {
+      spark.read().format("delta").load(catalog).createOrReplaceTempView("catalog");
+      registered.add("catalog");
+    }
+    registered.addAll(Views.create(spark, database));
+    return registered;
+  }
+
+  /** {@link #registerViews(SparkSession, String, String)} as temporary views. */
+  public void registerViews(SparkSession spark, String catalog) {
+    registerViews(spark, catalog, null);
   }
 }
