@@ -1,8 +1,10 @@
 package com.catalogrender.diffusion;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.catalogrender.embedding.EmbeddingCache;
 import com.catalogrender.measure.DeviceClock;
@@ -23,8 +25,8 @@ public final class DiffusionModel implements AutoCloseable {
   private final ModelDirectory directory;
   private final Variant variant;
   private final ComputeDevice device;
-  private final WordTokenizer tokenizer;
-  private final TorchScriptModule textEncoder;
+  private final List<PromptTokenizer> tokenizers;
+  private final List<TorchScriptModule> textEncoders;
   private final TorchScriptModule unet;
   private final TorchScriptModule vaeDecoder;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -35,51 +37,89 @@ public final class DiffusionModel implements AutoCloseable {
       ModelDirectory directory,
       Variant variant,
       ComputeDevice device,
-      WordTokenizer tokenizer,
-      TorchScriptModule textEncoder,
+      List<PromptTokenizer> tokenizers,
+      List<TorchScriptModule> textEncoders,
       TorchScriptModule unet,
       TorchScriptModule vaeDecoder) {
     this.directory = directory;
     this.variant = variant;
     this.device = device;
-    this.tokenizer = tokenizer;
-    this.textEncoderId =
-        directory.manifest().modelId()
-            + ":"
-            + directory.manifest().version()
-            + ":"
-            + directory.manifest().files().getOrDefault("text_encoder.pt", "");
-    this.textEncoder = textEncoder;
+    this.tokenizers = List.copyOf(tokenizers);
+    StringBuilder id =
+        new StringBuilder(directory.manifest().modelId() + ":" + directory.manifest().version());
+    for (TextEncoderSpec encoder : directory.manifest().pipeline().textEncoders()) {
+      id.append(':').append(directory.manifest().files().getOrDefault(encoder.file(), ""));
+      if (encoder.tokenizer() != null) {
+        id.append('/').append(directory.manifest().files().getOrDefault(encoder.tokenizer(), ""));
+      }
+    }
+    this.textEncoderId = id.toString();
+    this.textEncoders = List.copyOf(textEncoders);
     this.unet = unet;
     this.vaeDecoder = vaeDecoder;
   }
 
-  /** Loads the three modules; fails before loading anything when variant and device clash. */
+  /**
+   * Loads the tokenizers, text encoders, UNet and VAE decoder; fails before loading anything when
+   * variant and device clash or the model ships no UNet of that variant.
+   */
   public static DiffusionModel load(
       ModelDirectory directory, Variant variant, ComputeDevice device) {
     checkVariantFitsDevice(variant, device);
+    PipelineSpec pipeline = directory.manifest().pipeline();
+    if (!pipeline.unetVariants().containsKey(variant.label())) {
+      throw new IllegalArgumentException(
+          "Model "
+              + directory.manifest().modelId()
+              + " has no "
+              + variant.label()
+              + " UNet; it ships "
+              + pipeline.unetVariants().keySet()
+              + ". Choose one of those (cpu_variant, or a GPU for fp16).");
+    }
     long start = System.nanoTime();
-    WordTokenizer tokenizer = WordTokenizer.load(directory);
-    TorchScriptModule text = TorchScriptModule.load(directory, "text_encoder", device);
-    TorchScriptModule unet = null;
+    List<AutoCloseable> loaded = new java.util.ArrayList<>();
     try {
-      unet = TorchScriptModule.load(directory, variant.moduleName(), device);
+      List<PromptTokenizer> tokenizers = new java.util.ArrayList<>();
+      List<TorchScriptModule> encoders = new java.util.ArrayList<>();
+      for (TextEncoderSpec encoder : pipeline.textEncoders()) {
+        PromptTokenizer tokenizer =
+            encoder.tokenizer() == null
+                ? WordTokenizer.load(directory)
+                : PretrainedTokenizer.load(directory.root().resolve(encoder.tokenizer()), encoder);
+        loaded.add(tokenizer);
+        tokenizers.add(tokenizer);
+        TorchScriptModule module =
+            TorchScriptModule.load(directory, moduleName(encoder.file()), device);
+        loaded.add(module);
+        encoders.add(module);
+      }
+      TorchScriptModule unet = TorchScriptModule.load(directory, variant.moduleName(), device);
+      loaded.add(unet);
       TorchScriptModule vae = TorchScriptModule.load(directory, "vae_decoder", device);
       LOG.info(
-          "Loaded model {} {} ({}) on {} in {} ms",
+          "Loaded model {} {} ({}, {}) on {} in {} ms",
           directory.manifest().modelId(),
           directory.manifest().version(),
+          pipeline.pipeline(),
           variant.label(),
           device,
           (System.nanoTime() - start) / 1_000_000);
-      return new DiffusionModel(directory, variant, device, tokenizer, text, unet, vae);
+      return new DiffusionModel(directory, variant, device, tokenizers, encoders, unet, vae);
     } catch (RuntimeException e) {
-      text.close();
-      if (unet != null) {
-        unet.close();
+      for (AutoCloseable c : loaded) {
+        try {
+          c.close();
+        } catch (Exception ignored) {
+          // closing what was loaded before the failure; the failure is what matters
+        }
       }
       throw e;
     }
+  }
+
+  private static String moduleName(String file) {
+    return file.endsWith(".pt") ? file.substring(0, file.length() - 3) : file;
   }
 
   static void checkVariantFitsDevice(Variant variant, ComputeDevice device) {
@@ -141,34 +181,72 @@ public final class DiffusionModel implements AutoCloseable {
     return textEncoderId;
   }
 
-  /** Text-encoder hidden states of captions, flattened [n, tokens, hidden]. */
+  /**
+   * The embeddings of captions, flattened per caption: the chosen hidden states of every encoder
+   * concatenated along the hidden axis ([tokens, hidden]), then the pooled output when the pipeline
+   * has one; {@link ModelManifest#embeddingSize()} floats each.
+   */
   float[] encodeText(NDManager manager, List<String> captions) {
-    int length = tokenizer.length();
-    long[] ids = new long[captions.size() * length];
-    for (int i = 0; i < captions.size(); i++) {
-      System.arraycopy(tokenizer.encode(captions.get(i)), 0, ids, i * length, length);
-    }
+    ModelManifest manifest = directory.manifest();
+    PipelineSpec pipeline = manifest.pipeline();
+    int n = captions.size();
+    int length = manifest.maxTokens();
     try (NDManager scope = manager.newSubManager()) {
-      NDArray tokens = scope.create(ids, new Shape(captions.size(), length));
-      return textEncoder.forward(new NDList(tokens)).get(0).toFloatArray();
+      NDList states = new NDList();
+      NDArray pooled = null;
+      for (int e = 0; e < textEncoders.size(); e++) {
+        TextEncoderSpec spec = pipeline.textEncoders().get(e);
+        long[] ids = new long[n * length];
+        for (int i = 0; i < n; i++) {
+          System.arraycopy(tokenizers.get(e).encode(captions.get(i)), 0, ids, i * length, length);
+        }
+        NDList out =
+            textEncoders.get(e).forward(new NDList(scope.create(ids, new Shape(n, length))));
+        states.add(out.get(spec.hiddenState().output()));
+        if (spec.pooled()) {
+          pooled = out.get(TextEncoderSpec.POOLED_OUTPUT);
+        }
+      }
+      NDArray hidden = states.size() == 1 ? states.get(0) : NDArrays.concat(states, 2);
+      float[] h = hidden.toType(DataType.FLOAT32, false).toFloatArray();
+      if (pooled == null) {
+        return h;
+      }
+      float[] p = pooled.toType(DataType.FLOAT32, false).toFloatArray();
+      int stateSize = length * manifest.textHiddenSize();
+      int pooledSize = pipeline.pooledSize();
+      float[] out = new float[n * manifest.embeddingSize()];
+      for (int i = 0; i < n; i++) {
+        System.arraycopy(h, i * stateSize, out, i * manifest.embeddingSize(), stateSize);
+        System.arraycopy(
+            p, i * pooledSize, out, i * manifest.embeddingSize() + stateSize, pooledSize);
+      }
+      return out;
     }
   }
 
-  /** Text-encoder hidden states of captions, flattened [n, tokens, hidden] (cache warm-up). */
+  /** Embeddings of captions (cache warm-up), as {@link #encodeText}. */
   public float[] encode(List<String> captions) {
     try (NDManager manager = NDManager.newBaseManager(device.toDjl(), "PyTorch")) {
       return encodeText(manager, captions);
     }
   }
 
-  /** The empty caption's hidden states (classifier-free guidance), computed once per model. */
+  /**
+   * The unconditional embedding of classifier-free guidance, computed once per model: the empty
+   * caption's, or zeros where the pipeline says so (SDXL's force_zeros_for_empty_prompt).
+   */
   float[] unconditionalEmbedding() {
     float[] value = unconditional;
     if (value == null) {
       synchronized (this) {
         if (unconditional == null) {
-          try (NDManager manager = NDManager.newBaseManager(device.toDjl(), "PyTorch")) {
-            unconditional = encodeText(manager, List.of(""));
+          if (manifest().pipeline().zeroUnconditional()) {
+            unconditional = new float[manifest().embeddingSize()];
+          } else {
+            try (NDManager manager = NDManager.newBaseManager(device.toDjl(), "PyTorch")) {
+              unconditional = encodeText(manager, List.of(""));
+            }
           }
         }
         value = unconditional;
@@ -177,12 +255,33 @@ public final class DiffusionModel implements AutoCloseable {
     return value;
   }
 
-  WordTokenizer tokenizer() {
-    return tokenizer;
+  /**
+   * One UNet call in the pipeline's signature: {@code (sample, timestep, encoder_hidden_states)},
+   * or SDXL's with {@code text_embeds} and {@code time_ids} (original size, crop top-left, target
+   * size: the native size, no crop), each in the UNet's precision.
+   */
+  NDArray unet(NDArray sample, NDArray timestep, NDArray context, NDArray textEmbeds) {
+    NDList inputs = new NDList(sample, timestep, context);
+    if (manifest().pipeline().unet() == PipelineSpec.UnetSignature.SDXL) {
+      int rows = (int) sample.getShape().get(0);
+      float size = manifest().imageSize();
+      float[] ids = new float[rows * 6];
+      for (int i = 0; i < rows; i++) {
+        System.arraycopy(new float[] {size, size, 0, 0, size, size}, 0, ids, i * 6, 6);
+      }
+      NDArray timeIds = sample.getManager().create(ids, new Shape(rows, 6));
+      if (sample.getDataType() != DataType.FLOAT32) {
+        timeIds = timeIds.toType(sample.getDataType(), false);
+      }
+      inputs.add(textEmbeds);
+      inputs.add(timeIds);
+    }
+    return unet.forward(inputs).get(0);
   }
 
-  TorchScriptModule textEncoder() {
-    return textEncoder;
+  /** The tokenizer of the pipeline's {@code encoder}-th text encoder. */
+  PromptTokenizer tokenizer(int encoder) {
+    return tokenizers.get(encoder);
   }
 
   TorchScriptModule unet() {
@@ -196,7 +295,8 @@ public final class DiffusionModel implements AutoCloseable {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
-      textEncoder.close();
+      textEncoders.forEach(TorchScriptModule::close);
+      tokenizers.forEach(PromptTokenizer::close);
       unet.close();
       vaeDecoder.close();
     }

@@ -72,14 +72,23 @@ public final class DiffusionPredictor implements AutoCloseable {
     }
     try (NDManager manager = taskManager.newSubManager()) {
       TextEmbeddings.Embedded embedded = embeddings.embed(manager, captions);
-      NDArray conditioning = embedded.conditioning();
       DeviceClock.Span unet = clock.busy(ticker);
-      NDArray latents = sample(manager, manager.create(noise, latentShape), conditioning, options);
+      NDArray latents =
+          sample(
+              manager,
+              manager.create(noise, latentShape),
+              embedded.conditioning(),
+              embedded.pooled(),
+              options);
       synchronize(latents);
       double unetSeconds = unet.end();
       float[] finalLatents = latents.toFloatArray();
       DeviceClock.Span vae = clock.busy(ticker);
       NDArray scaled = latents.div((float) manifest.latentScale());
+      Double shift = manifest.pipeline().vaeShift();
+      if (shift != null) {
+        scaled = scaled.add(shift.floatValue());
+      }
       float[] pixels = model.vaeDecoder().forward(new NDList(scaled)).get(0).toFloatArray();
       double vaeSeconds = vae.end();
       return new RenderBatch(
@@ -102,12 +111,15 @@ public final class DiffusionPredictor implements AutoCloseable {
   }
 
   private NDArray sample(
-      NDManager manager, NDArray x, NDArray conditioning, SamplingOptions options) {
+      NDManager manager, NDArray x, NDArray conditioning, NDArray pooled, SamplingOptions options) {
     DpmSolverSampler sampler =
-        new DpmSolverSampler(KarrasSchedule.of(model.manifest().betas(), options.steps()));
+        new DpmSolverSampler(
+            KarrasSchedule.of(model.manifest().betas(), options.steps()),
+            model.manifest().pipeline().prediction());
     int batch = (int) x.getShape().get(0);
     boolean half = model.variant() == Variant.FP16;
     NDArray context = half ? conditioning.toType(DataType.FLOAT16, false) : conditioning;
+    NDArray textEmbeds = pooled == null || !half ? pooled : pooled.toType(DataType.FLOAT16, false);
     while (!sampler.done()) {
       try (NDManager step = manager.newSubManager()) {
         x.attach(step); // the previous sample and this step's temporaries are freed with the step
@@ -117,11 +129,7 @@ public final class DiffusionPredictor implements AutoCloseable {
         }
         NDArray timestep = step.full(new Shape(2L * batch), (float) sampler.timestep());
         NDArray epsilon =
-            model
-                .unet()
-                .forward(new NDList(doubled, timestep, context))
-                .get(0)
-                .toType(DataType.FLOAT32, false);
+            model.unet(doubled, timestep, context, textEmbeds).toType(DataType.FLOAT32, false);
         NDArray unconditional = epsilon.get("0:" + batch);
         NDArray conditional = epsilon.get(batch + ":");
         NDArray guided =

@@ -10,12 +10,14 @@ import ai.djl.ndarray.NDManager;
  */
 final class DpmSolverSampler {
   private final KarrasSchedule schedule;
+  private final PipelineSpec.Prediction prediction;
   private NDArray previousDenoised;
   private double previousLambda;
   private int step;
 
-  DpmSolverSampler(KarrasSchedule schedule) {
+  DpmSolverSampler(KarrasSchedule schedule, PipelineSpec.Prediction prediction) {
     this.schedule = schedule;
+    this.prediction = prediction;
   }
 
   /** The UNet timestep to use for the current step. */
@@ -28,10 +30,11 @@ final class DpmSolverSampler {
   }
 
   /**
-   * Advances {@code x} one step given the (guided) noise prediction at the current timestep. The
-   * result and the denoised estimate the next step needs are attached to {@code keep}; everything
-   * else stays in the manager of {@code x} (the caller's per-step scope), including the previous
-   * step's denoised estimate, which is no longer needed.
+   * Advances {@code x} one step given the UNet's (guided) prediction at the current timestep: the
+   * noise (epsilon) or the velocity (v_prediction, whose denoised estimate is alpha x - sigma v).
+   * The result and the denoised estimate the next step needs are attached to {@code keep};
+   * everything else stays in the manager of {@code x} (the caller's per-step scope), including the
+   * previous step's denoised estimate, which is no longer needed.
    */
   NDArray step(NDArray x, NDArray epsilon, NDManager keep) {
     double s = schedule.sigmas()[step];
@@ -39,7 +42,10 @@ final class DpmSolverSampler {
     double alphaS = 1.0 / Math.sqrt(s * s + 1.0);
     double sigmaS = s * alphaS;
     double lambdaS = Math.log(alphaS) - Math.log(sigmaS);
-    NDArray denoised = x.sub(epsilon.mul(sigmaS)).div(alphaS);
+    NDArray denoised =
+        prediction == PipelineSpec.Prediction.V_PREDICTION
+            ? x.mul(alphaS).sub(epsilon.mul(sigmaS))
+            : x.sub(epsilon.mul(sigmaS)).div(alphaS);
     NDArray next;
     if (t == 0.0) {
       next = denoised;

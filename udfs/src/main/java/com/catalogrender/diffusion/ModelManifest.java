@@ -30,6 +30,8 @@ import java.util.Map;
  * @param attributes attribute name (category, colour, background, lighting) to its values
  * @param captionTemplate caption pattern with {attribute} placeholders
  * @param heldOutPrompts attribute combinations never seen in training, for quality audits
+ * @param int8FloatLayers layers of the int8 UNet that stay in float, and why
+ * @param pipeline how the modules fit together (encoders, UNet signature, prediction)
  */
 public record ModelManifest(
     String modelId,
@@ -47,7 +49,8 @@ public record ModelManifest(
     Map<String, List<String>> attributes,
     String captionTemplate,
     List<Map<String, String>> heldOutPrompts,
-    Map<String, String> int8FloatLayers) {
+    Map<String, String> int8FloatLayers,
+    PipelineSpec pipeline) {
 
   public static final String FILE_NAME = "manifest.json";
 
@@ -97,6 +100,14 @@ public record ModelManifest(
   }
 
   static ModelManifest fromJson(JsonNode root) {
+    int format = root.path("format_version").asInt(1);
+    if (format == 2) {
+      return fromJsonVersion2(root);
+    }
+    if (format != 1) {
+      throw new IllegalArgumentException(
+          "format_version " + format + " is not one this catalog-render reads (1 or 2)");
+    }
     JsonNode schedule = required(root, "schedule");
     JsonNode betasNode = required(schedule, "betas");
     double[] betas = new double[betasNode.size()];
@@ -144,7 +155,154 @@ public record ModelManifest(
         attributes,
         required(root, "caption_template").asText(),
         heldOut,
-        floatLayers);
+        floatLayers,
+        demoPipeline(
+            files, required(text, "max_tokens").asInt(), required(text, "hidden_size").asInt()));
+  }
+
+  /** The demo model's pipeline (manifest version 1): one word-tokenized encoder, epsilon. */
+  private static PipelineSpec demoPipeline(Map<String, String> files, int tokens, int hidden) {
+    Map<String, String> variants = new LinkedHashMap<>();
+    for (Variant variant : Variant.values()) {
+      if (files.containsKey(variant.moduleName() + ".pt")) {
+        variants.put(variant.label(), variant.moduleName() + ".pt");
+      }
+    }
+    return new PipelineSpec(
+        1,
+        "catalog-render-demo",
+        // the word vocabulary (vocabulary.txt) decides the ids; the encoder reads them all
+        List.of(
+            new TextEncoderSpec(
+                "text_encoder.pt",
+                null,
+                tokens,
+                0,
+                0,
+                0,
+                Integer.MAX_VALUE,
+                hidden,
+                TextEncoderSpec.HiddenState.LAST,
+                false,
+                0)),
+        PipelineSpec.UnetSignature.SD,
+        variants,
+        PipelineSpec.Prediction.EPSILON,
+        null,
+        false,
+        Map.of());
+  }
+
+  /**
+   * Manifest version 2: a Stable Diffusion 1.x/2.x or SDXL pipeline as {@code
+   * models/scripts/export_diffusers.py} writes it: tokenizer.json per encoder, the scheduler's
+   * diffusers config (whose betas the Karras sigmas are built from), the VAE's scaling factor.
+   */
+  private static ModelManifest fromJsonVersion2(JsonNode root) {
+    Map<String, String> files = new LinkedHashMap<>();
+    required(root, "files")
+        .fields()
+        .forEachRemaining(e -> files.put(e.getKey(), e.getValue().asText()));
+    List<TextEncoderSpec> encoders = new ArrayList<>();
+    for (JsonNode e : required(root, "text_encoders")) {
+      encoders.add(
+          new TextEncoderSpec(
+              listed(files, required(e, "file").asText()),
+              listed(files, required(e, "tokenizer").asText()),
+              required(e, "max_length").asInt(),
+              required(e, "bos_id").asInt(),
+              required(e, "eos_id").asInt(),
+              required(e, "pad_id").asInt(),
+              required(e, "vocab_size").asInt(),
+              required(e, "hidden_size").asInt(),
+              TextEncoderSpec.HiddenState.parse(required(e, "hidden_state").asText()),
+              e.path("pooled").asBoolean(false),
+              e.path("pooled_size").asInt(0)));
+    }
+    JsonNode unet = required(root, "unet");
+    Map<String, String> variants = new LinkedHashMap<>();
+    required(unet, "variants")
+        .fields()
+        .forEachRemaining(
+            e -> {
+              Variant variant = Variant.parse(e.getKey());
+              String file = listed(files, e.getValue().asText());
+              if (!file.equals(variant.moduleName() + ".pt")) {
+                throw new IllegalArgumentException(
+                    "unet.variants." + e.getKey() + " must be " + variant.moduleName() + ".pt");
+              }
+              variants.put(variant.label(), file);
+            });
+    JsonNode vae = required(root, "vae");
+    listed(files, required(vae, "file").asText());
+    JsonNode scheduler = required(root, "scheduler_config");
+    String prediction =
+        root.has("prediction_type")
+            ? root.get("prediction_type").asText()
+            : scheduler.path("prediction_type").asText("epsilon");
+    Map<String, Integer> batchSizes = new LinkedHashMap<>();
+    root.path("batch_size")
+        .fields()
+        .forEachRemaining(e -> batchSizes.put(e.getKey(), e.getValue().asInt()));
+    PipelineSpec pipeline =
+        new PipelineSpec(
+            2,
+            required(root, "pipeline").asText(),
+            encoders,
+            PipelineSpec.UnetSignature.parse(required(unet, "signature").asText()),
+            variants,
+            PipelineSpec.Prediction.parse(prediction),
+            vae.hasNonNull("shift_factor") ? vae.get("shift_factor").asDouble() : null,
+            "zeros".equals(root.path("unconditional").asText("empty_caption")),
+            batchSizes);
+    int imageSize = required(root, "image_size").asInt();
+    int downsampling = required(root, "latent_downsampling").asInt();
+    if (downsampling < 1 || imageSize % downsampling != 0) {
+      throw new IllegalArgumentException(
+          "image_size " + imageSize + " is not a multiple of latent_downsampling " + downsampling);
+    }
+    JsonNode sampler = required(root, "sampler");
+    Map<String, List<String>> attributes = new LinkedHashMap<>();
+    root.path("attributes")
+        .fields()
+        .forEachRemaining(
+            e -> {
+              List<String> values = new ArrayList<>();
+              e.getValue().forEach(v -> values.add(v.asText()));
+              attributes.put(e.getKey(), List.copyOf(values));
+            });
+    return new ModelManifest(
+        required(root, "model_id").asText(),
+        required(root, "version").asText(),
+        imageSize,
+        required(root, "latent_channels").asInt(),
+        imageSize / downsampling,
+        required(vae, "scaling_factor").asDouble(),
+        encoders.get(0).maxLength(),
+        pipeline.hiddenSize(),
+        NoiseSchedule.betas(scheduler),
+        required(sampler, "default_steps").asInt(),
+        required(sampler, "default_guidance").asDouble(),
+        files,
+        attributes,
+        root.path("caption_template").asText("{caption}"),
+        List.of(),
+        Map.of(),
+        pipeline);
+  }
+
+  /** {@code file}, which the manifest's {@code files} must list (with its sha256). */
+  private static String listed(Map<String, String> files, String file) {
+    if (!files.containsKey(file)) {
+      throw new IllegalArgumentException(
+          "'" + file + "' is named but not listed in files (with its sha256)");
+    }
+    return file;
+  }
+
+  /** Floats of one caption's embedding: its hidden states, then its pooled output (if any). */
+  public int embeddingSize() {
+    return maxTokens * textHiddenSize + pipeline.pooledSize();
   }
 
   /**

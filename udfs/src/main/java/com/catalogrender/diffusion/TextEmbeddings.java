@@ -26,6 +26,7 @@ final class TextEmbeddings {
    */
   record Embedded(
       NDArray conditioning,
+      NDArray pooled,
       boolean[] cacheHits,
       int cacheFailures,
       double cacheSeconds,
@@ -45,7 +46,7 @@ final class TextEmbeddings {
 
   Embedded embed(NDManager manager, List<String> captions) {
     int batch = captions.size();
-    int perCaption = model.manifest().maxTokens() * model.manifest().textHiddenSize();
+    int perCaption = model.manifest().embeddingSize();
     Map<String, float[]> byCaption = new LinkedHashMap<>();
     captions.forEach(c -> byCaption.put(c, null));
     List<String> distinct = new ArrayList<>(byCaption.keySet());
@@ -101,10 +102,24 @@ final class TextEmbeddings {
       System.arraycopy(
           byCaption.get(captions.get(i)), 0, all, (batch + i) * perCaption, perCaption);
     }
+    ModelManifest manifest = model.manifest();
+    int states = manifest.maxTokens() * manifest.textHiddenSize();
+    int pooledSize = manifest.pipeline().pooledSize();
+    float[] hidden = all;
+    float[] pooled = null;
+    if (pooledSize > 0) {
+      hidden = new float[2 * batch * states];
+      pooled = new float[2 * batch * pooledSize];
+      for (int i = 0; i < 2 * batch; i++) {
+        System.arraycopy(all, i * perCaption, hidden, i * states, states);
+        System.arraycopy(all, i * perCaption + states, pooled, i * pooledSize, pooledSize);
+      }
+    }
     NDArray conditioning =
         manager.create(
-            all,
-            new Shape(2L * batch, model.manifest().maxTokens(), model.manifest().textHiddenSize()));
-    return new Embedded(conditioning, hits, failures, cacheSeconds, encoderSeconds);
+            hidden, new Shape(2L * batch, manifest.maxTokens(), manifest.textHiddenSize()));
+    NDArray pooledArray =
+        pooled == null ? null : manager.create(pooled, new Shape(2L * batch, pooledSize));
+    return new Embedded(conditioning, pooledArray, hits, failures, cacheSeconds, encoderSeconds);
   }
 }

@@ -1,7 +1,6 @@
 package com.catalogrender.diffusion;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -33,21 +32,31 @@ public final class UnetTimer {
           manager
               .randomNormal(new Shape(2L * images, manifest.maxTokens(), manifest.textHiddenSize()))
               .toType(type, false);
-      NDList inputs = new NDList(sample, timestep, context);
+      int pooled = manifest.pipeline().pooledSize();
+      NDArray textEmbeds =
+          pooled == 0
+              ? null
+              : manager.randomNormal(new Shape(2L * images, pooled)).toType(type, false);
       for (int i = 0; i < warmup; i++) {
-        call(model, manager, inputs);
+        call(model, manager, sample, timestep, context, textEmbeds);
       }
       long start = System.nanoTime();
       for (int i = 0; i < repeats; i++) {
-        call(model, manager, inputs);
+        call(model, manager, sample, timestep, context, textEmbeds);
       }
       return (System.nanoTime() - start) / 1e6 / repeats;
     }
   }
 
-  private static void call(DiffusionModel model, NDManager manager, NDList inputs) {
+  private static void call(
+      DiffusionModel model,
+      NDManager manager,
+      NDArray sample,
+      NDArray timestep,
+      NDArray context,
+      NDArray textEmbeds) {
     try (NDManager scope = manager.newSubManager()) {
-      NDArray out = model.unet().forward(inputs).get(0);
+      NDArray out = model.unet(sample, timestep, context, textEmbeds);
       out.attach(scope);
       out.get(0).sum().getFloat(); // waits for the device
     }

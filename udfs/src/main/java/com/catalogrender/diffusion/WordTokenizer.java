@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * case, words are runs of [a-z0-9], unknown words map to {@code <unk>}, a {@code <bos>} token
  * first, truncated and padded with {@code <pad>} (id 0) to a fixed length.
  */
-public final class WordTokenizer {
+public final class WordTokenizer implements PromptTokenizer {
   public static final String VOCABULARY_FILE = "vocabulary.txt";
   private static final Pattern WORD = Pattern.compile("[a-z0-9]+");
 
@@ -54,7 +54,7 @@ public final class WordTokenizer {
     }
   }
 
-  /** Token ids of one caption, always exactly {@link #length()} long. */
+  @Override
   public long[] encode(String text) {
     long[] out = new long[length];
     out[0] = begin;
@@ -78,6 +78,7 @@ public final class WordTokenizer {
     return count;
   }
 
+  @Override
   public int length() {
     return length;
   }

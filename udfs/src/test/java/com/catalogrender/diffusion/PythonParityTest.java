@@ -42,7 +42,7 @@ class PythonParityTest {
   void tokensAndNoiseMatch() {
     for (JsonNode item : fixtures.get("items")) {
       long[] expected = longs(item.get("token_ids"));
-      assertArrayEquals(expected, model.tokenizer().encode(item.get("caption").asText()));
+      assertArrayEquals(expected, model.tokenizer(0).encode(item.get("caption").asText()));
       float[] noise = floats(item.get("noise"));
       assertArrayEquals(
           noise, InitialNoise.gaussian(item.get("seed").asLong(), noise.length), 1e-6f);
