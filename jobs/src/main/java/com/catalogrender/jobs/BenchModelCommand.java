@@ -79,18 +79,26 @@ final class BenchModelCommand implements LocalJob, OptionTable.Declared {
       Map<String, Double> median = new LinkedHashMap<>();
       samples.forEach((k, v) -> median.put(k, median(v)));
 
-      // quality: same prompts, same seeds, both variants
+      // quality: same prompts, same seeds, both variants; a model without held-out prompts and
+      // a scorer of its own (a user's Stable Diffusion export) is timed only
       List<Map<String, String>> prompts = directory.manifest().heldOutPrompts();
       Map<Variant, Quality> quality = new LinkedHashMap<>();
-      String scorerOnGroundTruth;
-      try (ClipScorer scorer = ClipScorer.load(directory)) {
-        for (Variant variant : variants) {
-          quality.put(variant, score(models.get(variant), scorer, directory, prompts));
+      if (!prompts.isEmpty() && directory.manifest().files().containsKey("clip_image.pt")) {
+        String scorerOnGroundTruth;
+        try (ClipScorer scorer = ClipScorer.load(directory)) {
+          for (Variant variant : variants) {
+            quality.put(variant, score(models.get(variant), scorer, directory, prompts));
+          }
+          scorerOnGroundTruth = GroundTruthSet.describeScorer(scorer, null);
         }
-        scorerOnGroundTruth = GroundTruthSet.describeScorer(scorer, null);
-      }
-      if (print && !json) {
-        System.out.println(scorerOnGroundTruth);
+        if (print && !json) {
+          System.out.println(scorerOnGroundTruth);
+        }
+      } else if (print && !json) {
+        System.out.printf(
+            "%s has no held-out prompts and no scorer of its own: UNet timings only (measure its"
+                + " quality with ./submit.sh audit)%n",
+            directory.manifest().modelId());
       }
       return report(
           json,
@@ -193,6 +201,7 @@ final class BenchModelCommand implements LocalJob, OptionTable.Declared {
       Map<String, String> floatLayers) {
     Quality fp32 = quality.get(Variant.FP32);
     Quality int8 = quality.get(Variant.INT8);
+    boolean scored = fp32 != null && int8 != null;
     double speedup1 = ms.get("fp32@1") / ms.get("int8@1");
     double speedup8 = ms.get("fp32@8") / ms.get("int8@8");
     ObjectMapper mapper = new ObjectMapper();
@@ -202,6 +211,8 @@ final class BenchModelCommand implements LocalJob, OptionTable.Declared {
       root.put("speedup_int8_vs_fp32_batch1", round(speedup1));
       ObjectNode unet = root.putObject("unet_ms_per_step");
       ms.forEach((k, v) -> unet.put(k, round(v)));
+    }
+    if (scored) {
       root.put("similarity_fp32", round(fp32.similarity()));
       root.put("similarity_int8", round(int8.similarity()));
       root.put("similarity_drop", round(fp32.similarity() - int8.similarity()));
@@ -216,6 +227,8 @@ final class BenchModelCommand implements LocalJob, OptionTable.Declared {
       root.put("pixel_background_accuracy_int8", round(int8.pixelBackground().mean()));
       root.put("seeds_per_prompt", SEEDS);
       root.put("held_out_prompts", prompts);
+    }
+    {
       ObjectNode kept = root.putObject("int8_float_layers");
       floatLayers.forEach(kept::put);
       root.put("cpu_threads", Integer.getInteger("ai.djl.pytorch.num_threads", -1));
@@ -239,6 +252,10 @@ final class BenchModelCommand implements LocalJob, OptionTable.Declared {
           ms.get("fp32@" + images),
           ms.get("int8@" + images),
           ms.get("fp32@" + images) / ms.get("int8@" + images));
+    }
+    if (!scored) {
+      System.out.printf("%nint8 vs fp32: %.2fx faster at 8 images per step%n", speedup8);
+      return root;
     }
     System.out.printf(
         "%nHeld-out prompts (%d combinations never seen in training) x %d seeds, same seeds per"

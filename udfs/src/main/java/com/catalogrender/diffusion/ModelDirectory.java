@@ -23,13 +23,55 @@ public final class ModelDirectory {
     this.manifest = manifest;
   }
 
-  /** Reads the manifest and verifies every file it lists. */
+  /**
+   * Reads the manifest and verifies every file it lists, and that each tokenizer's ids fit its text
+   * encoder's vocabulary: a broken model fails here, on the driver, before any Spark job starts.
+   */
   public static ModelDirectory open(Path root) {
     ModelManifest manifest = ModelManifest.read(root);
     for (Map.Entry<String, String> file : manifest.files().entrySet()) {
       verify(root, file.getKey(), file.getValue());
     }
+    for (TextEncoderSpec encoder : manifest.pipeline().textEncoders()) {
+      if (encoder.tokenizer() != null) {
+        checkTokenizerFits(root.resolve(encoder.tokenizer()), encoder);
+      }
+    }
     return new ModelDirectory(root, manifest);
+  }
+
+  /** The largest id a tokenizer.json can produce must be below the encoder's vocabulary size. */
+  private static void checkTokenizerFits(Path tokenizer, TextEncoderSpec encoder) {
+    long largest = -1;
+    try {
+      com.fasterxml.jackson.databind.JsonNode json =
+          new com.fasterxml.jackson.databind.ObjectMapper().readTree(tokenizer.toFile());
+      for (com.fasterxml.jackson.databind.JsonNode id : json.path("model").path("vocab")) {
+        largest = Math.max(largest, id.asLong());
+      }
+      for (com.fasterxml.jackson.databind.JsonNode added : json.path("added_tokens")) {
+        largest = Math.max(largest, added.path("id").asLong());
+      }
+    } catch (IOException e) {
+      throw new ModelArtifactException(
+          "Tokenizer " + tokenizer + " is not a readable tokenizer.json: " + e.getMessage(), e);
+    }
+    if (largest < 0) {
+      throw new ModelArtifactException(
+          "Tokenizer " + tokenizer + " has no vocabulary (model.vocab is empty or missing)");
+    }
+    if (largest >= encoder.vocabularySize()) {
+      throw new ModelArtifactException(
+          "Tokenizer "
+              + tokenizer
+              + " has ids up to "
+              + largest
+              + ", but text encoder "
+              + encoder.file()
+              + " has a vocabulary of "
+              + encoder.vocabularySize()
+              + ": the tokenizer does not belong to this encoder. Export them together.");
+    }
   }
 
   public Path root() {
