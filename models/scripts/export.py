@@ -8,7 +8,6 @@ clip_text.pt, vocabulary.txt, fixtures/parity.json, samples.png and manifest.jso
 import argparse
 import copy
 import datetime
-import hashlib
 import json
 import os
 import shutil
@@ -18,6 +17,7 @@ import numpy as np
 import torch
 from PIL import Image, ImageDraw
 
+from artifacts import freeze, ms_per_call, sha256
 import dataset
 import models
 import schedule
@@ -28,7 +28,6 @@ VERSION = "3.0.0"
 STEPS = 25
 GUIDANCE = 4.0
 CALIBRATION_SAMPLES = 512
-MASK64 = (1 << 64) - 1
 
 # Layers that stay float in the int8 UNet, and why (written to the manifest).
 FLOAT_LAYERS = {
@@ -42,50 +41,7 @@ FLOAT_LAYERS = {
 }
 
 
-class SplittableRandom:
-    """java.util.SplittableRandom(seed): SplitMix64, so Python draws the noise Java draws."""
-
-    GAMMA = 0x9E3779B97F4A7C15
-
-    def __init__(self, seed):
-        self.seed = seed & MASK64
-
-    def next_long(self):
-        self.seed = (self.seed + self.GAMMA) & MASK64
-        z = self.seed
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
-        return z ^ (z >> 31)
-
-    def next_double(self):
-        return (self.next_long() >> 11) * (1.0 / (1 << 53))
-
-
-def initial_noise(seed, count):
-    """Same as com.catalogrender.diffusion.InitialNoise.gaussian."""
-    rnd = SplittableRandom(seed)
-    out = np.zeros(count, np.float32)
-    for i in range(0, count, 2):
-        u1 = 1.0 - rnd.next_double()
-        u2 = rnd.next_double()
-        r = np.sqrt(-2.0 * np.log(u1))
-        out[i] = np.float32(r * np.cos(2 * np.pi * u2))
-        if i + 1 < count:
-            out[i + 1] = np.float32(r * np.sin(2 * np.pi * u2))
-    return out
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 16), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def freeze(module, *example):
-    """trace + freeze. Not optimize_for_inference: its MKLDNN weights do not survive save/load."""
-    return torch.jit.freeze(torch.jit.trace(module.eval(), example, check_trace=False))
+initial_noise = schedule.initial_noise
 
 
 def trained_int8(unet, state):
@@ -94,16 +50,6 @@ def trained_int8(unet, state):
     prepared = models.int8_training_copy(unet)
     prepared.load_state_dict(state)
     return torch.ao.quantization.convert(prepared.eval())
-
-
-def ms_per_call(module, args, repeats=20):
-    with torch.no_grad():
-        for _ in range(3):
-            module(*args)
-        start = time.perf_counter()
-        for _ in range(repeats):
-            module(*args)
-    return 1000 * (time.perf_counter() - start) / repeats
 
 
 class Sampler:

@@ -28,16 +28,15 @@ second encoder's text_embeds and time_ids as added conditioning.
 """
 import argparse
 import datetime
-import hashlib
 import json
 import os
 import shutil
-import time
 
 import numpy as np
 import torch
 import torch.nn as nn
 
+from artifacts import ms_per_call, sha256
 import tiny_sd  # the reference sampler and Java's initial noise, shared with the tiny test models
 
 CAPTIONS = ["red ceramic mug on a wooden table, soft studio lighting", "white sneaker on the beach"]
@@ -80,23 +79,6 @@ class VaeExport(nn.Module):
 
     def forward(self, latents):
         return self.vae.decode(latents, return_dict=False)[0]
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def ms_per_call(module, args, repeats=5):
-    with torch.no_grad():
-        module(*args)
-        start = time.perf_counter()
-        for _ in range(repeats):
-            module(*args)
-    return 1000 * (time.perf_counter() - start) / repeats
 
 
 def main():
@@ -155,7 +137,7 @@ def main():
     torch.jit.freeze(torch.jit.trace(wrapper, tuple(example), check_trace=False)).save(os.path.join(out, "unet_fp32.pt"))
     int8 = torch.quantization.quantize_dynamic(wrapper, {nn.Linear}, dtype=torch.qint8)
     torch.jit.trace(int8, tuple(example), check_trace=False).save(os.path.join(out, "unet_int8.pt"))
-    fp32_ms, int8_ms = ms_per_call(wrapper, example), ms_per_call(int8, example)
+    fp32_ms, int8_ms = ms_per_call(wrapper, example, 5), ms_per_call(int8, example, 5)
     if args.fp16:
         half = (UNetXLExport if xl else UNetExport)(unet.half().cuda()).eval()
         cuda = [t.half().cuda() if t.is_floating_point() else t.cuda() for t in example]

@@ -19,16 +19,17 @@ Usage (Debian's python3-torch 1.13):
 """
 import argparse
 import datetime
-import hashlib
 import json
 import os
 import re
-import time
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+import schedule
+from artifacts import freeze, ms_per_call, sha256
 
 MAX_LENGTH = 77
 BOS, EOS = "<|startoftext|>", "<|endoftext|>"
@@ -39,7 +40,6 @@ CORPUS = (
     "leather running shoe coffee cup water table wooden background minimalist close up golden hour "
     "sand ocean glass steel matte glossy handle lid strap"
 ).split()
-MASK64 = (1 << 64) - 1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -299,98 +299,18 @@ class VaeDecoder(nn.Module):
         return self.conv_out(h)
 
 
-# ---------------------------------------------------------------------------------------------
-# the reference sampler: DPM++ 2M Karras (as schedule.py) from a diffusers scheduler config
-
-def betas_of(config):
-    n, start, end = config["num_train_timesteps"], config["beta_start"], config["beta_end"]
-    if config["beta_schedule"] == "scaled_linear":
-        return np.linspace(start ** 0.5, end ** 0.5, n, dtype=np.float64) ** 2
-    if config["beta_schedule"] == "linear":
-        return np.linspace(start, end, n, dtype=np.float64)
-    raise ValueError(config["beta_schedule"])
-
-
-def karras(betas, steps, rho=7.0):
-    ac = np.cumprod(1.0 - betas)
-    train = np.sqrt((1 - ac) / ac)
-    ramp = np.linspace(0, 1, steps)
-    sig = (train[-1] ** (1 / rho) + ramp * (train[0] ** (1 / rho) - train[-1] ** (1 / rho))) ** rho
-    return np.append(sig, 0.0), np.interp(np.log(sig), np.log(train), np.arange(len(betas)))
+# the reference sampler (DPM++ 2M Karras, epsilon or v-prediction) and Java's initial noise
+betas_of = schedule.betas_of
+initial_noise = schedule.initial_noise
 
 
 def sample(model_fn, x, betas, steps, guidance, prediction):
-    sigmas, timesteps = karras(betas, steps)
-    previous = None
-    x = x.astype(np.float64)
-    for i in range(steps):
-        s, t = sigmas[i], sigmas[i + 1]
-        out_u, out_c = model_fn(np.concatenate([x, x]), timesteps[i])
-        out = out_u + guidance * (out_c - out_u)
-        alpha_s, sigma_s = 1 / np.sqrt(s * s + 1), s / np.sqrt(s * s + 1)
-        x0 = (x - sigma_s * out) / alpha_s if prediction == "epsilon" else alpha_s * x - sigma_s * out
-        if t == 0:
-            x = x0
-        else:
-            alpha_t, sigma_t = 1 / np.sqrt(t * t + 1), t / np.sqrt(t * t + 1)
-            lam_s = np.log(alpha_s) - np.log(sigma_s)
-            h = np.log(alpha_t) - np.log(sigma_t) - lam_s
-            x_next = (sigma_t / sigma_s) * x - alpha_t * np.expm1(-h) * x0
-            if previous is not None and i != steps - 1:
-                prev_x0, lam_prev = previous
-                x_next = x_next - 0.5 * alpha_t * np.expm1(-h) * (x0 - prev_x0) / ((lam_s - lam_prev) / h)
-            x = x_next
-        previous = (x0, np.log(alpha_s) - np.log(sigma_s))
-    return x
-
-
-class SplittableRandom:
-    """java.util.SplittableRandom(seed), so Python draws the noise Java draws."""
-
-    def __init__(self, seed):
-        self.seed = seed & MASK64
-
-    def next_double(self):
-        self.seed = (self.seed + 0x9E3779B97F4A7C15) & MASK64
-        z = self.seed
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
-        return ((z ^ (z >> 31)) >> 11) * (1.0 / (1 << 53))
-
-
-def initial_noise(seed, count):
-    """Same as com.catalogrender.diffusion.InitialNoise.gaussian."""
-    rnd = SplittableRandom(seed)
-    out = np.zeros(count, np.float32)
-    for i in range(0, count, 2):
-        u1 = 1.0 - rnd.next_double()
-        u2 = rnd.next_double()
-        r = np.sqrt(-2.0 * np.log(u1))
-        out[i] = np.float32(r * np.cos(2 * np.pi * u2))
-        if i + 1 < count:
-            out[i + 1] = np.float32(r * np.sin(2 * np.pi * u2))
-    return out
+    return schedule.sample(model_fn, x, steps, guidance, train_betas=betas, prediction=prediction)
 
 
 # ---------------------------------------------------------------------------------------------
 
-def sha256(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
-
-
-def trace(module, *example):
-    return torch.jit.freeze(torch.jit.trace(module.eval(), example, check_trace=False))
-
-
-def ms_per_call(module, args, repeats=20):
-    with torch.no_grad():
-        for _ in range(3):
-            module(*args)
-        start = time.perf_counter()
-        for _ in range(repeats):
-            module(*args)
-    return 1000 * (time.perf_counter() - start) / repeats
+trace = freeze
 
 
 SPECS = {

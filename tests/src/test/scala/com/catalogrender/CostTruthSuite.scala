@@ -86,15 +86,6 @@ class CostTruthSuite extends AnyFunSuite with LocalSpark {
   }
 
   /** Runs the CLI in this JVM (this suite's session), capturing what it prints. */
-  private def cli(args: String*): (Int, String) = {
-    val out = new java.io.ByteArrayOutputStream()
-    val (savedOut, savedErr) = (System.out, System.err)
-    val print = new java.io.PrintStream(out, true)
-    System.setOut(print)
-    System.setErr(print)
-    try { val code = com.catalogrender.jobs.Main.run(args.toArray); (code, out.toString) }
-    finally { System.setOut(savedOut); System.setErr(savedErr) }
-  }
 
   // The goal is 15%. Measured here: -8%, +9%, -12%, +11% locally (the last with a repeat
   // of the same rows 10% cheaper than the first run, and the estimate 0.3% off the repeat); -20%

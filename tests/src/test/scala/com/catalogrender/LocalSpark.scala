@@ -13,6 +13,17 @@ trait LocalSpark extends BeforeAndAfterAll { self: Suite =>
   protected val modelDir: Path = root.resolve("models/demo")
   protected lazy val workDir: Path = Files.createTempDirectory(getClass.getSimpleName)
 
+  /** Runs the command line in this JVM (on this suite's session); its exit code and output. */
+  protected def cli(args: String*): (Int, String) = {
+    val out = new java.io.ByteArrayOutputStream()
+    val (savedOut, savedErr) = (System.out, System.err)
+    val print = new java.io.PrintStream(out, true)
+    System.setOut(print)
+    System.setErr(print)
+    try { val code = com.catalogrender.jobs.Main.run(args.toArray); (code, out.toString) }
+    finally { System.setOut(savedOut); System.setErr(savedErr) }
+  }
+
   /** The session's master: 2 threads, no task retries (Spark's local default). */
   protected def master: String = "local[2]"
 

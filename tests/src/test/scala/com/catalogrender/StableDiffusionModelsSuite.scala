@@ -16,15 +16,6 @@ import scala.jdk.CollectionConverters._
  * recorded under the model's own id.
  */
 class StableDiffusionModelsSuite extends AnyFunSuite with LocalSpark {
-  private def cli(args: String*): (Int, String) = {
-    val out = new java.io.ByteArrayOutputStream()
-    val (savedOut, savedErr) = (System.out, System.err)
-    val print = new java.io.PrintStream(out, true)
-    System.setOut(print)
-    System.setErr(print)
-    try { val code = com.catalogrender.jobs.Main.run(args.toArray); (code, out.toString) }
-    finally { System.setOut(savedOut); System.setErr(savedErr) }
-  }
 
   private lazy val catalog: String = {
     val path = workDir.resolve("catalog").toString

@@ -114,19 +114,8 @@ public record ModelManifest(
     for (int i = 0; i < betas.length; i++) {
       betas[i] = betasNode.get(i).asDouble();
     }
-    Map<String, String> files = new LinkedHashMap<>();
-    required(root, "files")
-        .fields()
-        .forEachRemaining(e -> files.put(e.getKey(), e.getValue().asText()));
-    Map<String, List<String>> attributes = new LinkedHashMap<>();
-    required(root, "attributes")
-        .fields()
-        .forEachRemaining(
-            e -> {
-              List<String> values = new ArrayList<>();
-              e.getValue().forEach(v -> values.add(v.asText()));
-              attributes.put(e.getKey(), List.copyOf(values));
-            });
+    Map<String, String> files = filesOf(root);
+    Map<String, List<String>> attributes = attributesOf(required(root, "attributes"));
     List<Map<String, String>> heldOut = new ArrayList<>();
     for (JsonNode prompt : required(root, "held_out_prompts")) {
       Map<String, String> combination = new LinkedHashMap<>();
@@ -199,10 +188,7 @@ public record ModelManifest(
    * diffusers config (whose betas the Karras sigmas are built from), the VAE's scaling factor.
    */
   private static ModelManifest fromJsonVersion2(JsonNode root) {
-    Map<String, String> files = new LinkedHashMap<>();
-    required(root, "files")
-        .fields()
-        .forEachRemaining(e -> files.put(e.getKey(), e.getValue().asText()));
+    Map<String, String> files = filesOf(root);
     List<TextEncoderSpec> encoders = new ArrayList<>();
     for (JsonNode e : required(root, "text_encoders")) {
       encoders.add(
@@ -262,15 +248,7 @@ public record ModelManifest(
           "image_size " + imageSize + " is not a multiple of latent_downsampling " + downsampling);
     }
     JsonNode sampler = required(root, "sampler");
-    Map<String, List<String>> attributes = new LinkedHashMap<>();
-    root.path("attributes")
-        .fields()
-        .forEachRemaining(
-            e -> {
-              List<String> values = new ArrayList<>();
-              e.getValue().forEach(v -> values.add(v.asText()));
-              attributes.put(e.getKey(), List.copyOf(values));
-            });
+    Map<String, List<String>> attributes = attributesOf(root.path("attributes"));
     return new ModelManifest(
         required(root, "model_id").asText(),
         required(root, "version").asText(),
@@ -289,6 +267,27 @@ public record ModelManifest(
         List.of(),
         Map.of(),
         pipeline);
+  }
+
+  private static Map<String, String> filesOf(JsonNode root) {
+    Map<String, String> files = new LinkedHashMap<>();
+    required(root, "files")
+        .fields()
+        .forEachRemaining(e -> files.put(e.getKey(), e.getValue().asText()));
+    return files;
+  }
+
+  /** Attribute name to its values (the demo's category, colour, background, lighting). */
+  private static Map<String, List<String>> attributesOf(JsonNode node) {
+    Map<String, List<String>> attributes = new LinkedHashMap<>();
+    node.fields()
+        .forEachRemaining(
+            e -> {
+              List<String> values = new ArrayList<>();
+              e.getValue().forEach(v -> values.add(v.asText()));
+              attributes.put(e.getKey(), List.copyOf(values));
+            });
+    return attributes;
   }
 
   /** {@code file}, which the manifest's {@code files} must list (with its sha256). */
