@@ -30,7 +30,7 @@ class StableDiffusionModelsSuite extends AnyFunSuite with LocalSpark {
   }
 
   for (name <- Seq("tiny-sd1", "tiny-sdxl")) {
-    test(s"$name: render job, render-one and bench-model") {
+    test(s"$name: render job, render-one, audit --variants and bench-model") {
       val model = root.resolve("models").resolve(name).toString
       val warehouse = workDir.resolve(name).resolve("warehouse").toString
       val images = workDir.resolve(name).resolve("images")
@@ -60,12 +60,24 @@ class StableDiffusionModelsSuite extends AnyFunSuite with LocalSpark {
       val one = javax.imageio.ImageIO.read(out.toFile)
       assert(one.getWidth == 64 && one.getHeight == 64)
 
+      // the audit: the packaged caption prompts, both variants from the same seeds; no scorer ships
+      // with the model, so it reports the drift between the variants
+      val (auditCode, audit) = cli("audit", "--model-dir", model, "--variants", "int8,fp32", "--reference", "fp32",
+        "--seeds", "1", "--steps", "6", "--warehouse", warehouse, "--images", workDir.resolve(name + "-audit").toString)
+      assert(auditCode == 0, audit)
+      assert(audit.contains("drift between variants only"), audit)
+      val audited = spark.read.format("delta").load(warehouse + "/audits").where(col("model_id") === name).collect()
+      assert(audited.length == 2 * 12, audited.length)
+      assert(audited.forall(r => r.isNullAt(r.fieldIndex("similarity")) && r.getAs[String]("caption").nonEmpty))
+      val int8Psnr = audited.filter(_.getAs[String]("variant") == "int8").map(_.getAs[Double]("psnr_vs_reference"))
+      assert(int8Psnr.forall(p => p > 0), int8Psnr.toSeq)
+
       val (benchCode, bench) = cli("bench-model", "--model-dir", model, "--json", "--rounds", "1", "--repeats", "2")
       assert(benchCode == 0, bench)
       val figures = new com.fasterxml.jackson.databind.ObjectMapper()
         .readTree(bench.linesIterator.filter(_.startsWith("{")).toSeq.last)
       assert(figures.get("unet_ms_per_step").get("int8@8").asDouble() > 0)
-      info(f"$name: 6 renders at 64, 128x96 and 512 px in $seconds%.1f s, EUR ${summary.costs.marginalEur}%.8f marginal; " +
+      info(f"$name: int8 vs fp32 drift PSNR ${int8Psnr.sum / int8Psnr.length}%.1f dB over 12 captions; 6 renders at 64, 128x96 and 512 px in $seconds%.1f s, EUR ${summary.costs.marginalEur}%.8f marginal; " +
         f"UNet int8 ${figures.get("speedup_int8_vs_fp32").asDouble()}%.2fx fp32 at 8 images")
     }
   }

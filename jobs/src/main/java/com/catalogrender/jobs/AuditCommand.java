@@ -96,10 +96,12 @@ final class AuditCommand implements SparkJob, OptionTable.Declared {
                     o.<Integer>get("--seeds"),
                     o.<Double>get("--min-pixel-accuracy")));
     System.out.print(summary.table());
-    try (ClipScorer scorer =
-        ClipScorer.load(
-            ModelDirectory.open(model.local(spark.sparkContext().hadoopConfiguration())))) {
-      System.out.println(GroundTruthSet.describeScorer(scorer, null));
+    if (summary.scored()) {
+      try (ClipScorer scorer =
+          ClipScorer.load(
+              ModelDirectory.open(model.local(spark.sparkContext().hadoopConfiguration())))) {
+        System.out.println(GroundTruthSet.describeScorer(scorer, null));
+      }
     }
     System.out.printf(
         "rows: %s (./submit.sh sql \"select * from audits where audit_id = '%s'\")%n",
@@ -110,7 +112,7 @@ final class AuditCommand implements SparkJob, OptionTable.Declared {
   @Override
   public String options() {
     return """
-      --prompts              CSV|TABLE  text    -          the prompt set (default: the packaged conf/audit/held-out-prompts.csv)
+      --prompts              CSV|TABLE  text    -          the prompt set (default: the packaged conf/audit/held-out-prompts.csv; caption-prompts.csv for a model without the demo's attributes)
       --warehouse            DIR|URI    text    %s         where the audits table is written
       --images               DIR|URI    text    %s         where the audit's images are written
       --variants             V,V        text    int8,fp32  the variants audited

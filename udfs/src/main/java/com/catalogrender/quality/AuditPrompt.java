@@ -4,9 +4,18 @@ import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** One prompt of a held-out set: its attributes (the truth the audit checks) and its seed. */
+/**
+ * One prompt of an audit's set and its seed: the demo model's attributes (the truth the audit
+ * checks), or, for a model without an attribute vocabulary, a free caption (null otherwise).
+ */
 public record AuditPrompt(
-    String promptId, String category, String colour, String background, String lighting, long seed)
+    String promptId,
+    String category,
+    String colour,
+    String background,
+    String lighting,
+    long seed,
+    String caption)
     implements Serializable {
 
   /** The attributes in the order the model's caption template names them. */

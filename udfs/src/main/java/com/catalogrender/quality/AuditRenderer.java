@@ -73,9 +73,13 @@ public final class AuditRenderer implements MapPartitionsFunction<Row, Row> {
     Path directory =
         ModelCache.resolve(spec.modelDirectory(), ModelCache.defaultRoot(), hadoop).directory();
     ModelManifest manifest = ModelManifest.read(directory);
+    // the CLIP-style scorer ships with the demo model; a model without one is audited for drift
+    // between its variants (PSNR, SSIM) only
     ClipScorer scorer =
-        SCORERS.computeIfAbsent(
-            directory.toString(), d -> ClipScorer.load(ModelDirectory.open(Path.of(d))));
+        manifest.files().containsKey(ClipScorer.IMAGE_FILE)
+            ? SCORERS.computeIfAbsent(
+                directory.toString(), d -> ClipScorer.load(ModelDirectory.open(Path.of(d))))
+            : null;
     ImageStore store = new ImageStore(spec.imageRoot(), hadoop);
     ImageEncoder png = new ImageEncoder(ImageFormat.PNG, 1.0);
     List<Row> out = new ArrayList<>();
@@ -89,7 +93,8 @@ public final class AuditRenderer implements MapPartitionsFunction<Row, Row> {
               r.getString(2),
               r.getString(3),
               r.getString(4),
-              r.getLong(5)));
+              r.getLong(5),
+              r.getString(6)));
       if (batch.size() == BATCH || !input.hasNext()) {
         out.addAll(renderBatch(batch, directory, manifest, scorer, store, png));
         batch.clear();
@@ -109,7 +114,7 @@ public final class AuditRenderer implements MapPartitionsFunction<Row, Row> {
     List<String> captions = new ArrayList<>();
     List<RenderRequest> requests = new ArrayList<>();
     for (AuditPrompt p : prompts) {
-      String caption = manifest.caption(p.attributes());
+      String caption = p.caption() != null ? p.caption() : manifest.caption(p.attributes());
       captions.add(caption);
       requests.add(new RenderRequest(caption, p.seed()));
     }
@@ -127,14 +132,24 @@ public final class AuditRenderer implements MapPartitionsFunction<Row, Row> {
     List<Row> rows = new ArrayList<>();
     for (Variant variant : spec.variants()) {
       List<BufferedImage> pictures = images.get(variant);
-      double[] similarity = scorer.similarity(pictures, captions);
+      double[] similarity = scorer == null ? null : scorer.similarity(pictures, captions);
       for (int i = 0; i < prompts.size(); i++) {
         AuditPrompt p = prompts.get(i);
-        Map<String, String> seen = scorer.recognise(pictures.get(i), p.attributes());
-        boolean category = p.category().equals(seen.get("category"));
-        boolean colour = p.colour().equals(seen.get("colour"));
-        boolean background = p.background().equals(seen.get("background"));
-        PixelAttributeCheck.Seen pixels = PIXELS.look(pictures.get(i), p.background());
+        AuditRecord.Attributes attributes = null;
+        if (p.caption() == null && scorer != null) {
+          Map<String, String> seen = scorer.recognise(pictures.get(i), p.attributes());
+          PixelAttributeCheck.Seen pixels = PIXELS.look(pictures.get(i), p.background());
+          attributes =
+              new AuditRecord.Attributes(
+                  p.colour(),
+                  p.background(),
+                  p.lighting(),
+                  p.category().equals(seen.get("category")),
+                  p.colour().equals(seen.get("colour")),
+                  p.background().equals(seen.get("background")),
+                  pixels.colour(),
+                  pixels.background());
+        }
         boolean isReference = variant == reference;
         BufferedImage ref = images.get(reference).get(i);
         String key = variant.label() + "-" + p.promptId() + ".png";
@@ -155,19 +170,11 @@ public final class AuditRenderer implements MapPartitionsFunction<Row, Row> {
                     spec.modelVersion(),
                     p.promptId(),
                     p.category(),
-                    new AuditRecord.Attributes(
-                        p.colour(),
-                        p.background(),
-                        p.lighting(),
-                        category,
-                        colour,
-                        background,
-                        pixels.colour(),
-                        pixels.background()),
+                    attributes,
                     captions.get(i),
                     p.seed(),
                     variant.label(),
-                    similarity[i],
+                    similarity == null ? null : similarity[i],
                     new AuditRecord.Reference(
                         reference.label(),
                         isReference ? null : (Double.isInfinite(psnr) ? 99.0 : psnr),

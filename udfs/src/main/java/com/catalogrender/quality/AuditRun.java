@@ -26,7 +26,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -40,7 +39,7 @@ public final class AuditRun {
   private static final StructType PROMPTS =
       StructType.fromDDL(
           "prompt_id STRING, category STRING, colour STRING, background STRING, lighting STRING,"
-              + " seed BIGINT");
+              + " seed BIGINT, caption STRING");
 
   /**
    * @param prompts a CSV file or a Delta table (path or name) of prompt_id, category, colour,
@@ -99,7 +98,7 @@ public final class AuditRun {
     ModelManifest manifest = directory.manifest();
     String auditId = newId();
     spark.sparkContext().setJobGroup("catalog-render audit " + auditId, "audit " + auditId, false);
-    Dataset<Row> prompts = validate(load(settings.prompts()), manifest);
+    Dataset<Row> prompts = validate(load(settings.prompts(), manifest), manifest);
     if (settings.perCategory() != null) {
       prompts =
           prompts
@@ -190,48 +189,56 @@ public final class AuditRun {
         byVariant);
   }
 
-  private Dataset<Row> load(String prompts) {
+  /**
+   * The prompt set with the columns of {@link #PROMPTS}, read by name (absent ones null): the
+   * demo's attribute prompts, or free captions for a model without an attribute vocabulary.
+   */
+  private Dataset<Row> load(String prompts, ModelManifest manifest) {
+    Dataset<Row> table;
     if (prompts == null) {
-      // the packaged copy of conf/audit/held-out-prompts.csv: no working directory needed
+      // the packaged prompt set for this kind of model: no working directory needed
+      String name =
+          manifest.attributes().isEmpty()
+              ? "audit/caption-prompts.csv"
+              : "audit/held-out-prompts.csv";
       String text =
-          new String(
-              SettingsFiles.packaged("audit/held-out-prompts.csv"),
-              java.nio.charset.StandardCharsets.UTF_8);
-      return spark
-          .read()
-          .option("header", "true")
-          .option("comment", "#")
-          .schema(PROMPTS)
-          .csv(spark.createDataset(text.lines().toList(), org.apache.spark.sql.Encoders.STRING()));
-    }
-    String location = prompts;
-    if (location.toLowerCase(Locale.ROOT).endsWith(".csv")) {
-      if (!Locations.isRemote(location)
-          && !java.nio.file.Files.isRegularFile(Locations.localPath(location))) {
+          new String(SettingsFiles.packaged(name), java.nio.charset.StandardCharsets.UTF_8);
+      table =
+          csv()
+              .csv(
+                  spark.createDataset(
+                      text.lines().toList(), org.apache.spark.sql.Encoders.STRING()));
+    } else if (prompts.toLowerCase(Locale.ROOT).endsWith(".csv")) {
+      if (!Locations.isRemote(prompts)
+          && !java.nio.file.Files.isRegularFile(Locations.localPath(prompts))) {
         throw new IllegalArgumentException(
             "Prompt set "
-                + location
-                + " does not exist; give a CSV or a Delta table with"
-                + " prompt_id, category, colour, background, lighting, seed");
+                + prompts
+                + " does not exist; give a CSV or a Delta table with prompt_id, seed and either"
+                + " caption (any model) or category, colour, background, lighting (the demo"
+                + " model)");
       }
-      return spark
-          .read()
-          .option("header", "true")
-          .option("comment", "#")
-          .schema(PROMPTS)
-          .csv(location);
+      table = csv().csv(prompts);
+    } else {
+      table =
+          DeltaTable.isDeltaTable(spark, prompts)
+              ? spark.read().format("delta").load(prompts)
+              : spark.table(prompts);
     }
-    Dataset<Row> table =
-        DeltaTable.isDeltaTable(spark, location)
-            ? spark.read().format("delta").load(location)
-            : spark.table(location);
-    return table.select(
-        col("prompt_id").cast(DataTypes.StringType),
-        col("category"),
-        col("colour"),
-        col("background"),
-        col("lighting"),
-        col("seed").cast(DataTypes.LongType));
+    java.util.Set<String> present = java.util.Set.of(table.columns());
+    org.apache.spark.sql.Column[] columns = new org.apache.spark.sql.Column[PROMPTS.size()];
+    for (int i = 0; i < columns.length; i++) {
+      var field = PROMPTS.fields()[i];
+      columns[i] =
+          (present.contains(field.name()) ? col(field.name()) : functions.lit(null))
+              .cast(field.dataType())
+              .as(field.name());
+    }
+    return table.select(columns);
+  }
+
+  private org.apache.spark.sql.DataFrameReader csv() {
+    return spark.read().option("header", "true").option("comment", "#");
   }
 
   /** Fails naming the first prompt whose attribute the model does not know. */
@@ -241,6 +248,19 @@ public final class AuditRun {
       if (r.isNullAt(0) || r.isNullAt(5)) {
         throw new IllegalArgumentException(
             "Every audit prompt needs a prompt_id and a seed; bad row: " + r);
+      }
+      if (manifest.attributes().isEmpty()) {
+        // a model without the demo's attribute vocabulary: free captions
+        if (r.isNullAt(6) || r.getString(6).isBlank()) {
+          throw new IllegalArgumentException(
+              "Prompt '"
+                  + r.getString(0)
+                  + "' has no caption; model "
+                  + manifest.modelId()
+                  + " has no attribute vocabulary, so its audit prompts are captions (columns"
+                  + " prompt_id, caption, seed)");
+        }
+        continue;
       }
       String[] names = {"category", "colour", "background", "lighting"};
       for (int i = 0; i < names.length; i++) {

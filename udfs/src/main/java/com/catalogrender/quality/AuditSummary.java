@@ -43,29 +43,40 @@ public record AuditSummary(
   public record VariantFigures(
       int images,
       Interval similarity,
-      double categoryAccuracy,
-      double colourAccuracy,
-      double backgroundAccuracy,
+      Double categoryAccuracy,
+      Double colourAccuracy,
+      Double backgroundAccuracy,
       Interval pixelColour,
       Interval pixelBackground,
       Double psnr,
       Double ssim,
       Interval drop) {
 
-    public double attributeAccuracy() {
-      return (categoryAccuracy + colourAccuracy + backgroundAccuracy) / 3;
+    /** The mean of the three accuracies, or null for a model audited without attributes. */
+    public Double attributeAccuracy() {
+      return categoryAccuracy == null
+          ? null
+          : (categoryAccuracy + colourAccuracy + backgroundAccuracy) / 3;
+    }
+
+    /** Whether a scorer and the pixel check judged these images (the demo's attribute prompts). */
+    public boolean scored() {
+      return similarity != null;
     }
   }
 
-  /** One scored image, in prompt order per variant. */
+  /**
+   * One image, in prompt order per variant; the scores are null where nothing judged them (a model
+   * without a scorer or attribute prompts: drift only).
+   */
   public record Scored(
       String promptId,
-      double similarity,
-      boolean category,
-      boolean colour,
-      boolean background,
-      boolean pixelColour,
-      boolean pixelBackground,
+      Double similarity,
+      Boolean category,
+      Boolean colour,
+      Boolean background,
+      Boolean pixelColour,
+      Boolean pixelBackground,
       Double psnr,
       Double ssim) {}
 
@@ -81,6 +92,23 @@ public record AuditSummary(
     SplittableRandom random = new SplittableRandom(42);
     for (Map.Entry<String, List<Scored>> e : byVariant.entrySet()) {
       List<Scored> scored = e.getValue();
+      boolean judged = !scored.isEmpty() && scored.stream().allMatch(x -> x.similarity() != null);
+      if (!judged) {
+        figures.put(
+            e.getKey(),
+            new VariantFigures(
+                scored.size(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                meanOf(scored, Scored::psnr),
+                meanOf(scored, Scored::ssim),
+                null));
+        continue;
+      }
       Interval drop = null;
       if (!e.getKey().equals(reference)) {
         List<Double> diffs = new ArrayList<>();
@@ -109,9 +137,13 @@ public record AuditSummary(
     return new AuditSummary(auditId, reference, maxDrop, minPixelAccuracy, figures);
   }
 
-  /** True when every drop is within the allowed drop and every pixel accuracy is high enough. */
+  /**
+   * True when every drop is within the allowed drop and every pixel accuracy is high enough; an
+   * audit of drift only (no scorer) has nothing to fail on.
+   */
   public boolean passed() {
     return variants.values().stream()
+        .filter(VariantFigures::scored)
         .allMatch(
             v ->
                 (v.drop() == null || v.drop().mean() <= maxSimilarityDrop)
@@ -119,9 +151,31 @@ public record AuditSummary(
                     && v.pixelBackground().mean() >= minPixelAccuracy);
   }
 
+  /** Whether any variant was judged by a scorer (else the audit reports drift only). */
+  public boolean scored() {
+    return variants.values().stream().anyMatch(VariantFigures::scored);
+  }
+
   /** The printed table and verdict. */
   public String table() {
     StringBuilder out = new StringBuilder();
+    if (!scored()) {
+      out.append(
+          String.format(
+              "audit %s (reference %s): drift between variants only (the model has no"
+                  + " prompt-image scorer)%n%-8s %6s %8s %7s%n",
+              auditId, referenceVariant, "variant", "images", "PSNR", "SSIM"));
+      variants.forEach(
+          (variant, v) ->
+              out.append(
+                  String.format(
+                      "%-8s %6d %8s %7s%n",
+                      variant,
+                      v.images(),
+                      v.psnr() == null ? "-" : String.format("%.2f", v.psnr()),
+                      v.ssim() == null ? "-" : String.format("%.3f", v.ssim()))));
+      return out.toString();
+    }
     out.append(
         String.format(
             "audit %s (reference %s)%n%-8s %6s %24s %27s %8s %7s %7s %7s %7s %26s%n",
@@ -191,6 +245,7 @@ public record AuditSummary(
   }
 
   private static double[] indicator(List<Scored> scored, Predicate<Scored> correct) {
+    // only judged variants get here: every image has its checks
     return scored.stream().mapToDouble(s -> correct.test(s) ? 1 : 0).toArray();
   }
 

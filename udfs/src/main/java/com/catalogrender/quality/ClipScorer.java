@@ -21,6 +21,9 @@ import java.util.Map;
  * shows, chosen among the captions that differ from the prompt in that attribute only).
  */
 public final class ClipScorer implements AutoCloseable {
+  /** The scorer's image tower in a model directory; a model without it has no scorer. */
+  public static final String IMAGE_FILE = "clip_image.pt";
+
   private final ModelManifest manifest;
   private final WordTokenizer tokenizer;
   private final TorchScriptModule image;

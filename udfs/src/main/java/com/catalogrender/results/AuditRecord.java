@@ -23,7 +23,7 @@ public record AuditRecord(
     String caption,
     long seed,
     String variant,
-    double similarity,
+    Double similarity,
     Reference reference,
     String imageUri,
     Timestamp auditedAt)

@@ -33,7 +33,7 @@ public final class AuditsTable {
           .required("seed", LongType, AuditRecord::seed)
           .required("variant", StringType, AuditRecord::variant)
           .column("reference_variant", StringType, reference(Reference::variant))
-          .required("similarity", DoubleType, AuditRecord::similarity)
+          .column("similarity", DoubleType, AuditRecord::similarity)
           .column("category_correct", BooleanType, attributes(Attributes::categoryCorrect))
           .column("colour_correct", BooleanType, attributes(Attributes::colourCorrect))
           .column("background_correct", BooleanType, attributes(Attributes::backgroundCorrect))
