@@ -220,6 +220,8 @@ def main():
         "unet": {"signature": "sdxl" if xl else "sd", "variants": variants},
         "unconditional": "zeros" if zeros else "empty_caption",
         "batch_size": {"cpu": 1, "cuda": 4 if xl else 8},
+        # rows this large (4x the native size: 2048 for SD 1.5, 4096 for SDXL) render at full precision
+        "full_precision_min_side": 4 * native,
         "sampler": {"default_steps": args.steps, "default_guidance": guidance},
         "int8": {"method": "dynamic int8 on the linear layers (torch.quantization.quantize_dynamic)",
                  "ms_per_unet_call_fp32": round(fp32_ms, 1), "ms_per_unet_call_int8": round(int8_ms, 1)},

@@ -440,6 +440,8 @@ def build(name, spec, out, rules):
         "unet": {"signature": spec["signature"], "variants": {"fp32": "unet_fp32.pt", "int8": "unet_int8.pt"}},
         "unconditional": spec["unconditional"],
         "batch_size": {"cpu": 4, "cuda": 16},
+        # rows this large render at full precision (fp32 on CPU): 8x the native size
+        "full_precision_min_side": 8 * NATIVE,
         "sampler": {"default_steps": STEPS, "default_guidance": spec["guidance"]},
         "int8": {"method": "dynamic int8 on the linear layers (torch.quantization.quantize_dynamic)",
                  "ms_per_unet_call_fp32": round(fp32_ms, 3), "ms_per_unet_call_int8": round(int8_ms, 3)},

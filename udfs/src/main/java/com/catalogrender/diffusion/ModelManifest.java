@@ -54,6 +54,9 @@ public record ModelManifest(
 
   public static final String FILE_NAME = "manifest.json";
 
+  /** The full-precision threshold of a model that names none (the seed's 2048 px shoots). */
+  public static final int DEFAULT_FULL_PRECISION_MIN_SIDE = 2048;
+
   public ModelManifest {
     require(modelId != null && !modelId.isBlank(), "model_id is missing");
     require(version != null && !version.isBlank(), "version is missing");
@@ -179,7 +182,8 @@ public record ModelManifest(
         PipelineSpec.Prediction.EPSILON,
         null,
         false,
-        Map.of());
+        Map.of(),
+        DEFAULT_FULL_PRECISION_MIN_SIDE);
   }
 
   /**
@@ -240,7 +244,8 @@ public record ModelManifest(
             PipelineSpec.Prediction.parse(prediction),
             vae.hasNonNull("shift_factor") ? vae.get("shift_factor").asDouble() : null,
             "zeros".equals(root.path("unconditional").asText("empty_caption")),
-            batchSizes);
+            batchSizes,
+            root.path("full_precision_min_side").asInt(DEFAULT_FULL_PRECISION_MIN_SIDE));
     int imageSize = required(root, "image_size").asInt();
     int downsampling = required(root, "latent_downsampling").asInt();
     if (downsampling < 1 || imageSize % downsampling != 0) {

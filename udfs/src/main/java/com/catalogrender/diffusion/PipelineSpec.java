@@ -20,6 +20,8 @@ import java.util.Map;
  * @param zeroUnconditional whether the unconditional embedding is zeros (SDXL's
  *     force_zeros_for_empty_prompt) rather than the empty caption's
  * @param batchSizes a batch size that fits per device class ({@code cpu}, {@code cuda})
+ * @param fullPrecisionMinSide rows at least this wide or high render at full precision (2048 for
+ *     the demo model; an export sets it from its native resolution)
  */
 public record PipelineSpec(
     int formatVersion,
@@ -30,7 +32,8 @@ public record PipelineSpec(
     Prediction prediction,
     Double vaeShift,
     boolean zeroUnconditional,
-    Map<String, Integer> batchSizes) {
+    Map<String, Integer> batchSizes,
+    int fullPrecisionMinSide) {
 
   /** What the UNet predicts, which decides the sampler's denoised estimate. */
   public enum Prediction {
@@ -89,6 +92,10 @@ public record PipelineSpec(
     }
     if (unet == UnetSignature.SD && pooled != 0) {
       throw new IllegalArgumentException("an sd UNet takes no pooled text_embeds");
+    }
+    if (fullPrecisionMinSide < 1) {
+      throw new IllegalArgumentException(
+          "full_precision_min_side must be positive, got " + fullPrecisionMinSide);
     }
     if (unetVariants.isEmpty()) {
       throw new IllegalArgumentException("unet.variants must name at least one UNet file");

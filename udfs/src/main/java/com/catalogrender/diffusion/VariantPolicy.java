@@ -13,13 +13,17 @@ public record VariantPolicy(Variant cpuVariant, int fullPrecisionMinSide) implem
     if (cpuVariant == Variant.FP16) {
       throw new IllegalArgumentException("The CPU variant must be int8 or fp32; fp16 needs a GPU");
     }
-    if (fullPrecisionMinSide < 1) {
+    if (fullPrecisionMinSide < 0) {
       throw new IllegalArgumentException(
-          "full_precision_min_side must be positive, got " + fullPrecisionMinSide);
+          "full_precision_min_side must be positive (or auto), got " + fullPrecisionMinSide);
     }
   }
 
+  /** Chooses a row's variant; the threshold must be decided (not 0, the model's) by now. */
   public Variant choose(Long width, Long height, boolean gpu) {
+    if (fullPrecisionMinSide == 0) {
+      throw new IllegalStateException("full_precision_min_side is still auto: decide it first");
+    }
     if (gpu) {
       return Variant.FP16;
     }

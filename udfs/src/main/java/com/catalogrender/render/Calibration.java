@@ -150,6 +150,8 @@ public final class Calibration {
           .write()
           .format("delta")
           .save(plan.scratch() + "/catalog");
+      // steps and batch size as the model decides them, recorded with the figures
+      RenderConfig decided = RenderRun.forModel(spark, scratchConfig);
       console.accept("calibrate: warm-up pass (discarded)");
       new RenderRun(spark, scratchConfig, console).execute("calibrate (warm-up)");
       console.accept("calibrate: measured pass");
@@ -170,8 +172,8 @@ public final class Calibration {
           CalibrationTable.append(
                   renders,
                   measured.runId(),
-                  scratchConfig.model().steps(),
-                  scratchConfig.model().batchSize(),
+                  decided.model().steps(),
+                  decided.model().batchSize(),
                   plan.calibrationTable())
               .collectAsList();
       return new Result(measured.runId(), rows);

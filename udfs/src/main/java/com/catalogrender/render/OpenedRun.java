@@ -69,7 +69,7 @@ record OpenedRun(
         + UUID.randomUUID().toString().substring(0, 6);
   }
 
-  private static boolean gpuScheduled(SparkSession spark) {
+  static boolean gpuScheduled(SparkSession spark) {
     String amount = spark.conf().get("spark.executor.resource.gpu.amount", "0");
     try {
       return Double.parseDouble(amount) > 0;

@@ -52,6 +52,21 @@ public record RenderConfig(
   }
 
   /** {@link #parse(Map, SparkConf)} without a Spark conf: Redis only from the settings. */
+  /** These settings with {@code model} in place of the model settings. */
+  public RenderConfig withModel(ModelSettings model) {
+    return new RenderConfig(
+        catalog,
+        model,
+        images,
+        run,
+        budget,
+        captions,
+        embeddingCache,
+        tasks,
+        testing,
+        redactedSettings);
+  }
+
   public static RenderConfig parse(Map<String, String> raw) {
     return parse(raw, null);
   }

@@ -1,7 +1,9 @@
 package com.catalogrender.render;
 
 import com.catalogrender.cost.CostEstimate;
+import com.catalogrender.diffusion.ModelManifest;
 import com.catalogrender.results.RunSummary;
+import com.catalogrender.runtime.ModelCache;
 import com.catalogrender.tables.RunsInProgress;
 import com.catalogrender.task.RunMeters;
 import java.io.IOException;
@@ -29,10 +31,25 @@ public final class RenderRun {
   private final RenderConfig config;
   private final Consumer<String> console;
 
+  /**
+   * A run of {@code config}; its {@code auto} model settings (steps, guidance, batch size,
+   * full-precision threshold) are decided here, on the driver, by the model's manifest.
+   */
   public RenderRun(SparkSession spark, RenderConfig config, Consumer<String> console) {
     this.spark = spark;
-    this.config = config;
+    this.config = forModel(spark, config);
     this.console = console;
+  }
+
+  /** {@code config} with its model settings decided by the model it renders with. */
+  public static RenderConfig forModel(SparkSession spark, RenderConfig config) {
+    ModelManifest manifest =
+        ModelCache.manifest(config.model().location(), spark.sparkContext().hadoopConfiguration());
+    return config.withModel(
+        config
+            .model()
+            .forModel(
+                manifest, OpenedRun.gpuScheduled(spark) && !config.tasks().gpuAddressesOnCpu()));
   }
 
   public RunSummary execute(String arguments) throws IOException {

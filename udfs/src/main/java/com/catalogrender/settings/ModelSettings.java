@@ -1,6 +1,8 @@
 package com.catalogrender.settings;
 
 import com.catalogrender.config.SettingValues;
+import com.catalogrender.diffusion.ModelManifest;
+import com.catalogrender.diffusion.PipelineSpec;
 import com.catalogrender.diffusion.Variant;
 import com.catalogrender.diffusion.VariantPolicy;
 import java.io.Serializable;
@@ -13,10 +15,10 @@ import java.util.Map;
  *     ({@code s3a://}, {@code hdfs://}, {@code file:}, {@code local:}) fetched once per executor
  * @param cacheDirectory where executors keep fetched models (null: {@code
  *     java.io.tmpdir/catalog-render-models})
- * @param variants which UNet variant a row uses
- * @param batchSize rows per UNet batch
- * @param steps sampler steps (DPM++ 2M needs at least 2)
- * @param guidance classifier-free guidance scale
+ * @param variants which UNet variant a row uses (a threshold of 0: the model's)
+ * @param batchSize rows per UNet batch (0: the model's for the device)
+ * @param steps sampler steps, DPM++ 2M needs at least 2 (0: the model's default)
+ * @param guidance classifier-free guidance scale (0: the model's default)
  */
 public record ModelSettings(
     String directory,
@@ -27,8 +29,11 @@ public record ModelSettings(
     double guidance)
     implements Serializable {
 
+  /** What {@code auto} parses to: the model decides. */
+  public static final int AUTO = 0;
+
   public ModelSettings {
-    if (steps < 2) {
+    if (steps != AUTO && steps < 2) {
       throw new IllegalArgumentException(
           "steps must be an integer in [2, 1000], got '" + steps + "'");
     }
@@ -43,12 +48,54 @@ public record ModelSettings(
     return new ModelSettings(
         s.getOrDefault("model_dir", "models/demo"),
         SettingValues.optional(s, "model_cache_dir"),
-        new VariantPolicy(
-            cpuVariant, SettingValues.integer(s, "full_precision_min_side", "2048", 1, 1 << 20)),
-        SettingValues.integer(s, "batch_size", "8", 1, 256),
-        SettingValues.integer(s, "steps", "25", 2, 1000),
-        SettingValues.decimal(s, "guidance", "4.0", 1, 50));
+        new VariantPolicy(cpuVariant, auto(s, "full_precision_min_side", 1, 1 << 20)),
+        auto(s, "batch_size", 1, 256),
+        auto(s, "steps", 2, 1000),
+        "auto".equals(s.getOrDefault("guidance", "auto").trim())
+            ? AUTO
+            : SettingValues.decimal(s, "guidance", "4.0", 1, 50));
   }
+
+  private static int auto(Map<String, String> s, String key, int min, int max) {
+    String value = s.getOrDefault(key, "auto").trim();
+    return "auto".equals(value) ? AUTO : SettingValues.integer(key, value, min, max);
+  }
+
+  /**
+   * These settings with every {@code auto} decided by the model: its default steps and guidance,
+   * the batch its manifest says fits the device ({@code gpu}: cuda, else cpu; 8 when it says none),
+   * its full-precision threshold (2048 when it names none). Fails, naming the fix, when the model
+   * ships no UNet of the CPU variant asked for.
+   */
+  public ModelSettings forModel(ModelManifest manifest, boolean gpu) {
+    PipelineSpec pipeline = manifest.pipeline();
+    if (!gpu && !pipeline.unetVariants().containsKey(cpuVariant().label())) {
+      throw new IllegalArgumentException(
+          "Model "
+              + manifest.modelId()
+              + " ships no "
+              + cpuVariant().label()
+              + " UNet (it has "
+              + pipeline.unetVariants().keySet()
+              + "); set cpu_variant to one of those");
+    }
+    return new ModelSettings(
+        directory,
+        cacheDirectory,
+        new VariantPolicy(
+            cpuVariant(),
+            variants.fullPrecisionMinSide() != AUTO
+                ? variants.fullPrecisionMinSide()
+                : pipeline.fullPrecisionMinSide()),
+        batchSize != AUTO
+            ? batchSize
+            : pipeline.batchSizes().getOrDefault(gpu ? "cuda" : "cpu", DEFAULT_BATCH_SIZE),
+        steps != AUTO ? steps : manifest.defaultSteps(),
+        guidance != AUTO ? guidance : manifest.defaultGuidance());
+  }
+
+  /** The batch size of a model whose manifest names none. */
+  public static final int DEFAULT_BATCH_SIZE = 8;
 
   /**
    * The model directory as executors receive it: a URI as given; a local path made absolute when it

@@ -35,7 +35,7 @@ class LayeredSettingsTest {
             Map.of("batch_size", "5"));
     assertEquals("5", settings.get("batch_size"), "flag over file and conf");
     assertEquals("12", settings.get("steps"), "file over conf");
-    assertEquals("6.5", settings.get("guidance"), "conf over packaged default 4.0");
+    assertEquals("6.5", settings.get("guidance"), "conf over the packaged default (auto)");
     assertEquals("png", settings.get("image_format"), "packaged default over command default");
     assertEquals("out/w", settings.get("warehouse"), "command default where nothing else says");
     assertFalse(settings.containsKey("executor.cores"), "only spark.catalogrender.* are settings");
@@ -43,7 +43,7 @@ class LayeredSettingsTest {
 
   @Test
   void theBuiltInDefaultsComeFromTheJarNotTheWorkingDirectory() {
-    assertEquals("25", LayeredSettings.builtIn().get("steps"));
+    assertEquals("png", LayeredSettings.builtIn().get("image_format"));
     assertTrue(new String(SettingsFiles.packaged("rates.properties")).contains("eur"));
   }
 

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.catalogrender.diffusion.DemoModel;
+import com.catalogrender.diffusion.ModelDirectory;
+import com.catalogrender.diffusion.ModelManifest;
 import com.catalogrender.diffusion.Variant;
 import com.catalogrender.diffusion.VariantPolicy;
 import com.catalogrender.post.ImageFormat;
+import com.catalogrender.settings.ModelSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,10 +36,33 @@ class RenderConfigTest {
   void defaults() {
     RenderConfig c = RenderConfig.parse(minimal());
     assertEquals(Variant.INT8, c.model().cpuVariant());
-    assertEquals(2048, c.model().variants().fullPrecisionMinSide());
-    assertEquals(8, c.model().batchSize());
-    assertEquals(25, c.model().steps());
-    assertEquals(4.0, c.model().guidance());
+    // auto: the model decides; the demo model's manifest decides the seed's defaults
+    assertEquals(ModelSettings.AUTO, c.model().batchSize());
+    ModelSettings demo =
+        c.model()
+            .forModel(
+                ModelDirectory.open(com.catalogrender.diffusion.DemoModel.directory()).manifest(),
+                false);
+    assertEquals(2048, demo.variants().fullPrecisionMinSide());
+    assertEquals(8, demo.batchSize());
+    assertEquals(25, demo.steps());
+    assertEquals(4.0, demo.guidance());
+    // a Stable Diffusion export's manifest: its own steps, guidance and the batch for the device
+    ModelManifest sd1 =
+        ModelDirectory.open(com.catalogrender.diffusion.DemoModel.directory("tiny-sd1")).manifest();
+    ModelSettings tiny = c.model().forModel(sd1, false);
+    assertEquals(4, tiny.batchSize());
+    assertEquals(16, c.model().forModel(sd1, true).batchSize());
+    assertEquals(12, tiny.steps());
+    assertEquals(7.5, tiny.guidance());
+    // what a user sets wins over the model
+    Map<String, String> set = minimal();
+    set.put("batch_size", "3");
+    set.put("guidance", "2.5");
+    ModelSettings chosen = RenderConfig.parse(set).model().forModel(sd1, true);
+    assertEquals(3, chosen.batchSize());
+    assertEquals(2.5, chosen.guidance());
+    assertEquals(12, chosen.steps());
     assertEquals(4096, c.images().maxSide());
     assertEquals(ImageFormat.PNG, c.images().format());
     assertEquals(0, c.run().partitions());
