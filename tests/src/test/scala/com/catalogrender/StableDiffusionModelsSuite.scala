@@ -30,7 +30,7 @@ class StableDiffusionModelsSuite extends AnyFunSuite with LocalSpark {
   }
 
   for (name <- Seq("tiny-sd1", "tiny-sdxl")) {
-    test(s"$name: render job, render-one, audit --variants and bench-model") {
+    test(s"$name: render job, render-one, audit --variants, calibrate and bench-model") {
       val model = root.resolve("models").resolve(name).toString
       val warehouse = workDir.resolve(name).resolve("warehouse").toString
       val images = workDir.resolve(name).resolve("images")
@@ -71,6 +71,25 @@ class StableDiffusionModelsSuite extends AnyFunSuite with LocalSpark {
       assert(audited.forall(r => r.isNullAt(r.fieldIndex("similarity")) && r.getAs[String]("caption").nonEmpty))
       val int8Psnr = audited.filter(_.getAs[String]("variant") == "int8").map(_.getAs[Double]("psnr_vs_reference"))
       assert(int8Psnr.forall(p => p > 0), int8Psnr.toSeq)
+
+      if (name == "tiny-sd1") {
+        // a CLIP-style scorer given in the demo's format (the demo's own): prompt-image similarity
+        val (scoredCode, scored) = cli("audit", "--model-dir", model, "--variants", "int8,fp32", "--reference", "fp32",
+          "--seeds", "1", "--steps", "6", "--scorer", modelDir.toString, "--warehouse", warehouse,
+          "--images", workDir.resolve(name + "-scored").toString)
+        assert(scoredCode == 0, scored)
+        val withScores = spark.read.format("delta").load(warehouse + "/audits").where(col("model_id") === name)
+          .where(col("similarity").isNotNull).collect()
+        assert(withScores.length == 2 * 12 && withScores.forall(r => r.isNullAt(r.fieldIndex("category_correct"))))
+        assert(scored.contains("drop vs reference"), scored)
+      }
+
+      // calibration of a user's model: its seconds per render per size bucket, under its own id
+      val (calibrated, calibration) = cli("calibrate", "--model-dir", model, "--steps", "6", "--sizes", "64x64,512x512",
+        "--rows-per-size", "2", "--warehouse", warehouse, "--images", workDir.resolve(name + "-calibration").toString)
+      assert(calibrated == 0, calibration)
+      val table = spark.read.format("delta").load(warehouse + "/calibration").where(col("model_id") === name).collect()
+      assert(table.map(_.getAs[String]("size_bucket")).toSet == Set("<=64", "<=512"), table.mkString("\n"))
 
       val (benchCode, bench) = cli("bench-model", "--model-dir", model, "--json", "--rounds", "1", "--repeats", "2")
       assert(benchCode == 0, bench)

@@ -94,9 +94,10 @@ final class AuditCommand implements SparkJob, OptionTable.Declared {
                     o.<Integer>get("--steps"),
                     4.0,
                     o.<Integer>get("--seeds"),
-                    o.<Double>get("--min-pixel-accuracy")));
+                    o.<Double>get("--min-pixel-accuracy"),
+                    o.get("--scorer")));
     System.out.print(summary.table());
-    if (summary.scored()) {
+    if (summary.scored() && o.get("--scorer") == null) {
       try (ClipScorer scorer =
           ClipScorer.load(
               ModelDirectory.open(model.local(spark.sparkContext().hadoopConfiguration())))) {
@@ -122,6 +123,7 @@ final class AuditCommand implements SparkJob, OptionTable.Declared {
       --min-pixel-accuracy   A          double  0.9        the smallest pixel colour and background accuracy that passes
       --seeds                N          int     4          seeds per prompt
       --steps                N          int     25         sampler steps
+      --scorer               DIR|URI    text    -          a model directory with a CLIP-style scorer in the demo's format, for prompt-image similarity (default: the audited model's own, if it ships one)
       --run                  ID         text    -          audit this render run instead
       --worst                N          int     12         with --run: how many of the worst renders to list
       """

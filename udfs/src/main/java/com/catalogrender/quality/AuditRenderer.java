@@ -53,7 +53,8 @@ public final class AuditRenderer implements MapPartitionsFunction<Row, Row> {
       List<Variant> variants,
       String imageRoot,
       int steps,
-      double guidance)
+      double guidance,
+      String scorerDirectory)
       implements Serializable {}
 
   private final Spec spec;
@@ -73,13 +74,18 @@ public final class AuditRenderer implements MapPartitionsFunction<Row, Row> {
     Path directory =
         ModelCache.resolve(spec.modelDirectory(), ModelCache.defaultRoot(), hadoop).directory();
     ModelManifest manifest = ModelManifest.read(directory);
-    // the CLIP-style scorer ships with the demo model; a model without one is audited for drift
-    // between its variants (PSNR, SSIM) only
+    // the CLIP-style scorer: the one given (--scorer), else the model's own (the demo ships one);
+    // a model audited without one is audited for drift between its variants (PSNR, SSIM) only
+    Path scorerDirectory =
+        spec.scorerDirectory() != null
+            ? ModelCache.resolve(spec.scorerDirectory(), ModelCache.defaultRoot(), hadoop)
+                .directory()
+            : manifest.files().containsKey(ClipScorer.IMAGE_FILE) ? directory : null;
     ClipScorer scorer =
-        manifest.files().containsKey(ClipScorer.IMAGE_FILE)
-            ? SCORERS.computeIfAbsent(
-                directory.toString(), d -> ClipScorer.load(ModelDirectory.open(Path.of(d))))
-            : null;
+        scorerDirectory == null
+            ? null
+            : SCORERS.computeIfAbsent(
+                scorerDirectory.toString(), d -> ClipScorer.load(ModelDirectory.open(Path.of(d))));
     ImageStore store = new ImageStore(spec.imageRoot(), hadoop);
     ImageEncoder png = new ImageEncoder(ImageFormat.PNG, 1.0);
     List<Row> out = new ArrayList<>();

@@ -48,6 +48,8 @@ public final class AuditRun {
    * @param perCategory at most this many prompts per category (null: all)
    * @param seedsPerPrompt each prompt is rendered from this many seeds (its own and the next ones)
    * @param minPixelAccuracy the pixel check's colour and background accuracy a variant must reach
+   * @param scorer a model directory with a CLIP-style scorer in the demo's format (null: the
+   *     audited model's own, if it ships one)
    */
   public record Settings(
       String prompts,
@@ -60,7 +62,36 @@ public final class AuditRun {
       int steps,
       double guidance,
       int seedsPerPrompt,
-      double minPixelAccuracy) {
+      double minPixelAccuracy,
+      String scorer) {
+    /** Settings that score with the model's own scorer (the demo's), if it has one. */
+    public Settings(
+        String prompts,
+        String warehouse,
+        String images,
+        String modelDirectory,
+        List<Variant> variants,
+        Integer perCategory,
+        double maxSimilarityDrop,
+        int steps,
+        double guidance,
+        int seedsPerPrompt,
+        double minPixelAccuracy) {
+      this(
+          prompts,
+          warehouse,
+          images,
+          modelDirectory,
+          variants,
+          perCategory,
+          maxSimilarityDrop,
+          steps,
+          guidance,
+          seedsPerPrompt,
+          minPixelAccuracy,
+          null);
+    }
+
     public Settings {
       if (seedsPerPrompt < 1) {
         throw new IllegalArgumentException("--seeds must be >= 1, got " + seedsPerPrompt);
@@ -140,7 +171,8 @@ public final class AuditRun {
             settings.variants(),
             root,
             settings.steps(),
-            settings.guidance());
+            settings.guidance(),
+            settings.scorer());
     int partitions =
         (int) Math.max(1, Math.min(spark.sparkContext().defaultParallelism(), (count + 7) / 8));
     spark.sparkContext().setJobDescription("audit " + auditId + ": render and score " + count);

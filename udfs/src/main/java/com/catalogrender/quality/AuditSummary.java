@@ -120,16 +120,19 @@ public record AuditSummary(
         }
         drop = interval(diffs.stream().mapToDouble(Double::doubleValue).toArray(), random);
       }
+      // caption prompts judged by a scorer have a similarity but no attributes to check
+      boolean attributes = scored.stream().allMatch(x -> x.category() != null);
+      boolean pixels = scored.stream().allMatch(x -> x.pixelColour() != null);
       figures.put(
           e.getKey(),
           new VariantFigures(
               scored.size(),
               interval(scored.stream().mapToDouble(Scored::similarity).toArray(), random),
-              share(scored, Scored::category),
-              share(scored, Scored::colour),
-              share(scored, Scored::background),
-              interval(indicator(scored, Scored::pixelColour), random),
-              interval(indicator(scored, Scored::pixelBackground), random),
+              attributes ? share(scored, Scored::category) : null,
+              attributes ? share(scored, Scored::colour) : null,
+              attributes ? share(scored, Scored::background) : null,
+              pixels ? interval(indicator(scored, Scored::pixelColour), random) : null,
+              pixels ? interval(indicator(scored, Scored::pixelBackground), random) : null,
               meanOf(scored, Scored::psnr),
               meanOf(scored, Scored::ssim),
               drop));
@@ -147,8 +150,9 @@ public record AuditSummary(
         .allMatch(
             v ->
                 (v.drop() == null || v.drop().mean() <= maxSimilarityDrop)
-                    && v.pixelColour().mean() >= minPixelAccuracy
-                    && v.pixelBackground().mean() >= minPixelAccuracy);
+                    && (v.pixelColour() == null || v.pixelColour().mean() >= minPixelAccuracy)
+                    && (v.pixelBackground() == null
+                        || v.pixelBackground().mean() >= minPixelAccuracy));
   }
 
   /** Whether any variant was judged by a scorer (else the audit reports drift only). */
@@ -195,14 +199,14 @@ public record AuditSummary(
         (variant, v) ->
             out.append(
                 String.format(
-                    "%-8s %6d %24s %10.3f %7.3f %8.3f %8.3f %7s %7s %23s %26s%n",
+                    "%-8s %6d %24s %10s %7s %8s %8s %7s %7s %23s %26s%n",
                     variant,
                     v.images(),
                     v.similarity(),
-                    v.categoryAccuracy(),
-                    v.colourAccuracy(),
-                    v.backgroundAccuracy(),
-                    v.attributeAccuracy(),
+                    three(v.categoryAccuracy()),
+                    three(v.colourAccuracy()),
+                    three(v.backgroundAccuracy()),
+                    three(v.attributeAccuracy()),
                     v.psnr() == null ? "-" : String.format("%.2f", v.psnr()),
                     v.ssim() == null ? "-" : String.format("%.3f", v.ssim()),
                     "",
@@ -216,13 +220,20 @@ public record AuditSummary(
             out.append(
                 String.format(
                     "%-8s %6d %26s %26s%n",
-                    variant, v.images(), v.pixelColour(), v.pixelBackground())));
+                    variant,
+                    v.images(),
+                    v.pixelColour() == null ? "-" : v.pixelColour(),
+                    v.pixelBackground() == null ? "-" : v.pixelBackground())));
     out.append(
         String.format(
             "verdict: %s (allowed similarity drop %.4f, seed: 0.847 -> 0.841; required pixel"
                 + " colour and background accuracy %.2f)%n",
             passed() ? "PASS" : "FAIL", maxSimilarityDrop, minPixelAccuracy));
     return out.toString();
+  }
+
+  private static String three(Double value) {
+    return value == null ? "-" : String.format("%.3f", value);
   }
 
   /** The mean of {@code values} and its 95% bootstrap interval (resampling with {@code random}). */
