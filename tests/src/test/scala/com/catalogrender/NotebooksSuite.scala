@@ -32,7 +32,7 @@ class NotebooksSuite extends AnyFunSuite with LocalSpark {
     assert(run.rowsOk == 8)
     val audit = new AuditRun(spark).auditPrompts(new AuditRun.Settings(
       root.resolve(AuditRun.DEFAULT_PROMPTS).toString, warehouse, workDir.resolve("images").toString, modelDir.toString,
-      java.util.List.of(Variant.FP32, Variant.INT8), Integer.valueOf(1), 0.006, 6, 4.0, 2, 0.9))
+      java.util.List.of(Variant.FP32, Variant.INT8), Integer.valueOf(1), 0.006, 6, 4.0, 2, 0.9, null))
     assert(audit.variants().size() == 2)
   }
 

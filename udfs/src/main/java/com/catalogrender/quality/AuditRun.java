@@ -64,34 +64,6 @@ public final class AuditRun {
       int seedsPerPrompt,
       double minPixelAccuracy,
       String scorer) {
-    /** Settings that score with the model's own scorer (the demo's), if it has one. */
-    public Settings(
-        String prompts,
-        String warehouse,
-        String images,
-        String modelDirectory,
-        List<Variant> variants,
-        Integer perCategory,
-        double maxSimilarityDrop,
-        int steps,
-        double guidance,
-        int seedsPerPrompt,
-        double minPixelAccuracy) {
-      this(
-          prompts,
-          warehouse,
-          images,
-          modelDirectory,
-          variants,
-          perCategory,
-          maxSimilarityDrop,
-          steps,
-          guidance,
-          seedsPerPrompt,
-          minPixelAccuracy,
-          null);
-    }
-
     public Settings {
       if (seedsPerPrompt < 1) {
         throw new IllegalArgumentException("--seeds must be >= 1, got " + seedsPerPrompt);
