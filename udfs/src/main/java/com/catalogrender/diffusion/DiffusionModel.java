@@ -256,26 +256,32 @@ public final class DiffusionModel implements AutoCloseable {
   }
 
   /**
-   * One UNet call in the pipeline's signature: {@code (sample, timestep, encoder_hidden_states)},
-   * or SDXL's with {@code text_embeds} and {@code time_ids} (original size, crop top-left, target
-   * size: the native size, no crop), each in the UNet's precision.
+   * The UNet's added conditioning for a batch, built once per batch rather than per sampler step:
+   * for SDXL, {@code text_embeds} (the pooled outputs, one row per UNet row) and {@code time_ids}
+   * (original size, crop top-left, target size: the native size, no crop) in the same precision;
+   * nothing for the three-input UNet.
    */
-  NDArray unet(NDArray sample, NDArray timestep, NDArray context, NDArray textEmbeds) {
-    NDList inputs = new NDList(sample, timestep, context);
-    if (manifest().pipeline().unet() == PipelineSpec.UnetSignature.SDXL) {
-      int rows = (int) sample.getShape().get(0);
-      float size = manifest().imageSize();
-      float[] ids = new float[rows * 6];
-      for (int i = 0; i < rows; i++) {
-        System.arraycopy(new float[] {size, size, 0, 0, size, size}, 0, ids, i * 6, 6);
-      }
-      NDArray timeIds = sample.getManager().create(ids, new Shape(rows, 6));
-      if (sample.getDataType() != DataType.FLOAT32) {
-        timeIds = timeIds.toType(sample.getDataType(), false);
-      }
-      inputs.add(textEmbeds);
-      inputs.add(timeIds);
+  NDList addedConditioning(NDArray textEmbeds) {
+    if (manifest().pipeline().unet() != PipelineSpec.UnetSignature.SDXL) {
+      return new NDList();
     }
+    int rows = (int) textEmbeds.getShape().get(0);
+    float size = manifest().imageSize();
+    float[] ids = new float[rows * 6];
+    for (int i = 0; i < rows; i++) {
+      System.arraycopy(new float[] {size, size, 0, 0, size, size}, 0, ids, i * 6, 6);
+    }
+    NDArray timeIds = textEmbeds.getManager().create(ids, new Shape(rows, 6));
+    if (textEmbeds.getDataType() != DataType.FLOAT32) {
+      timeIds = timeIds.toType(textEmbeds.getDataType(), false);
+    }
+    return new NDList(textEmbeds, timeIds);
+  }
+
+  /** One UNet call in the pipeline's signature, with the batch's {@link #addedConditioning}. */
+  NDArray unet(NDArray sample, NDArray timestep, NDArray context, NDList added) {
+    NDList inputs = new NDList(sample, timestep, context);
+    inputs.addAll(added);
     return unet.forward(inputs).get(0);
   }
 

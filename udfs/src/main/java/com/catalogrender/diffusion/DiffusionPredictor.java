@@ -119,7 +119,10 @@ public final class DiffusionPredictor implements AutoCloseable {
     int batch = (int) x.getShape().get(0);
     boolean half = model.variant() == Variant.FP16;
     NDArray context = half ? conditioning.toType(DataType.FLOAT16, false) : conditioning;
-    NDArray textEmbeds = pooled == null || !half ? pooled : pooled.toType(DataType.FLOAT16, false);
+    NDList added =
+        pooled == null
+            ? new NDList()
+            : model.addedConditioning(half ? pooled.toType(DataType.FLOAT16, false) : pooled);
     while (!sampler.done()) {
       try (NDManager step = manager.newSubManager()) {
         x.attach(step); // the previous sample and this step's temporaries are freed with the step
@@ -129,7 +132,7 @@ public final class DiffusionPredictor implements AutoCloseable {
         }
         NDArray timestep = step.full(new Shape(2L * batch), (float) sampler.timestep());
         NDArray epsilon =
-            model.unet(doubled, timestep, context, textEmbeds).toType(DataType.FLOAT32, false);
+            model.unet(doubled, timestep, context, added).toType(DataType.FLOAT32, false);
         NDArray unconditional = epsilon.get("0:" + batch);
         NDArray conditional = epsilon.get(batch + ":");
         NDArray guided =

@@ -1,6 +1,7 @@
 package com.catalogrender.diffusion;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -33,16 +34,17 @@ public final class UnetTimer {
               .randomNormal(new Shape(2L * images, manifest.maxTokens(), manifest.textHiddenSize()))
               .toType(type, false);
       int pooled = manifest.pipeline().pooledSize();
-      NDArray textEmbeds =
+      NDList added =
           pooled == 0
-              ? null
-              : manager.randomNormal(new Shape(2L * images, pooled)).toType(type, false);
+              ? new NDList()
+              : model.addedConditioning(
+                  manager.randomNormal(new Shape(2L * images, pooled)).toType(type, false));
       for (int i = 0; i < warmup; i++) {
-        call(model, manager, sample, timestep, context, textEmbeds);
+        call(model, manager, sample, timestep, context, added);
       }
       long start = System.nanoTime();
       for (int i = 0; i < repeats; i++) {
-        call(model, manager, sample, timestep, context, textEmbeds);
+        call(model, manager, sample, timestep, context, added);
       }
       return (System.nanoTime() - start) / 1e6 / repeats;
     }
@@ -54,9 +56,9 @@ public final class UnetTimer {
       NDArray sample,
       NDArray timestep,
       NDArray context,
-      NDArray textEmbeds) {
+      NDList added) {
     try (NDManager scope = manager.newSubManager()) {
-      NDArray out = model.unet(sample, timestep, context, textEmbeds);
+      NDArray out = model.unet(sample, timestep, context, added);
       out.attach(scope);
       out.get(0).sum().getFloat(); // waits for the device
     }
