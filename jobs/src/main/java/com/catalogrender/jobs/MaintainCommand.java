@@ -27,9 +27,7 @@ final class MaintainCommand implements SparkJob, OptionTable.Declared {
       throw new IllegalArgumentException("maintain: --retention-hours must be >= 0, got " + hours);
     }
     spark.sparkContext().setJobGroup("catalog-render maintain", "catalog-render: maintain", false);
-    for (Maintenance.Done done : Maintenance.run(spark, TableLocations.warehouse(o), hours)) {
-      System.out.println(done);
-    }
+    System.out.print(Maintenance.run(spark, TableLocations.warehouse(o), hours));
     return ExitCodes.SUCCESS;
   }
 

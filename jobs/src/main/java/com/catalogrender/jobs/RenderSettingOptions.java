@@ -39,6 +39,7 @@ final class RenderSettingOptions {
       full-precision-min-side  PX                     rows at least this wide or high render full precision
       partitions               N                      render partitions (0: rows / batch size)
       checkpoint-rows          N                      commit results every N rows (a crash loses at most one wave)
+      checkpoint-seconds       S                      and about every S seconds of rendering, from the estimate (0: rows alone)
       rates                    FILE|URI               the cost rates (default: the packaged conf/rates.properties)
       budget-eur               EUR                    stop rendering once this much is spent
       caption-rewriter         template|gateway       how prompts become captions

@@ -36,6 +36,7 @@ class RenderCommandTest {
             Map.entry("full-precision-min-side", "1024"),
             Map.entry("partitions", "3"),
             Map.entry("checkpoint-rows", "100"),
+            Map.entry("checkpoint-seconds", "90"),
             Map.entry("rates", RATES),
             Map.entry("budget-eur", "1.5"),
             Map.entry("caption-rewriter", "gateway"),
@@ -50,6 +51,7 @@ class RenderCommandTest {
     RenderConfig config = RenderConfig.parse(settings);
     assertEquals(1.5, config.budget().eur());
     assertEquals(100, config.run().checkpointRows());
+    assertEquals(90, config.run().checkpointSeconds());
     assertEquals("shop", config.run().database());
     assertEquals(RATES, config.run().ratesFile());
     assertEquals("litellm", config.captions().gateway().flavor().label());

@@ -152,12 +152,8 @@ public final class AuditRun {
         prompts
             .repartition(partitions, col("prompt_id"))
             .mapPartitions(new AuditRenderer(spec), Encoders.row(AuditsTable.SCHEMA));
-    scored
-        .write()
-        .format("delta")
-        .mode("append")
-        .option("mergeSchema", "true")
-        .save(new Warehouse(settings.warehouse()).audits());
+    AuditsTable.VERSIONED.append(
+        scored, new Warehouse(settings.warehouse()).audits(), java.util.Map.of());
     spark.sparkContext().setJobDescription("audit " + auditId + ": summary");
     List<Row> rows =
         spark

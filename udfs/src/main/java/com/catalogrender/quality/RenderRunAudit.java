@@ -116,13 +116,10 @@ public final class RenderRunAudit {
                   r.getAs("image_uri"),
                   now)));
     }
-    spark
-        .createDataFrame(rows, AuditsTable.SCHEMA)
-        .write()
-        .format("delta")
-        .mode("append")
-        .option("mergeSchema", "true")
-        .save(new Warehouse(warehouse).audits());
+    AuditsTable.VERSIONED.append(
+        spark.createDataFrame(rows, AuditsTable.SCHEMA),
+        new Warehouse(warehouse).audits(),
+        java.util.Map.of());
     scores.sort(java.util.Comparator.comparingDouble(RenderScore::similarity));
     return scores;
   }

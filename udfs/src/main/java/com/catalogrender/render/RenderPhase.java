@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The caption and render phases: captions for the planned rows (driver), then every row through
- * {@link PartitionRenderer} on the executors, in waves of {@code checkpoint_rows} rows, each wave
+ * {@link PartitionRenderer} on the executors, in waves ({@link CheckpointWaves}), each wave
  * appended to {@code renders} in one idempotent Delta commit (a checkpoint) and merged into {@code
  * current_images}, under the run's budget when it has one. Temporary image files of lost attempts
  * are swept after.
@@ -108,9 +108,12 @@ final class RenderPhase {
       Dataset<Row> captioned = CaptionPhase.join(plan.todo(), captions);
       long rows = plan.rowsToRender();
       int waves =
-          (int)
-              Math.max(
-                  1, (rows + config.run().checkpointRows() - 1) / config.run().checkpointRows());
+          CheckpointWaves.of(
+              rows,
+              config.run().checkpointRows(),
+              config.run().checkpointSeconds(),
+              estimate,
+              spark.sparkContext().defaultParallelism());
       Dataset<Row> waved =
           waves == 1
               ? captioned.withColumn(WAVE, lit(0))

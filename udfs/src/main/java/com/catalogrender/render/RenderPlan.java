@@ -11,6 +11,8 @@ import com.catalogrender.diffusion.VariantPolicy;
 import com.catalogrender.io.ContentHash;
 import com.catalogrender.settings.CatalogSelection;
 import com.catalogrender.tables.CurrentImagesTable;
+import com.catalogrender.tables.RendersTable;
+import com.catalogrender.tables.RunsTable;
 import io.delta.tables.DeltaTable;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -53,8 +55,16 @@ record RenderPlan(Dataset<Row> todo, long rowsTotal, long rowsToRender, Dataset<
     Dataset<Row> planned = planned(spark, config, opened);
     long rowsTotal = planned.count();
     String renders = config.run().warehouse().renders();
-    Dataset<Row> history =
-        DeltaTable.isDeltaTable(spark, renders) ? spark.read().format("delta").load(renders) : null;
+    boolean rendered = DeltaTable.isDeltaTable(spark, renders);
+    if (rendered) {
+      // before anything renders: a table of another schema version stops the run here, not at its
+      // first commit after paying for a wave
+      RendersTable.VERSIONED.ensure(spark, renders);
+    }
+    if (DeltaTable.isDeltaTable(spark, config.run().warehouse().runs())) {
+      RunsTable.VERSIONED.ensure(spark, config.run().warehouse().runs());
+    }
+    Dataset<Row> history = rendered ? spark.read().format("delta").load(renders) : null;
     Dataset<Row> todo = planned;
     String current = config.run().warehouse().currentImages();
     CurrentImagesTable.ensure(spark, current, history);

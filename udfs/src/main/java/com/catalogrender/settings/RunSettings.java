@@ -15,6 +15,8 @@ import org.apache.hadoop.conf.Configuration;
  * @param partitions render tasks (0: from the row count and the cluster's parallelism)
  * @param checkpointRows rows per checkpoint: results are committed (idempotently) and the live
  *     images merged after each such wave of rows, so a crashed driver loses at most one wave
+ * @param checkpointSeconds at most about this many seconds of rendering per wave, from the run's
+ *     estimate (0: rows alone decide)
  * @param contactSheetSize images on the run's contact sheet (0: none)
  * @param dryRun estimate rows, cost and time, render nothing
  * @param ratesFile the rates file the run is costed with (null: the packaged conf/rates.properties)
@@ -25,6 +27,7 @@ public record RunSettings(
     String database,
     int partitions,
     int checkpointRows,
+    int checkpointSeconds,
     int contactSheetSize,
     boolean dryRun,
     String ratesFile,
@@ -57,6 +60,7 @@ public record RunSettings(
         database(s.get(DATABASE)),
         SettingValues.nonNegative(s, "partitions", "0"),
         SettingValues.integer(s, "checkpoint_rows", "5000", 1, Integer.MAX_VALUE),
+        SettingValues.nonNegative(s, "checkpoint_seconds", "600"),
         SettingValues.nonNegative(s, "contact_sheet_size", "24"),
         SettingValues.bool(DRY_RUN, s.getOrDefault(DRY_RUN, "false")),
         ratesFile,

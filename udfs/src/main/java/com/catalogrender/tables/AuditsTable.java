@@ -53,6 +53,9 @@ public final class AuditsTable {
 
   public static final StructType SCHEMA = DESCRIPTION.schema();
 
+  /** Version 1: the columns of tables created before versions were recorded. */
+  public static final VersionedSchema VERSIONED = VersionedSchema.of("audits", 1, SCHEMA);
+
   private AuditsTable() {}
 
   private static Function<AuditRecord, Object> attributes(Function<Attributes, Object> read) {

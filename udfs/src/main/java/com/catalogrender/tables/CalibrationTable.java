@@ -9,6 +9,8 @@ import com.catalogrender.cost.SizeBucket;
 import java.sql.Timestamp;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The {@code calibration} Delta table: per model (id and version), variant, device class and size
@@ -17,6 +19,25 @@ import org.apache.spark.sql.Row;
  * Estimates read the latest row of each key.
  */
 public final class CalibrationTable {
+  /** Version 1: the columns of tables created before versions were recorded. */
+  public static final VersionedSchema VERSIONED =
+      VersionedSchema.of(
+          "calibration",
+          1,
+          new StructType()
+              .add("model_id", DataTypes.StringType)
+              .add("model_version", DataTypes.StringType)
+              .add("variant", DataTypes.StringType)
+              .add("device_class", DataTypes.StringType)
+              .add("size_bucket", DataTypes.StringType)
+              .add("renders", DataTypes.LongType)
+              .add("seconds_per_render", DataTypes.DoubleType)
+              .add("eur_per_render", DataTypes.DoubleType)
+              .add("steps", DataTypes.IntegerType)
+              .add("batch_size", DataTypes.IntegerType)
+              .add("calibrated_at", DataTypes.TimestampType)
+              .add("run_id", DataTypes.StringType));
+
   private CalibrationTable() {}
 
   /**
@@ -48,7 +69,7 @@ public final class CalibrationTable {
             .withColumn("batch_size", lit(batchSize))
             .withColumn("calibrated_at", lit(new Timestamp(System.currentTimeMillis())))
             .withColumn("run_id", lit(runId));
-    summary.write().format("delta").mode("append").save(path);
+    VERSIONED.append(summary, path, java.util.Map.of());
     return summary;
   }
 }

@@ -57,17 +57,19 @@ public final class CurrentImagesTable {
         .select(columns());
   }
 
-  /** Creates the table at {@code path} from the renders history when it does not exist yet. */
+  /**
+   * Creates the table at {@code path} from the renders history when it does not exist yet; checks
+   * (and evolves) an existing one.
+   */
   public static void ensure(SparkSession spark, String path, Dataset<Row> renders) {
-    if (DeltaTable.isDeltaTable(spark, path)) {
-      return;
+    boolean existed = DeltaTable.isDeltaTable(spark, path);
+    VERSIONED.ensure(spark, path);
+    if (!existed && renders != null) {
+      VERSIONED.append(
+          fromRenders(renders).withColumn("removed_at", lit(null).cast(DataTypes.TimestampType)),
+          path,
+          Map.of());
     }
-    Dataset<Row> initial =
-        renders == null
-            ? spark.createDataFrame(java.util.List.of(), schema())
-            : fromRenders(renders)
-                .withColumn("removed_at", lit(null).cast(DataTypes.TimestampType));
-    initial.write().format("delta").mode("ignore").save(path);
   }
 
   /**
@@ -130,6 +132,9 @@ public final class CurrentImagesTable {
     }
     return columns;
   }
+
+  /** Version 1: the columns of tables created before versions were recorded. */
+  public static final VersionedSchema VERSIONED = VersionedSchema.of("current_images", 1, schema());
 
   private static org.apache.spark.sql.types.StructType schema() {
     org.apache.spark.sql.types.StructType renders = RendersTable.SCHEMA;

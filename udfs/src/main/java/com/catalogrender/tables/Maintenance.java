@@ -31,7 +31,7 @@ public final class Maintenance {
     }
   }
 
-  public static List<Done> run(SparkSession spark, Warehouse warehouse, double retentionHours)
+  public static Report run(SparkSession spark, Warehouse warehouse, double retentionHours)
       throws IOException {
     List<String> running =
         new RunsInProgress(warehouse, spark.sparkContext().hadoopConfiguration()).list();
@@ -56,15 +56,25 @@ public final class Maintenance {
       }
       done.add(new Done(table[0], before, files(delta), vacuum));
     }
-    if (!running.isEmpty()) {
-      done.add(
-          new Done(
-              "(vacuum skipped: runs in progress " + String.join(", ", running) + ")",
-              0,
-              0,
-              false));
+    return new Report(done, running);
+  }
+
+  /**
+   * @param tables what was done to each table
+   * @param runsInProgress runs whose marker kept the vacuum from running
+   */
+  public record Report(List<Done> tables, List<String> runsInProgress) {
+    @Override
+    public String toString() {
+      StringBuilder text = new StringBuilder();
+      tables.forEach(t -> text.append(t).append('\n'));
+      if (!runsInProgress.isEmpty()) {
+        text.append("vacuum skipped: runs in progress ")
+            .append(String.join(", ", runsInProgress))
+            .append(" (a run that died leaves its marker until the next render completes)\n");
+      }
+      return text.toString();
     }
-    return done;
   }
 
   private static long files(DeltaTable delta) {

@@ -1,6 +1,7 @@
 package com.catalogrender.tables;
 
 import static org.apache.spark.sql.types.DataTypes.BooleanType;
+import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
@@ -68,9 +69,17 @@ public final class RendersTable {
                       : scala.collection.JavaConverters.mapAsScalaMapConverter(
                               r.identity().fingerprint())
                           .asScala())
+          .column("run_date", DateType, RendersTable::runDate)
           .build();
 
   public static final StructType SCHEMA = DESCRIPTION.schema();
+
+  /**
+   * Version 1: the columns up to {@code fingerprint} (tables created before versions were
+   * recorded); 2: {@code run_date}, the partition column of new tables.
+   */
+  public static final VersionedSchema VERSIONED =
+      new VersionedSchema("renders", 2, SCHEMA, java.util.List.of("run_date"));
 
   private RendersTable() {}
 
@@ -104,14 +113,32 @@ public final class RendersTable {
    */
   public static void appendCheckpoint(
       org.apache.spark.sql.Dataset<Row> results, String path, String runId, long checkpoint) {
-    results
-        .write()
-        .format("delta")
-        .mode("append")
-        .option("txnAppId", "catalog-render/" + runId)
-        .option("txnVersion", checkpoint)
-        .option("mergeSchema", "true")
-        .save(path);
+    VERSIONED.append(
+        results,
+        path,
+        java.util.Map.of(
+            "txnAppId", "catalog-render/" + runId, "txnVersion", Long.toString(checkpoint)));
+  }
+
+  /**
+   * The date a run started, its partition in {@code renders}: the date its id begins with ({@code
+   * yyyyMMdd-HHmmss-...}), else the date the row was rendered (UTC).
+   */
+  static java.sql.Date runDate(RenderResult result) {
+    String runId = result.identity().runId();
+    if (runId != null && runId.length() >= 8) {
+      try {
+        return java.sql.Date.valueOf(
+            java.time.LocalDate.parse(
+                runId.substring(0, 8), java.time.format.DateTimeFormatter.BASIC_ISO_DATE));
+      } catch (java.time.format.DateTimeParseException e) {
+        // not an id this job made: the row's own date below
+      }
+    }
+    return result.renderedAt() == null
+        ? null
+        : java.sql.Date.valueOf(
+            result.renderedAt().toInstant().atZone(java.time.ZoneOffset.UTC).toLocalDate());
   }
 
   public static Row row(RenderResult result) {

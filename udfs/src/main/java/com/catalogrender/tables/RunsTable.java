@@ -136,17 +136,15 @@ public final class RunsTable {
 
   public static final StructType SCHEMA = DESCRIPTION.schema();
 
+  /** Version 1: the columns of tables created before versions were recorded. */
+  public static final VersionedSchema VERSIONED = VersionedSchema.of("runs", 1, SCHEMA);
+
   private RunsTable() {}
 
   /** Appends one run's row to the table at {@code path}. */
   public static void append(SparkSession spark, String path, RunRecord record) {
-    spark
-        .createDataFrame(List.of(DESCRIPTION.row(record)), SCHEMA)
-        .write()
-        .format("delta")
-        .mode("append")
-        .option("mergeSchema", "true")
-        .save(path);
+    VERSIONED.append(
+        spark.createDataFrame(List.of(DESCRIPTION.row(record)), SCHEMA), path, Map.of());
   }
 
   private static Function<RunRecord, Object> summary(Function<RunSummary, Object> read) {

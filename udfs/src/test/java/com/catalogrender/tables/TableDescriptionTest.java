@@ -61,7 +61,8 @@ class TableDescriptionTest {
     "cost_eur",
     "rendered_at",
     "adopted",
-    "fingerprint"
+    "fingerprint",
+    "run_date"
   };
 
   @Test

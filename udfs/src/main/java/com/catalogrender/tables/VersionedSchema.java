@@ -1,0 +1,247 @@
+package com.catalogrender.tables;
+
+import io.delta.tables.DeltaTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Delta table's declared schema and its version. New tables are created with exactly these
+ * columns, partitioned as declared, with the version in the table property {@value #PROPERTY}.
+ * Appends never merge schemas silently: rows must have the declared columns and types, and a table
+ * whose columns differ from the declaration is only evolved (its missing columns added, its
+ * property raised) when its recorded version is older than the declared one. A table written by a
+ * newer or different catalog-render (columns this one does not know, or a newer version) is refused
+ * with the columns that differ. Tables created before versions were recorded count as version 1.
+ *
+ * @param table the table's name, for messages
+ * @param version the declared version: raise it whenever the columns change (SchemaVersionsTest
+ *     holds each version's columns)
+ * @param schema the declared columns, in order
+ * @param partitionedBy the partition columns of a new table
+ */
+public record VersionedSchema(
+    String table, int version, StructType schema, List<String> partitionedBy) {
+  public static final String PROPERTY = "catalogrender.schemaVersion";
+
+  private static final Logger LOG = LoggerFactory.getLogger(VersionedSchema.class);
+
+  public VersionedSchema {
+    partitionedBy = List.copyOf(partitionedBy);
+    for (String column : partitionedBy) {
+      schema.apply(column); // throws when the partition column is not declared
+    }
+  }
+
+  /** An unpartitioned table's schema. */
+  public static VersionedSchema of(String table, int version, StructType schema) {
+    return new VersionedSchema(table, version, schema, List.of());
+  }
+
+  /**
+   * Appends {@code rows} (with the declared columns, any order) to the table at {@code path},
+   * creating it if it does not exist, evolving it if its version is older; {@code options} go to
+   * Delta's writer (e.g. txnAppId and txnVersion).
+   */
+  public void append(Dataset<Row> rows, String path, Map<String, String> options) {
+    SparkSession spark = rows.sparkSession();
+    Dataset<Row> declared = conform(rows);
+    boolean evolve = prepare(spark, path);
+    DataFrameWriter<Row> writer = declared.write().format("delta").mode("append").options(options);
+    if (evolve) {
+      writer = writer.option("mergeSchema", "true");
+    }
+    writer.save(path);
+    if (evolve) {
+      setVersion(spark, path);
+    }
+  }
+
+  /** Creates the table at {@code path} when it does not exist; an existing one is checked. */
+  public void ensure(SparkSession spark, String path) {
+    if (!DeltaTable.isDeltaTable(spark, path)) {
+      create(spark, path);
+    } else if (prepare(spark, path)) {
+      // evolve an older table now: add the missing columns with an empty append
+      spark
+          .createDataFrame(List.of(), schema)
+          .write()
+          .format("delta")
+          .mode("append")
+          .option("mergeSchema", "true")
+          .save(path);
+      setVersion(spark, path);
+    }
+  }
+
+  /** The rows' declared columns in declared order; an error names missing or mistyped columns. */
+  Dataset<Row> conform(Dataset<Row> rows) {
+    StructType actual = rows.schema();
+    List<String> problems = new ArrayList<>();
+    List<Column> columns = new ArrayList<>();
+    for (StructField field : schema.fields()) {
+      DataType type = typeOf(actual, field.name());
+      if (type == null) {
+        problems.add(field.name() + " is missing");
+      } else if (!sameType(type, field.dataType())) {
+        problems.add(
+            field.name()
+                + " is "
+                + type.simpleString()
+                + ", declared "
+                + field.dataType().simpleString());
+      }
+      columns.add(rows.col(field.name()));
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(
+          "Rows for "
+              + table
+              + " do not match its schema version "
+              + version
+              + ": "
+              + String.join("; ", problems));
+    }
+    return rows.select(columns.toArray(new Column[0]));
+  }
+
+  /**
+   * Creates a missing table, or checks an existing one against the declaration.
+   *
+   * @return whether the existing table must be evolved to the declared version
+   */
+  boolean prepare(SparkSession spark, String path) {
+    if (!DeltaTable.isDeltaTable(spark, path)) {
+      create(spark, path);
+      return false;
+    }
+    Row detail = DeltaTable.forPath(spark, path).detail().first();
+    Map<String, String> properties = detail.getJavaMap(detail.fieldIndex("properties"));
+    int recorded = recordedVersion(properties, path);
+    StructType existing = spark.read().format("delta").load(path).schema();
+    Map<String, String> unknown = new TreeMap<>();
+    List<String> missing = new ArrayList<>();
+    for (StructField field : existing.fields()) {
+      DataType declared = typeOf(schema, field.name());
+      if (declared == null) {
+        unknown.put(field.name(), field.dataType().simpleString());
+      } else if (!sameType(declared, field.dataType())) {
+        unknown.put(
+            field.name(),
+            field.dataType().simpleString() + " (declared " + declared.simpleString() + ")");
+      }
+    }
+    for (StructField field : schema.fields()) {
+      if (typeOf(existing, field.name()) == null) {
+        missing.add(field.name());
+      }
+    }
+    if (recorded > version || !unknown.isEmpty()) {
+      throw new IllegalStateException(
+          String.format(
+              "The %s table at %s has schema version %d%s; this catalog-render writes version %d."
+                  + " Use the catalog-render that wrote it, or another --warehouse.",
+              table,
+              path,
+              recorded,
+              unknown.isEmpty() ? "" : " and columns this version does not know: " + unknown,
+              version));
+    }
+    if (!missing.isEmpty() && recorded == version) {
+      throw new IllegalStateException(
+          String.format(
+              "The %s table at %s has schema version %d but lacks the columns %s of that version:"
+                  + " it was changed outside catalog-render. Add the columns, or use another"
+                  + " --warehouse.",
+              table, path, recorded, missing));
+    }
+    if (recorded < version) {
+      LOG.info(
+          "Evolving {} at {} from schema version {} to {}: adding {}",
+          table,
+          path,
+          recorded,
+          version,
+          missing.isEmpty() ? "no columns" : missing);
+      List<String> partitions = detail.getList(detail.fieldIndex("partitionColumns"));
+      if (!partitions.equals(partitionedBy)) {
+        LOG.warn(
+            "{} at {} is partitioned by {} (created before schema version {}), not by {}; it"
+                + " stays as it is",
+            table,
+            path,
+            partitions,
+            version,
+            partitionedBy);
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private void create(SparkSession spark, String path) {
+    DeltaTable.createIfNotExists(spark)
+        .location(path)
+        .addColumns(schema)
+        .partitionedBy(partitionedBy.toArray(new String[0]))
+        .property(PROPERTY, Integer.toString(version))
+        .execute();
+  }
+
+  private void setVersion(SparkSession spark, String path) {
+    spark.sql(
+        "ALTER TABLE delta.`"
+            + path.replace("`", "``")
+            + "` SET TBLPROPERTIES ('"
+            + PROPERTY
+            + "' = '"
+            + version
+            + "')");
+  }
+
+  private int recordedVersion(Map<String, String> properties, String path) {
+    String value = properties.get(PROPERTY);
+    if (value == null) {
+      return 1;
+    }
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException(
+          "The "
+              + table
+              + " table at "
+              + path
+              + " has a table property "
+              + PROPERTY
+              + " = '"
+              + value
+              + "' that is not a version number; set it to the table's schema version.");
+    }
+  }
+
+  /** The same type, nullability aside (Delta records nullability differently by how it wrote). */
+  private static boolean sameType(DataType a, DataType b) {
+    return a.catalogString().equals(b.catalogString());
+  }
+
+  private static DataType typeOf(StructType struct, String name) {
+    for (StructField field : struct.fields()) {
+      if (field.name().equals(name)) {
+        return field.dataType();
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,44 @@
+package com.catalogrender.render;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.catalogrender.cost.CostEstimate;
+import org.junit.jupiter.api.Test;
+
+class CheckpointWavesTest {
+  private static final CostEstimate.Target TARGET = new CostEstimate.Target("m", "1", "cpu");
+
+  /** {@code rows} rows estimated at {@code secondsEach} executor seconds, {@code without} not. */
+  private static CostEstimate estimate(long rows, double secondsEach, long without) {
+    long estimated = rows - without;
+    return new CostEstimate(
+        TARGET, rows, estimated * 1e-6, estimated * secondsEach, estimated, 0, without);
+  }
+
+  @Test
+  void rowsAloneWhenNothingIsEstimated() {
+    assertEquals(3, CheckpointWaves.of(12_000, 5000, 600, estimate(12_000, 1, 12_000), 2));
+    assertEquals(3, CheckpointWaves.of(12_000, 5000, 600, null, 2));
+    assertEquals(1, CheckpointWaves.of(10, 5000, 600, estimate(10, 1, 0), 2));
+  }
+
+  @Test
+  void secondsSplitALongRunIntoMoreWaves() {
+    // 4,000 rows x 0.6 s on 2 slots = 1,200 s of wall time: two waves of 600 s
+    assertEquals(2, CheckpointWaves.of(4000, 5000, 600, estimate(4000, 0.6, 0), 2));
+    // the same on 8 slots: 300 s, one wave
+    assertEquals(1, CheckpointWaves.of(4000, 5000, 600, estimate(4000, 0.6, 0), 8));
+    // rows without an estimate count at the estimated rows' mean
+    assertEquals(2, CheckpointWaves.of(4000, 5000, 600, estimate(4000, 0.6, 2000), 2));
+  }
+
+  @Test
+  void zeroSecondsMeansRowsAlone() {
+    assertEquals(1, CheckpointWaves.of(4000, 5000, 0, estimate(4000, 60, 0), 2));
+  }
+
+  @Test
+  void neverMoreWavesThanRows() {
+    assertEquals(3, CheckpointWaves.of(3, 5000, 1, estimate(3, 1000, 0), 1));
+  }
+}
