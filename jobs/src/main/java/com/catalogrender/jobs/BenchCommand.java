@@ -18,10 +18,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bench [--rows 200] [--steps 25] [--cache-rows 4000] [--stems 4000] [--redis-server PATH]
- * [--scale] [--json]}: how close the render job is to the limit and what each optimisation buys,
- * every ratio taken side by side in this one process. A benchmark: it prints figures and asserts
- * nothing about them.
+ * {@code bench [--rows 200] [--steps 25] [--wall-rows 400,1600] [--max-similarity-drop 0.005]
+ * [--cache-rows 4000] [--stems 4000] [--new-stem-share 0.03] [--redis-server PATH] [--scale]
+ * [--json]}: how close the render job is to the limit and what each optimisation buys, every ratio
+ * taken side by side in this one process. A benchmark: it prints figures and asserts nothing about
+ * them.
  */
 @Command(name = "bench")
 final class BenchCommand implements SparkJob, OptionTable.Declared {
@@ -58,9 +59,25 @@ final class BenchCommand implements SparkJob, OptionTable.Declared {
     try (RedisServerProcess redis =
         RedisServerProcess.start(o.get("--redis-server"), work, BenchCommand::progress)) {
       experiments.jobEfficiency(out, rows, steps);
-      experiments.costProfiles(out, rows, steps, redis.settings());
+      String wallRows = o.get("--wall-rows");
+      if (!wallRows.equals("0")) {
+        String[] sizes = wallRows.split(",");
+        if (sizes.length != 2) {
+          throw new IllegalArgumentException(
+              "bench: --wall-rows takes two catalog sizes, e.g. 400,1600 (or 0 to skip), got "
+                  + wallRows);
+        }
+        experiments.wallEfficiency(
+            out, steps, Integer.parseInt(sizes[0].trim()), Integer.parseInt(sizes[1].trim()));
+      }
+      experiments.costProfiles(
+          out, rows, steps, redis.settings(), o.<Double>get("--max-similarity-drop"));
       experiments.embeddingCache(
-          out, o.<Integer>get("--cache-rows"), o.<Integer>get("--stems"), redis.settings());
+          out,
+          o.<Integer>get("--cache-rows"),
+          o.<Integer>get("--stems"),
+          o.<Double>get("--new-stem-share"),
+          redis.settings());
       // the model benchmark: int8 vs fp32 at 8 images per step, quality on held-out prompts
       progress("model: int8 vs fp32 UNet, held-out similarity");
       ObjectNode modelFigures = BenchModelCommand.measure(directory, 3, 5, true, false);
@@ -86,13 +103,16 @@ final class BenchCommand implements SparkJob, OptionTable.Declared {
   @Override
   public String options() {
     return """
-      --rows          N     int   200   catalog rows per experiment
-      --steps         N     int   25    sampler steps
-      --cache-rows    N     int   4000  rows of the embedding cache experiment
-      --stems         N     int   4000  distinct prompt stems of the cache experiment
-      --redis-server  PATH  text  -     the redis-server binary (default: the embedded one)
-      --scale         -     flag  -     also measure scaling over task counts
-      --json          -     flag  -     print the figures as one JSON object
+      --rows                 N     int     200       catalog rows per experiment
+      --steps                N     int     25        sampler steps (the naive profile's)
+      --wall-rows            N,N   text    400,1600  two catalog sizes for the fixed seconds and whole-run efficiency (0: skip)
+      --max-similarity-drop  D     double  0.005     the optimized profile's largest audited similarity drop
+      --cache-rows           N     int     4000      rows per catalog of the embedding cache experiment
+      --stems                N     int     4000      caption stems the cache catalogs draw from (Zipf)
+      --new-stem-share       S     double  0.03      share of the second catalog's rows on stems never seen
+      --redis-server         PATH  text    -         the redis-server binary (default: the embedded one)
+      --scale                -     flag    -         also measure scaling over task counts
+      --json                 -     flag    -         print the figures as one JSON object
       """;
   }
 }

@@ -47,18 +47,53 @@ public final class BenchCatalog {
 
   /** Writes the catalog as a Delta table at {@code path} (overwriting). */
   public static void write(SparkSession spark, String path, int rows, int stems, int side) {
+    int[] stemOfRow = new int[rows];
+    for (int i = 0; i < rows; i++) {
+      stemOfRow[i] = i % stems;
+    }
+    write(spark, path, "BENCH", stemOfRow, side, 7000L);
+  }
+
+  /**
+   * Stems the way product catalogs repeat them: {@code rows} draws from a Zipf distribution with
+   * exponent {@code exponent} over {@code stems} stems (a few stems carry many SKUs, a long tail
+   * carries one each), from a fixed random seed.
+   */
+  public static int[] zipfStems(int rows, int stems, double exponent, long seed) {
+    double[] cumulative = new double[stems];
+    double total = 0;
+    for (int k = 0; k < stems; k++) {
+      total += 1.0 / Math.pow(k + 1, exponent);
+      cumulative[k] = total;
+    }
+    java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+    int[] out = new int[rows];
+    for (int i = 0; i < rows; i++) {
+      int at = java.util.Arrays.binarySearch(cumulative, random.nextDouble() * total);
+      out[i] = Math.min(stems - 1, at >= 0 ? at : -at - 1);
+    }
+    return out;
+  }
+
+  /**
+   * Writes a catalog with row {@code i} on stem {@code stemOfRow[i]}, SKU {@code <prefix>-<i>},
+   * seed {@code firstSeed + i} (overwriting).
+   */
+  public static void write(
+      SparkSession spark, String path, String prefix, int[] stemOfRow, int side, long firstSeed) {
     Timestamp now = new Timestamp(System.currentTimeMillis());
+    int rows = stemOfRow.length;
     List<Row> out = new ArrayList<>(rows);
     for (int i = 0; i < rows; i++) {
-      int stem = i % stems;
+      int stem = stemOfRow[i];
       out.add(
           RowFactory.create(
-              String.format("BENCH-%06d", i),
+              String.format("%s-%06d", prefix, i),
               category(stem),
               prompt(stem),
               side,
               side,
-              7000L + i,
+              firstSeed + i,
               null,
               now));
     }

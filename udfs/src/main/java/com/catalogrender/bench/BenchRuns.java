@@ -60,6 +60,31 @@ public record BenchRuns(SparkSession spark, Path work, Path model) {
     return node;
   }
 
+  /**
+   * The embedding cache's seconds (lookups and writes: the Redis round trips) per batch of a run's
+   * ok renders: each row carries its batch's cache seconds split over the batch's rows.
+   */
+  public double cacheSecondsPerBatch(String name, String runId) {
+    Row row =
+        spark
+            .read()
+            .format("delta")
+            .load(work.resolve(name + "/warehouse/renders").toString())
+            .where(
+                "status = '"
+                    + RenderStatus.OK.label()
+                    + "' AND run_id = '"
+                    + runId.replace("'", "")
+                    + "'")
+            .selectExpr(
+                "sum(" + RendersTable.secondsColumn(Stage.CACHE) + ")",
+                "sum(cast(1 as double) / batch_size)")
+            .first();
+    return row.isNullAt(0) || row.isNullAt(1) || row.getDouble(1) == 0
+        ? 0
+        : row.getDouble(0) / row.getDouble(1);
+  }
+
   private ObjectNode perStage(String name, String runId, Function<Stage, String> column) {
     StringBuilder select = new StringBuilder();
     for (Stage stage : Stage.values()) {

@@ -6,6 +6,7 @@ import java.net.URI;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 
 /**
  * Writes image bytes under an image root through Hadoop's FileSystem API: a local directory, HDFS
@@ -18,6 +19,11 @@ public final class ImageStore {
   private final FileSystem fileSystem;
   private final boolean objectStore;
 
+  /** The root as a local directory when the file system is the local one, else null. */
+  private final java.nio.file.Path localRoot;
+
+  private boolean localRootExists;
+
   public ImageStore(String rootUri, Configuration hadoop) throws IOException {
     this.root = new Path(rootUri);
     this.fileSystem = ImageFileSystems.of(root, hadoop);
@@ -25,6 +31,8 @@ public final class ImageStore {
     this.objectStore =
         scheme != null
             && (scheme.startsWith("s3") || scheme.equals("gs") || scheme.startsWith("abfs"));
+    this.localRoot =
+        fileSystem instanceof RawLocalFileSystem local ? local.pathToFile(root).toPath() : null;
   }
 
   /**
@@ -94,7 +102,9 @@ public final class ImageStore {
       throw new IllegalArgumentException("Object key must be a flat name, got '" + key + "'");
     }
     Path target = new Path(root, key);
-    if (objectStore) {
+    if (localRoot != null) {
+      writeLocal(key, bytes, attempt);
+    } else if (objectStore) {
       try (OutputStream out = fileSystem.create(target, true)) {
         out.write(bytes);
       }
@@ -112,5 +122,30 @@ public final class ImageStore {
       }
     }
     return fileSystem.makeQualified(target).toUri();
+  }
+
+  /**
+   * The local file system directly: Hadoop's local create sets each new file's permission by
+   * running {@code chmod} in a child process when Hadoop's native library is absent (about 6 ms per
+   * image); the JVM writes the file with the process's umask instead. Same temporary name, same
+   * atomic rename over the key.
+   */
+  private void writeLocal(String key, byte[] bytes, String attempt) throws IOException {
+    if (!localRootExists) {
+      java.nio.file.Files.createDirectories(localRoot);
+      localRootExists = true;
+    }
+    java.nio.file.Path temporary = localRoot.resolve("." + key + ".tmp-" + attempt);
+    java.nio.file.Files.write(temporary, bytes);
+    try {
+      java.nio.file.Files.move(
+          temporary,
+          localRoot.resolve(key),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      java.nio.file.Files.deleteIfExists(temporary);
+      throw new IOException("Could not rename " + temporary + " to " + key + ": " + e, e);
+    }
   }
 }

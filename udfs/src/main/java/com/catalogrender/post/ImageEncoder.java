@@ -10,7 +10,7 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
-/** Encodes an image as PNG, JPEG (quality 0-1) or lossy WebP (quality 0-1). */
+/** Encodes an image as PNG ({@link PngEncoder}), JPEG (quality 0-1) or lossy WebP (quality 0-1). */
 public final class ImageEncoder {
   private final ImageFormat format;
   private final float quality;
@@ -28,13 +28,10 @@ public final class ImageEncoder {
   }
 
   public byte[] encode(BufferedImage image) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
     if (format == ImageFormat.PNG) {
-      if (!ImageIO.write(image, "png", bytes)) {
-        throw new IOException("No PNG writer");
-      }
-      return bytes.toByteArray();
+      return PngEncoder.encode(image);
     }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
     Iterator<ImageWriter> writers = ImageIO.getImageWritersByMIMEType(format.mimeType());
     if (!writers.hasNext()) {
       throw new IOException("No ImageIO writer for " + format.mimeType() + " on the classpath");

@@ -141,7 +141,10 @@ final class RecordPhase {
                 totals.executors(),
                 meters.modelLoads().value(),
                 (System.nanoTime() - opened.startNanos()) / 1e9,
-                rendered.seconds()),
+                rendered.seconds(),
+                attempts.spanSeconds(stages),
+                rendered.captionSeconds(),
+                Math.max(0, rendered.wavesSeconds() - attempts.spanSeconds(stages))),
             new RunSummary.Locations(
                 config.images().root(),
                 config.run().warehouse().renders(),

@@ -44,6 +44,8 @@ final class RenderPhase {
    * @param executorsLost Spark's reason for each executor lost while rendering
    * @param budgetSpentEur what the budget ledger recorded as spent (0 without a budget)
    * @param seconds wall seconds of the captions and the render
+   * @param captionSeconds wall seconds of the caption phase
+   * @param wavesSeconds wall seconds of the waves: their render stages, Delta commits and merges
    * @param attempts Spark's record of the render's task attempts
    */
   record Rendered(
@@ -51,6 +53,8 @@ final class RenderPhase {
       List<String> executorsLost,
       double budgetSpentEur,
       double seconds,
+      double captionSeconds,
+      double wavesSeconds,
       TaskAttemptMeter.Figures attempts) {}
 
   /** The column that says which checkpoint wave a row renders in. */
@@ -77,6 +81,8 @@ final class RenderPhase {
           List.of(),
           0,
           0,
+          0,
+          0,
           TaskAttemptMeter.Figures.none());
     }
     SparkContext context = spark.sparkContext();
@@ -94,9 +100,13 @@ final class RenderPhase {
     ExecutorLossListener losses = new ExecutorLossListener();
     TaskAttemptMeter attempts = new TaskAttemptMeter();
     CaptionPhase.Outcome captions;
+    double captionSeconds;
+    double wavesSeconds = 0;
     try {
       labels.phase("captions (" + config.captions().rewriter() + ", distinct prompts)");
+      long captionStart = System.nanoTime();
       captions = captions(plan.todo(), opened.manifest());
+      captionSeconds = (System.nanoTime() - captionStart) / 1e9;
       console.accept(CaptionPhase.describe(captions.figures()));
       if (ledger != null) {
         // the driver's time so far (plan, captions) is a fixed cost the budget covers
@@ -128,6 +138,7 @@ final class RenderPhase {
         if (releases != null) {
           context.addSparkListener(releases);
         }
+        long wavesStart = System.nanoTime();
         try {
           for (int wave = 0; wave < waves; wave++) {
             labels.phase(
@@ -146,6 +157,7 @@ final class RenderPhase {
                         new PartitionRenderer(spec, meters), Encoders.row(RendersTable.SCHEMA));
             RendersTable.appendCheckpoint(
                 results, config.run().warehouse().renders(), opened.runId(), wave);
+
             // a checkpoint: the wave's rows are committed; the live images follow them (only this
             // wave's rows: merging the run's earlier waves again would rewrite them every wave)
             CurrentImagesTable.merge(
@@ -161,6 +173,7 @@ final class RenderPhase {
                             .and(waves == 1 ? lit(true) : wave(waves).equalTo(wave))));
             LOG.info("Checkpoint {}/{} of run {} committed", wave + 1, waves, opened.runId());
           }
+          wavesSeconds = (System.nanoTime() - wavesStart) / 1e9;
         } finally {
           context.removeSparkListener(progress);
           context.removeSparkListener(losses);
@@ -181,6 +194,8 @@ final class RenderPhase {
         losses.lost(),
         ledger == null ? 0 : ledger.spent(),
         (System.nanoTime() - start) / 1e9,
+        captionSeconds,
+        wavesSeconds,
         attempts.figures());
   }
 

@@ -31,9 +31,21 @@ final class TaskAttemptMeter extends SparkListener {
       double taskSeconds,
       double wastedSeconds,
       String wastedReasons,
-      Map<Integer, Double> successfulSecondsByStage) {
+      Map<Integer, Double> successfulSecondsByStage,
+      Map<Integer, long[]> spanMillisByStage) {
     static Figures none() {
-      return new Figures(0, 0, 0, 0, null, Map.of());
+      return new Figures(0, 0, 0, 0, null, Map.of(), Map.of());
+    }
+
+    /**
+     * Wall seconds {@code renderStages} ran: per stage, its first attempt's launch to its last
+     * attempt's end, summed (the waves' stages run one after another).
+     */
+    double spanSeconds(java.util.Collection<Integer> renderStages) {
+      return spanMillisByStage.entrySet().stream()
+          .filter(e -> renderStages.contains(e.getKey()))
+          .mapToDouble(e -> (e.getValue()[1] - e.getValue()[0]) / 1000.0)
+          .sum();
     }
 
     /**
@@ -60,6 +72,7 @@ final class TaskAttemptMeter extends SparkListener {
   private double wastedSeconds;
   private final Map<String, Integer> reasons = new TreeMap<>();
   private final Map<Integer, Double> successfulByStage = new TreeMap<>();
+  private final Map<Integer, long[]> spans = new TreeMap<>();
 
   @Override
   public synchronized void onTaskEnd(SparkListenerTaskEnd end) {
@@ -70,6 +83,10 @@ final class TaskAttemptMeter extends SparkListener {
             : info.duration() / 1000.0;
     attempts++;
     taskSeconds += seconds;
+    long[] span =
+        spans.computeIfAbsent(end.stageId(), id -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE});
+    span[0] = Math.min(span[0], info.launchTime());
+    span[1] = Math.max(span[1], info.finishTime());
     if (info.successful()) {
       successfulByStage.merge(end.stageId(), seconds, Double::sum);
     } else {
@@ -106,6 +123,7 @@ final class TaskAttemptMeter extends SparkListener {
         taskSeconds,
         wastedSeconds,
         text.length() == 0 ? null : text.toString(),
-        Map.copyOf(successfulByStage));
+        Map.copyOf(successfulByStage),
+        Map.copyOf(spans));
   }
 }

@@ -40,8 +40,25 @@ public record RunSummary(
    * Time and resources of the run.
    *
    * @param renderSeconds wall seconds of the caption and render phases
+   * @param renderStageSeconds wall seconds the render tasks ran: per render stage (one per
+   *     checkpoint wave), its first task's launch to its last task's end, summed
+   * @param captionSeconds wall seconds of the caption phase (driver)
+   * @param commitSeconds wall seconds of the waves outside their render stages: starting each
+   *     wave's job, its Delta commit and the live images' merge (driver)
    */
-  public record Work(long executors, long modelLoads, double wallSeconds, double renderSeconds) {}
+  public record Work(
+      long executors,
+      long modelLoads,
+      double wallSeconds,
+      double renderSeconds,
+      double renderStageSeconds,
+      double captionSeconds,
+      double commitSeconds) {
+    /** Everything but the render stages: planning, captions, commits, recording the run. */
+    public double driverSeconds() {
+      return Math.max(0, wallSeconds - renderStageSeconds);
+    }
+  }
 
   /**
    * Where the run wrote.
