@@ -54,13 +54,27 @@ final class BenchCommand implements SparkJob, OptionTable.Declared {
             spark,
             spark.sparkContext().defaultParallelism(),
             directory.manifest().modelId() + " " + directory.manifest().version()));
+    Path figures = work.resolve("bench.json");
     BenchExperiments experiments =
-        new BenchExperiments(new BenchRuns(spark, work, model), BenchCommand::progress);
+        new BenchExperiments(
+            new BenchRuns(spark, work, model),
+            line -> {
+              progress(line);
+              try {
+                // the figures so far, so a long bench that stops still leaves what it measured
+                Files.writeString(figures, out.toString());
+              } catch (java.io.IOException e) {
+                progress("could not write " + figures + ": " + e.getMessage());
+              }
+            });
     try (RedisServerProcess redis =
         RedisServerProcess.start(o.get("--redis-server"), work, BenchCommand::progress)) {
-      experiments.jobEfficiency(out, rows, steps);
+      java.util.Set<String> only = experiments(o.get("--only"));
+      if (only.contains("efficiency")) {
+        experiments.jobEfficiency(out, rows, steps);
+      }
       String wallRows = o.get("--wall-rows");
-      if (!wallRows.equals("0")) {
+      if (only.contains("wall") && !wallRows.equals("0")) {
         String[] sizes = wallRows.split(",");
         if (sizes.length != 2) {
           throw new IllegalArgumentException(
@@ -70,30 +84,62 @@ final class BenchCommand implements SparkJob, OptionTable.Declared {
         experiments.wallEfficiency(
             out, steps, Integer.parseInt(sizes[0].trim()), Integer.parseInt(sizes[1].trim()));
       }
-      experiments.costProfiles(
-          out, rows, steps, redis.settings(), o.<Double>get("--max-similarity-drop"));
-      experiments.embeddingCache(
-          out,
-          o.<Integer>get("--cache-rows"),
-          o.<Integer>get("--stems"),
-          o.<Double>get("--new-stem-share"),
-          redis.settings());
-      // the model benchmark: int8 vs fp32 at 8 images per step, quality on held-out prompts
-      progress("model: int8 vs fp32 UNet, held-out similarity");
-      ObjectNode modelFigures = BenchModelCommand.measure(directory, 3, 5, true, false);
-      out.put("int8_speedup", modelFigures.get("speedup_int8_vs_fp32").asDouble());
-      out.put("int8_similarity_drop", modelFigures.get("similarity_drop").asDouble());
-      out.set("model_benchmark", modelFigures);
+      if (only.contains("cost")) {
+        experiments.costProfiles(
+            out, rows, steps, redis.settings(), o.<Double>get("--max-similarity-drop"));
+      }
+      if (only.contains("cache")) {
+        experiments.embeddingCache(
+            out,
+            o.<Integer>get("--cache-rows"),
+            o.<Integer>get("--stems"),
+            o.<Double>get("--new-stem-share"),
+            redis.settings());
+      }
+      if (only.contains("model")) {
+        // the model benchmark: int8 vs fp32 at 8 images per step, quality on held-out prompts
+        progress("model: int8 vs fp32 UNet, held-out similarity");
+        ObjectNode modelFigures = BenchModelCommand.measure(directory, 3, 5, true, false);
+        out.put("int8_speedup", modelFigures.get("speedup_int8_vs_fp32").asDouble());
+        out.put("int8_similarity_drop", modelFigures.get("similarity_drop").asDouble());
+        out.set("model_benchmark", modelFigures);
+      }
       if (o.<Boolean>get("--scale")) {
         experiments.scale(out, steps);
       }
     }
+    Files.writeString(figures, out.toString());
+    progress("figures written to " + figures);
     if (o.<Boolean>get("--json")) {
       System.out.println(out.toString());
     } else {
       BenchReport.print(out);
     }
     return 0;
+  }
+
+  private static final java.util.List<String> EXPERIMENTS =
+      java.util.List.of("efficiency", "wall", "cost", "cache", "model");
+
+  /** The experiments {@code --only} names; every one when it names none. */
+  private static java.util.Set<String> experiments(String only) {
+    if (only == null || only.isBlank()) {
+      return new java.util.HashSet<>(EXPERIMENTS);
+    }
+    java.util.Set<String> chosen = new java.util.HashSet<>();
+    for (String name : only.split(",")) {
+      String experiment = name.trim();
+      if (!EXPERIMENTS.contains(experiment)) {
+        throw new IllegalArgumentException(
+            "bench: --only takes experiments of " + EXPERIMENTS + ", got '" + experiment + "'");
+      }
+      chosen.add(experiment);
+    }
+    if (chosen.contains("wall") && !chosen.contains("efficiency")) {
+      throw new IllegalArgumentException(
+          "bench: --only wall needs efficiency too (the bare loop it is compared with)");
+    }
+    return chosen;
   }
 
   private static void progress(String line) {
@@ -110,7 +156,8 @@ final class BenchCommand implements SparkJob, OptionTable.Declared {
       --cache-rows           N     int     4000      rows per catalog of the embedding cache experiment
       --stems                N     int     4000      caption stems the cache catalogs draw from (Zipf)
       --new-stem-share       S     double  0.03      share of the second catalog's rows on stems never seen
-      --redis-server         PATH  text    -         the redis-server binary (default: the embedded one)
+      --only                 LIST  text    -         only these experiments: efficiency,wall,cost,cache,model (default: all)
+      --redis-server         PATH  text    -         the redis-server binary (default: redis-server on PATH)
       --scale                -     flag    -         also measure scaling over task counts
       --json                 -     flag    -         print the figures as one JSON object
       """;

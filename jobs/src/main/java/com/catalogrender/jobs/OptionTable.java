@@ -46,7 +46,7 @@ final class OptionTable {
     for (Row row : rows) {
       OptionSpec.Builder option = OptionSpec.builder(row.name()).description(row.description());
       switch (row.type()) {
-        case "flag" -> option.type(boolean.class).arity("0");
+        case "flag" -> option.type(boolean.class).arity("0").defaultValue("false");
         case "int" -> option.type(Integer.class);
         case "long" -> option.type(Long.class);
         case "double" -> option.type(Double.class);

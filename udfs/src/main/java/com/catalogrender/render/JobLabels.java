@@ -2,10 +2,16 @@ package com.catalogrender.render;
 
 import org.apache.spark.SparkContext;
 
-/** Labels a run's Spark jobs in the UI: one job group per run, a description per phase. */
+/**
+ * Labels a run's Spark jobs in the UI: one job group per run, a description per phase; and times
+ * the phases on the driver (logged when the run ends: where a run's fixed seconds go).
+ */
 final class JobLabels {
   private final SparkContext context;
   private final String runId;
+  private final java.util.Map<String, Double> seconds = new java.util.LinkedHashMap<>();
+  private String current;
+  private long since = System.nanoTime();
 
   JobLabels(SparkContext context, String runId) {
     this.context = context;
@@ -15,10 +21,29 @@ final class JobLabels {
 
   /** Labels the jobs that follow: {@code catalog-render <run>: <phase>}. */
   void phase(String phase) {
+    lap();
+    current = phase.replaceAll(" \\(.*", "").replaceAll(" \\d+/\\d+", "");
     context.setJobDescription("catalog-render " + runId + ": " + phase);
   }
 
+  private void lap() {
+    long now = System.nanoTime();
+    if (current != null) {
+      seconds.merge(current, (now - since) / 1e9, Double::sum);
+    }
+    since = now;
+  }
+
   void clear() {
+    lap();
+    current = null;
     context.clearJobGroup();
+    StringBuilder line = new StringBuilder();
+    seconds.forEach(
+        (phase, s) ->
+            line.append(line.length() == 0 ? "" : ", ")
+                .append(String.format(java.util.Locale.ROOT, "%s %.2f s", phase, s)));
+    org.slf4j.LoggerFactory.getLogger(JobLabels.class)
+        .info("Run {} driver phases: {}", runId, line);
   }
 }

@@ -146,13 +146,10 @@ final class RenderPhase {
                     "render wave %d/%d (about %d rows) in %d tasks",
                     wave + 1, waves, (rows + waves - 1) / waves, partitions));
             Dataset<Row> results =
-                waved
-                    .where(col(WAVE).equalTo(wave))
-                    .drop(WAVE)
-                    .repartition(partitions, col("input_hash"))
-                    // a fixed order in each partition: the same rows share a batch on any
-                    // cluster, so a rerun with the same seeds gives the same bytes
-                    .sortWithinPartitions(col("input_hash"))
+                BatchLayout.of(
+                        waved.where(col(WAVE).equalTo(wave)).drop(WAVE),
+                        partitions,
+                        config.model().batchSize())
                     .mapPartitions(
                         new PartitionRenderer(spec, meters), Encoders.row(RendersTable.SCHEMA));
             RendersTable.appendCheckpoint(
@@ -224,7 +221,7 @@ final class RenderPhase {
     int batchSize = config.model().batchSize();
     long batches = (rows + batchSize - 1) / batchSize;
     int parallelism = spark.sparkContext().defaultParallelism();
-    return (int) Math.max(1, Math.min(batches, parallelism * 2L));
+    return (int) Math.max(1, Math.min(batches, parallelism));
   }
 
   private void sweep(String runId) {

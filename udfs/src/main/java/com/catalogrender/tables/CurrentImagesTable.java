@@ -111,7 +111,13 @@ public final class CurrentImagesTable {
                     .isNull()
                     .and(col("removed_at").isNull())
                     .or(col("present").isNotNull().and(col("removed_at").isNotNull())))
-            .select(col("sku"), col("present").isNull().as("removed"));
+            .select(col("sku"), col("present").isNull().as("removed"))
+            .cache();
+    if (changes.isEmpty()) {
+      // nothing removed or back: no MERGE (it would rewrite nothing, after two scans)
+      changes.unpersist();
+      return;
+    }
     DeltaTable.forPath(spark, path)
         .as("t")
         .merge(changes.as("s"), "t.sku = s.sku")
@@ -123,6 +129,7 @@ public final class CurrentImagesTable {
                     + now
                     + "' ELSE CAST(NULL AS TIMESTAMP) END"))
         .execute();
+    changes.unpersist();
   }
 
   private static Column[] columns() {

@@ -37,6 +37,10 @@ public record VersionedSchema(
 
   private static final Logger LOG = LoggerFactory.getLogger(VersionedSchema.class);
 
+  /** Tables (name, version, path) this JVM has checked or created: each checked once. */
+  private static final java.util.Set<String> CHECKED =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   public VersionedSchema {
     partitionedBy = List.copyOf(partitionedBy);
     for (String column : partitionedBy) {
@@ -122,8 +126,14 @@ public record VersionedSchema(
    * @return whether the existing table must be evolved to the declared version
    */
   boolean prepare(SparkSession spark, String path) {
+    String key = table + "@" + version + ":" + path;
+    if (CHECKED.contains(key)) {
+      // checked in this JVM already: Delta itself refuses an append whose columns differ
+      return false;
+    }
     if (!DeltaTable.isDeltaTable(spark, path)) {
       create(spark, path);
+      CHECKED.add(key);
       return false;
     }
     Row detail = DeltaTable.forPath(spark, path).detail().first();
@@ -166,6 +176,7 @@ public record VersionedSchema(
                   + " --warehouse.",
               table, path, recorded, missing));
     }
+    CHECKED.add(key);
     if (recorded < version) {
       LOG.info(
           "Evolving {} at {} from schema version {} to {}: adding {}",

@@ -94,13 +94,30 @@ final class TaskResources implements AutoCloseable {
                 });
   }
 
+  private static SparkEnv hadoopFor;
+  private static Configuration hadoopOfEnv;
+
+  /**
+   * The executor's Hadoop configuration, made from its Spark conf once per executor (each task
+   * making its own parsed Hadoop's default resources again: tens of milliseconds a task); tasks
+   * only read it.
+   */
+  private static synchronized Configuration executorHadoop() {
+    SparkEnv env = SparkEnv.get();
+    if (env == null) {
+      return new Configuration();
+    }
+    if (hadoopFor != env) {
+      hadoopOfEnv = SparkHadoopUtil.get().newConfiguration(env.conf());
+      hadoopFor = env;
+    }
+    return hadoopOfEnv;
+  }
+
   /** Resources of {@code task} (null outside Spark: the CPU, a local Hadoop configuration). */
   static TaskResources open(RenderSpec spec, RunMeters meters, TaskContext task)
       throws IOException {
-    Configuration hadoop =
-        SparkEnv.get() == null
-            ? new Configuration()
-            : SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf());
+    Configuration hadoop = executorHadoop();
     String executorId = SparkEnv.get() == null ? "driver" : SparkEnv.get().executorId();
     String attempt = spec.runId() + "-" + (task == null ? "local" : task.taskAttemptId());
     boolean injectFailure =
