@@ -1,10 +1,9 @@
 package com.catalogrender.jobs;
 
+import com.catalogrender.bench.ProfileQuality;
 import com.catalogrender.diffusion.ComputeDevice;
 import com.catalogrender.diffusion.DiffusionModel;
-import com.catalogrender.diffusion.DiffusionPredictor;
 import com.catalogrender.diffusion.ModelDirectory;
-import com.catalogrender.diffusion.RenderRequest;
 import com.catalogrender.diffusion.SamplingOptions;
 import com.catalogrender.diffusion.UnetTimer;
 import com.catalogrender.diffusion.Variant;
@@ -15,7 +14,6 @@ import com.catalogrender.quality.PixelAttributeCheck;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -129,34 +127,18 @@ final class BenchModelCommand implements LocalJob, OptionTable.Declared {
   }
 
   /** Seeds per prompt: each prompt's figures come from this many pictures. */
-  static final int SEEDS = 4;
+  static final int SEEDS = ProfileQuality.SEEDS;
 
   private static Quality score(
       DiffusionModel model,
       ClipScorer scorer,
       ModelDirectory directory,
       List<Map<String, String>> prompts) {
-    List<Map<String, String>> asked = new ArrayList<>();
-    List<String> captions = new ArrayList<>();
-    List<RenderRequest> requests = new ArrayList<>();
-    for (int seed = 0; seed < SEEDS; seed++) {
-      for (int i = 0; i < prompts.size(); i++) {
-        String caption = directory.manifest().caption(prompts.get(i));
-        asked.add(prompts.get(i));
-        captions.add(caption);
-        requests.add(new RenderRequest(caption, 1000 + i + 100_000L * seed));
-      }
-    }
-    List<BufferedImage> images = new ArrayList<>();
-    SamplingOptions options = SamplingOptions.defaults(directory.manifest());
-    try (DiffusionPredictor predictor = model.newPredictor()) {
-      for (int start = 0; start < requests.size(); start += 8) {
-        images.addAll(
-            predictor
-                .render(requests.subList(start, Math.min(requests.size(), start + 8)), options)
-                .images());
-      }
-    }
+    ProfileQuality.HeldOut heldOut =
+        ProfileQuality.render(directory, model, SamplingOptions.defaults(directory.manifest()));
+    List<Map<String, String>> asked = heldOut.prompts();
+    List<String> captions = heldOut.captions();
+    List<BufferedImage> images = heldOut.images();
     double similarity = Arrays.stream(scorer.similarity(images, captions)).average().orElse(0);
     Map<String, Double> accuracy = new LinkedHashMap<>();
     for (String attribute : ATTRIBUTES) {

@@ -30,15 +30,24 @@ public final class ProfileQuality {
         && directory.manifest().files().containsKey(ClipScorer.IMAGE_FILE);
   }
 
-  /** Prompt-image similarity of each held-out image (prompt-major within seed). */
-  public static double[] similarities(
-      ModelDirectory directory, DiffusionModel model, ClipScorer scorer, SamplingOptions options) {
-    List<Map<String, String>> prompts = directory.manifest().heldOutPrompts();
+  /**
+   * The held-out images of one profile: each prompt of the model's held-out set at each of {@link
+   * #SEEDS} seeds (prompt-major within seed), with the prompt and caption each was rendered from.
+   */
+  public record HeldOut(
+      List<Map<String, String>> prompts, List<String> captions, List<BufferedImage> images) {}
+
+  /** Renders the held-out prompts x seeds with {@code options}, 8 images per batch. */
+  public static HeldOut render(
+      ModelDirectory directory, DiffusionModel model, SamplingOptions options) {
+    List<Map<String, String>> heldOut = directory.manifest().heldOutPrompts();
+    List<Map<String, String>> prompts = new ArrayList<>();
     List<String> captions = new ArrayList<>();
     List<RenderRequest> requests = new ArrayList<>();
     for (int seed = 0; seed < SEEDS; seed++) {
-      for (int i = 0; i < prompts.size(); i++) {
-        String caption = directory.manifest().caption(prompts.get(i));
+      for (int i = 0; i < heldOut.size(); i++) {
+        String caption = directory.manifest().caption(heldOut.get(i));
+        prompts.add(heldOut.get(i));
         captions.add(caption);
         requests.add(new RenderRequest(caption, 1000 + i + 100_000L * seed));
       }
@@ -52,7 +61,14 @@ public final class ProfileQuality {
                 .images());
       }
     }
-    return scorer.similarity(images, captions);
+    return new HeldOut(prompts, captions, images);
+  }
+
+  /** Prompt-image similarity of each held-out image of {@link #render}. */
+  public static double[] similarities(
+      ModelDirectory directory, DiffusionModel model, ClipScorer scorer, SamplingOptions options) {
+    HeldOut heldOut = render(directory, model, options);
+    return scorer.similarity(heldOut.images(), heldOut.captions());
   }
 
   /**
