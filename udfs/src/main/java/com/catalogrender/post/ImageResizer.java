@@ -52,10 +52,7 @@ public final class ImageResizer {
     if (sourceWidth == width && sourceHeight == height) {
       return source;
     }
-    int[] pixels =
-        source.getType() == BufferedImage.TYPE_INT_RGB
-            ? ((java.awt.image.DataBufferInt) source.getRaster().getDataBuffer()).getData()
-            : source.getRGB(0, 0, sourceWidth, sourceHeight, null, 0, sourceWidth);
+    int[] pixels = pixels(source);
     Taps across = Taps.of(sourceWidth, width);
     Taps down = Taps.of(sourceHeight, height);
     // horizontal pass: sourceHeight rows of width pixels, three channels, unrounded
@@ -80,7 +77,7 @@ public final class ImageResizer {
       }
     }
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    int[] out = ((java.awt.image.DataBufferInt) image.getRaster().getDataBuffer()).getData();
+    int[] out = pixels(image);
     for (int y = 0; y < height; y++) {
       for (int x = 0; x < width; x++) {
         float r = 0;
@@ -97,6 +94,16 @@ public final class ImageResizer {
       }
     }
     return image;
+  }
+
+  /**
+   * The image's 0xRRGGBB pixels, row by row: an RGB image's own array (writes go to the image),
+   * else a copy.
+   */
+  private static int[] pixels(BufferedImage image) {
+    return image.getType() == BufferedImage.TYPE_INT_RGB
+        ? ((java.awt.image.DataBufferInt) image.getRaster().getDataBuffer()).getData()
+        : image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
   }
 
   private static int channel(float value) {
@@ -167,12 +174,9 @@ public final class ImageResizer {
   static BufferedImage sharpen(BufferedImage source, double amount) {
     int width = source.getWidth();
     int height = source.getHeight();
-    int[] in =
-        source.getType() == BufferedImage.TYPE_INT_RGB
-            ? ((java.awt.image.DataBufferInt) source.getRaster().getDataBuffer()).getData()
-            : source.getRGB(0, 0, width, height, null, 0, width);
+    int[] in = pixels(source);
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-    int[] out = ((java.awt.image.DataBufferInt) image.getRaster().getDataBuffer()).getData();
+    int[] out = pixels(image);
     System.arraycopy(in, 0, out, 0, in.length);
     float a = (float) amount;
     float centre = 1 + 4 * a;

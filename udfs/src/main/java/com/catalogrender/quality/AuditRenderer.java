@@ -12,6 +12,7 @@ import com.catalogrender.io.ImageStore;
 import com.catalogrender.post.ImageEncoder;
 import com.catalogrender.post.ImageFormat;
 import com.catalogrender.results.AuditRecord;
+import com.catalogrender.runtime.ExecutorHadoop;
 import com.catalogrender.runtime.ModelCache;
 import com.catalogrender.runtime.ModelRegistry;
 import com.catalogrender.tables.AuditsTable;
@@ -28,9 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.Row;
 
 /**
@@ -65,10 +64,7 @@ public final class AuditRenderer implements MapPartitionsFunction<Row, Row> {
 
   @Override
   public Iterator<Row> call(Iterator<Row> input) throws IOException {
-    Configuration hadoop =
-        SparkEnv.get() == null
-            ? new Configuration()
-            : SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf());
+    Configuration hadoop = ExecutorHadoop.get();
     // a remote model is fetched once per executor; the files are verified when the scorer and the
     // models load (once per JVM)
     Path directory =

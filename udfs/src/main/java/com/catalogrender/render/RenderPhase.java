@@ -154,7 +154,6 @@ final class RenderPhase {
                         new PartitionRenderer(spec, meters), Encoders.row(RendersTable.SCHEMA));
             RendersTable.appendCheckpoint(
                 results, config.run().warehouse().renders(), opened.runId(), wave);
-
             // a checkpoint: the wave's rows are committed; the live images follow them (only this
             // wave's rows: merging the run's earlier waves again would rewrite them every wave)
             CurrentImagesTable.merge(

@@ -9,6 +9,7 @@ import com.catalogrender.catalog.CatalogSchema;
 import com.catalogrender.catalog.InputHash;
 import com.catalogrender.diffusion.VariantPolicy;
 import com.catalogrender.io.ContentHash;
+import com.catalogrender.runtime.ExecutorHadoop;
 import com.catalogrender.settings.CatalogSelection;
 import com.catalogrender.tables.CurrentImagesTable;
 import com.catalogrender.tables.RendersTable;
@@ -133,7 +134,8 @@ record RenderPlan(Dataset<Row> todo, long rowsTotal, long rowsToRender, Dataset<
         .udf()
         .register(
             CUTOUT_FUNCTION,
-            (UDF1<String, String>) path -> path == null ? null : ContentHash.of(path, hadoop()),
+            (UDF1<String, String>)
+                path -> path == null ? null : ContentHash.of(path, ExecutorHadoop.get()),
             DataTypes.StringType);
     spark
         .udf()
@@ -176,14 +178,6 @@ record RenderPlan(Dataset<Row> todo, long rowsTotal, long rowsToRender, Dataset<
             java.util.Arrays.stream(CatalogRow.PLANNED_COLUMNS)
                 .map(org.apache.spark.sql.functions::col)
                 .toArray(Column[]::new));
-  }
-
-  /** Hadoop's configuration where a UDF runs (an executor's, or the driver's in local mode). */
-  private static org.apache.hadoop.conf.Configuration hadoop() {
-    return org.apache.spark.SparkEnv.get() == null
-        ? new org.apache.hadoop.conf.Configuration()
-        : org.apache.spark.deploy.SparkHadoopUtil.get()
-            .newConfiguration(org.apache.spark.SparkEnv.get().conf());
   }
 
   private static String firstLine(String message) {

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -59,25 +58,18 @@ public record VersionedSchema(
    * Delta's writer (e.g. txnAppId and txnVersion).
    */
   public void append(Dataset<Row> rows, String path, Map<String, String> options) {
-    SparkSession spark = rows.sparkSession();
     Dataset<Row> declared = conform(rows);
-    boolean evolve = prepare(spark, path);
-    DataFrameWriter<Row> writer = declared.write().format("delta").mode("append").options(options);
-    if (evolve) {
-      writer = writer.option("mergeSchema", "true");
-    }
-    writer.save(path);
-    if (evolve) {
-      setVersion(spark, path);
-    }
+    ensure(rows.sparkSession(), path);
+    declared.write().format("delta").mode("append").options(options).save(path);
   }
 
-  /** Creates the table at {@code path} when it does not exist; an existing one is checked. */
+  /**
+   * Creates the table at {@code path} when it does not exist; checks an existing one, and evolves
+   * an older one: its missing columns added by an empty append (the only append that may change a
+   * schema), its version property raised.
+   */
   public void ensure(SparkSession spark, String path) {
-    if (!DeltaTable.isDeltaTable(spark, path)) {
-      create(spark, path);
-    } else if (prepare(spark, path)) {
-      // evolve an older table now: add the missing columns with an empty append
+    if (prepare(spark, path)) {
       spark
           .createDataFrame(List.of(), schema)
           .write()
@@ -121,7 +113,7 @@ public record VersionedSchema(
   }
 
   /**
-   * Creates a missing table, or checks an existing one against the declaration.
+   * Creates a missing table, or checks an existing one against the declaration (once per JVM).
    *
    * @return whether the existing table must be evolved to the declared version
    */
@@ -136,10 +128,11 @@ public record VersionedSchema(
       CHECKED.add(key);
       return false;
     }
-    Row detail = DeltaTable.forPath(spark, path).detail().first();
+    DeltaTable delta = DeltaTable.forPath(spark, path);
+    Row detail = delta.detail().first();
     Map<String, String> properties = detail.getJavaMap(detail.fieldIndex("properties"));
     int recorded = recordedVersion(properties, path);
-    StructType existing = spark.read().format("delta").load(path).schema();
+    StructType existing = delta.toDF().schema();
     Map<String, String> unknown = new TreeMap<>();
     List<String> missing = new ArrayList<>();
     for (StructField field : existing.fields()) {

@@ -5,15 +5,14 @@ import com.catalogrender.diffusion.DiffusionModel;
 import com.catalogrender.diffusion.Variant;
 import com.catalogrender.embedding.EmbeddingCacheSpec;
 import com.catalogrender.embedding.EmbeddingCodec;
+import com.catalogrender.runtime.ExecutorHadoop;
 import com.catalogrender.runtime.ModelCache;
 import com.catalogrender.runtime.ModelRegistry;
 import com.redislabs.provider.redis.RedisEndpoint;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -71,9 +70,7 @@ public final class EmbeddingWarmup implements MapPartitionsFunction<Row, long[]>
                 ModelRegistry.executorWide()
                     .acquire(
                         ModelCache.resolve(
-                                modelDirectory,
-                                ModelCache.defaultRoot(),
-                                SparkHadoopUtil.get().newConfiguration(SparkEnv.get().conf()))
+                                modelDirectory, ModelCache.defaultRoot(), ExecutorHadoop.get())
                             .directory(),
                         variant,
                         ComputeDevice.CPU)

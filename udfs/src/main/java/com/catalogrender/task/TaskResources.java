@@ -7,6 +7,7 @@ import com.catalogrender.io.ImageStore;
 import com.catalogrender.measure.DeviceClock;
 import com.catalogrender.post.ImageEncoder;
 import com.catalogrender.results.RenderResult;
+import com.catalogrender.runtime.ExecutorHadoop;
 import com.catalogrender.runtime.ModelCache;
 import com.catalogrender.runtime.ModelRegistry;
 import java.io.IOException;
@@ -19,7 +20,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
-import org.apache.spark.deploy.SparkHadoopUtil;
 
 /**
  * What one task renders with: its device, a predictor per variant on the model the executor-wide
@@ -94,30 +94,10 @@ final class TaskResources implements AutoCloseable {
                 });
   }
 
-  private static SparkEnv hadoopFor;
-  private static Configuration hadoopOfEnv;
-
-  /**
-   * The executor's Hadoop configuration, made from its Spark conf once per executor (each task
-   * making its own parsed Hadoop's default resources again: tens of milliseconds a task); tasks
-   * only read it.
-   */
-  private static synchronized Configuration executorHadoop() {
-    SparkEnv env = SparkEnv.get();
-    if (env == null) {
-      return new Configuration();
-    }
-    if (hadoopFor != env) {
-      hadoopOfEnv = SparkHadoopUtil.get().newConfiguration(env.conf());
-      hadoopFor = env;
-    }
-    return hadoopOfEnv;
-  }
-
   /** Resources of {@code task} (null outside Spark: the CPU, a local Hadoop configuration). */
   static TaskResources open(RenderSpec spec, RunMeters meters, TaskContext task)
       throws IOException {
-    Configuration hadoop = executorHadoop();
+    Configuration hadoop = ExecutorHadoop.get();
     String executorId = SparkEnv.get() == null ? "driver" : SparkEnv.get().executorId();
     String attempt = spec.runId() + "-" + (task == null ? "local" : task.taskAttemptId());
     boolean injectFailure =
