@@ -4,6 +4,7 @@ import com.catalogrender.bench.BenchExperiments;
 import com.catalogrender.bench.BenchReport;
 import com.catalogrender.bench.BenchRuns;
 import com.catalogrender.bench.RedisServerProcess;
+import com.catalogrender.bench.ScaleSimulation;
 import com.catalogrender.diffusion.ModelDirectory;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,9 +21,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code bench [--rows 200] [--steps 25] [--wall-rows 400,1600] [--max-similarity-drop 0.005]
  * [--cache-rows 4000] [--stems 4000] [--new-stem-share 0.03] [--redis-server PATH] [--scale]
- * [--json]}: how close the render job is to the limit and what each optimisation buys, every ratio
- * taken side by side in this one process. A benchmark: it prints figures and asserts nothing about
- * them.
+ * [--scale-simulated [--scale-sizes 10000,100000]] [--json]}: how close the render job is to the
+ * limit and what each optimisation buys, every ratio taken side by side in this one process. A
+ * benchmark: it prints figures and asserts nothing about them.
  */
 @Command(name = "bench")
 final class BenchCommand implements SparkJob, OptionTable.Declared {
@@ -69,7 +70,12 @@ final class BenchCommand implements SparkJob, OptionTable.Declared {
             });
     try (RedisServerProcess redis =
         RedisServerProcess.start(o.get("--redis-server"), work, BenchCommand::progress)) {
-      java.util.Set<String> only = experiments(o.get("--only"));
+      boolean scaleSimulated = o.<Boolean>get("--scale-simulated");
+      // --scale-simulated alone runs only the scale benchmark; with --only, those experiments too
+      java.util.Set<String> only =
+          scaleSimulated && o.get("--only") == null
+              ? java.util.Set.of()
+              : experiments(o.get("--only"));
       if (only.contains("efficiency")) {
         experiments.jobEfficiency(out, rows, steps);
       }
@@ -103,6 +109,16 @@ final class BenchCommand implements SparkJob, OptionTable.Declared {
         out.put("int8_speedup", modelFigures.get("speedup_int8_vs_fp32").asDouble());
         out.put("int8_similarity_drop", modelFigures.get("similarity_drop").asDouble());
         out.set("model_benchmark", modelFigures);
+      }
+      if (scaleSimulated) {
+        new ScaleSimulation(new BenchRuns(spark, work, model), BenchCommand::progress)
+            .run(
+                out,
+                sizes(o.get("--scale-sizes")),
+                o.<Double>get("--scale-device-seconds"),
+                o.<Double>get("--scale-distinct"),
+                0.02,
+                o.<Integer>get("--scale-concurrency"));
       }
       if (o.<Boolean>get("--scale")) {
         experiments.scale(out, steps);
@@ -142,6 +158,26 @@ final class BenchCommand implements SparkJob, OptionTable.Declared {
     return chosen;
   }
 
+  private static java.util.List<Integer> sizes(String text) {
+    java.util.List<Integer> sizes = new java.util.ArrayList<>();
+    for (String size : text.split(",")) {
+      try {
+        int rows = Integer.parseInt(size.trim().replace("_", ""));
+        if (rows < 100) {
+          throw new NumberFormatException();
+        }
+        sizes.add(rows);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "bench: --scale-sizes takes catalog sizes of at least 100 rows, e.g."
+                + " 10000,100000,1000000, got '"
+                + size
+                + "'");
+      }
+    }
+    return sizes;
+  }
+
   private static void progress(String line) {
     System.err.println("[bench] " + line);
   }
@@ -159,6 +195,11 @@ final class BenchCommand implements SparkJob, OptionTable.Declared {
       --only                 LIST  text    -         only these experiments: efficiency,wall,cost,cache,model (default: all)
       --redis-server         PATH  text    -         the redis-server binary (default: redis-server on PATH)
       --scale                -     flag    -         also measure scaling over task counts
+      --scale-simulated      -     flag    -         the catalog-scale benchmark with simulated device work (alone unless --only names more)
+      --scale-sizes          LIST  text    10000,100000  catalog sizes of --scale-simulated (add 1000000 for the opt-in million rows)
+      --scale-device-seconds  S  double  0.02  simulated device seconds per batch of 8
+      --scale-distinct       D     double  0.3       distinct prompts per catalog row
+      --scale-concurrency    N     int     32        gateway requests in flight
       --json                 -     flag    -         print the figures as one JSON object
       """;
   }

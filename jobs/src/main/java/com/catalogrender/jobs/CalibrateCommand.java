@@ -57,6 +57,12 @@ final class CalibrateCommand implements SparkJob {
   public void check() {
     flags = RenderSettingOptions.given(spec);
     config = RenderCommand.configure(flags, settings.location);
+    if (config.model().simulated()) {
+      throw new IllegalArgumentException(
+          "calibrate measures the model itself; simulate_device_seconds="
+              + config.model().simulateDeviceSeconds()
+              + " is for scale runs (render --simulate-device-seconds): remove it");
+    }
     givenSizes = sizes == null ? null : parseSizes(sizes);
     if (rowsPerSize < 1) {
       throw new IllegalArgumentException(

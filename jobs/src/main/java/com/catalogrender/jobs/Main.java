@@ -43,7 +43,7 @@ public final class Main implements Callable<Integer> {
   /** What the one-line commands do: their --help and the command list show it. */
   private static final String DESCRIPTIONS =
       """
-      bench         Job efficiency against the bare model loop, cost naive vs optimised, embedding cache hit rate and the model benchmark, every ratio measured in this one run.
+      bench         Job efficiency against the bare model loop, cost naive vs optimised, embedding cache hit rate and the model benchmark, every ratio measured in this one run; --scale-simulated: the job at 10^4-10^6 rows with simulated device work.
       bench-model   UNet ms per step, fp32 vs int8 at 1 and 8 images, in alternating rounds; held-out similarity of both variants. A benchmark: it prints figures.
       cache-stats   Show what the Redis embedding cache holds (--spark-conf spark.redis.host=HOST): keys, memory, TTL spread.
       cost-report   Print a run's stage table (share of time and cost, EUR per render) and write a PNG chart next to its images.

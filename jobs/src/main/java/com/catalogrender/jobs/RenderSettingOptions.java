@@ -37,6 +37,7 @@ final class RenderSettingOptions {
       image-quality            Q                      jpeg/webp quality in (0, 1]
       cpu-variant              int8|fp32              the UNet variant on CPUs
       full-precision-min-side  PX                     rows at least this wide or high render full precision
+      simulate-device-seconds  S                      scale runs: each batch holds the device S seconds and yields flat 8 px images (marked simulated; never history or calibration)
       partitions               N                      render partitions (0: rows / batch size)
       checkpoint-rows          N                      commit results every N rows (a crash loses at most one wave)
       checkpoint-seconds       S                      and about every S seconds of rendering, from the estimate (0: rows alone)
@@ -46,6 +47,7 @@ final class RenderSettingOptions {
       gateway-url              URL                    the LLM gateway (caption-rewriter=gateway)
       gateway-flavor           NAME                   bifrost, litellm, portkey or openai
       gateway-model            MODEL                  the gateway's model (priced in the rates)
+      gateway-concurrency      N                      gateway requests in flight at most
       embedding-cache          auto|redis|memory|off  the text-embedding cache
       """;
 

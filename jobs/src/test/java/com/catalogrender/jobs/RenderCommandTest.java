@@ -43,6 +43,8 @@ class RenderCommandTest {
             Map.entry("gateway-url", "http://127.0.0.1:9"),
             Map.entry("gateway-flavor", "litellm"),
             Map.entry("gateway-model", "claude-haiku-4-5"),
+            Map.entry("gateway-concurrency", "24"),
+            Map.entry("simulate-device-seconds", "0.05"),
             Map.entry("embedding-cache", "off"));
     Map<String, String> settings = new HashMap<>();
     for (RenderSettingOptions.Flag flag : RenderSettingOptions.FLAGS) {
@@ -56,6 +58,8 @@ class RenderCommandTest {
     assertEquals(RATES, config.run().ratesFile());
     assertEquals("litellm", config.captions().gateway().flavor().label());
     assertEquals("claude-haiku-4-5", config.captions().gateway().model());
+    assertEquals(24, config.captions().gateway().concurrency());
+    assertEquals(0.05, config.model().simulateDeviceSeconds());
     assertEquals(RenderSettingOptions.FLAGS.size(), values.size());
   }
 

@@ -24,11 +24,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Retries timeouts, connection failures and HTTP 429/500/502/503/504 with exponential backoff
  * and full jitter, waiting what {@code Retry-After} asks (capped at {@code
- * gateway.max_backoff_seconds}); other statuses fail at once. An answer is read the way chat models
- * write it ({@link ChatAnswer}: preamble, label, quotes, markdown, wrapped lines, alternatives are
- * normalised and named in the caption's reason); what remains unusable (empty, over-long, control
- * characters, not the chat schema) or drops a word the prompt requires ({@link
- * RequiredPromptWords}) fails at once, its tokens still charged.
+ * gateway.max_backoff_seconds}); other statuses fail at once. A rate limit is the gateway's, not
+ * one prompt's: a {@code Retry-After} pauses every request of the run until it has passed, not only
+ * the prompt that received it. An answer is read the way chat models write it ({@link ChatAnswer}:
+ * preamble, label, quotes, markdown, wrapped lines, alternatives are normalised and named in the
+ * caption's reason); what remains unusable (empty, over-long, control characters, not the chat
+ * schema) or drops a word the prompt requires ({@link RequiredPromptWords}) fails at once, its
+ * tokens still charged.
  *
  * <p>A circuit breaker stops calling the gateway after {@code gateway.circuit_breaker_failures}
  * prompts in a row failed. Under concurrency, prompts that are retrying count towards it too: while
@@ -78,6 +80,10 @@ public final class GatewayCaptionRewriter implements CaptionRewriter {
   private int retrying; // prompts in flight after a failed attempt; guarded by breaker
   private final AtomicReference<String> lastFailure = new AtomicReference<>();
 
+  /** No request starts before this {@link System#nanoTime} (the latest Retry-After). */
+  private final java.util.concurrent.atomic.AtomicLong pausedUntil =
+      new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+
   /** A rewriter for a model that declares no words of its own. */
   public GatewayCaptionRewriter(GatewaySettings settings, GatewayApiKey key) {
     this(settings, key, List.of());
@@ -123,6 +129,7 @@ public final class GatewayCaptionRewriter implements CaptionRewriter {
         requests++;
         Duration wait;
         try {
+          waitForRateLimit();
           HttpResponse<String> response =
               client.send(
                   request(category, prompt, bypassCache), HttpResponse.BodyHandlers.ofString());
@@ -136,7 +143,11 @@ public final class GatewayCaptionRewriter implements CaptionRewriter {
           if (!RETRYABLE.contains(status)) {
             throw failed(reason, requests, start);
           }
-          wait = retryAfter(response).orElse(null);
+          wait = retryAfter(response).map(this::cap).orElse(null);
+          if (wait != null) {
+            long until = System.nanoTime() + wait.toNanos();
+            pausedUntil.accumulateAndGet(until, Math::max);
+          }
         } catch (HttpTimeoutException e) {
           reason = "gateway timed out after " + settings.timeout().toMillis() / 1000.0 + "s";
           wait = null;
@@ -156,7 +167,7 @@ public final class GatewayCaptionRewriter implements CaptionRewriter {
             retrying++;
           }
         }
-        sleep(wait != null ? cap(wait) : backoff(attempt));
+        sleep(wait != null ? Duration.ZERO : backoff(attempt));
       }
       throw failed(
           reason + " (after " + requests + " attempt" + (requests == 1 ? "" : "s") + ")",
@@ -330,6 +341,14 @@ public final class GatewayCaptionRewriter implements CaptionRewriter {
           settings.endpoint(),
           failures,
           reason);
+    }
+  }
+
+  /** Waits until the gateway's latest Retry-After has passed (every thread of the run does). */
+  private void waitForRateLimit() throws InterruptedException {
+    long wait;
+    while ((wait = pausedUntil.get() - System.nanoTime()) > 0) {
+      java.util.concurrent.TimeUnit.NANOSECONDS.sleep(wait);
     }
   }
 

@@ -23,7 +23,7 @@ import java.util.Map;
  * embedding cache's round trips are the cache stage, and turning pixels into images is left to the
  * caller's post-processing ({@link RenderBatch#image}).
  */
-public final class DiffusionPredictor implements AutoCloseable {
+public final class DiffusionPredictor implements BatchRenderer {
   private final DiffusionModel model;
   private final NDManager taskManager;
   private final Ticker ticker;
@@ -38,7 +38,7 @@ public final class DiffusionPredictor implements AutoCloseable {
     this.taskManager = NDManager.newBaseManager(model.device().toDjl(), "PyTorch");
   }
 
-  /** Renders each request from the initial noise of its seed. */
+  @Override
   public RenderBatch render(List<RenderRequest> requests, SamplingOptions options) {
     ModelManifest manifest = model.manifest();
     int perImage = manifest.latentChannels() * manifest.latentSize() * manifest.latentSize();

@@ -74,6 +74,35 @@ public record ModelManifest(
     int8FloatLayers = Collections.unmodifiableMap(new LinkedHashMap<>(int8FloatLayers));
   }
 
+  /** The version suffix of a model whose device work is simulated ({@link SimulatedRenderer}). */
+  public static final String SIMULATED_SUFFIX = "+simulated";
+
+  /**
+   * This manifest as a simulated model reports it: the version suffixed {@code
+   * +simulated-<seconds>s}, so simulated renders have fingerprints, history, estimates and live
+   * images of their own and never count as this model's real renders.
+   */
+  public ModelManifest simulated(double secondsPerBatch) {
+    return new ModelManifest(
+        modelId,
+        version + SIMULATED_SUFFIX + "-" + secondsPerBatch + "s",
+        imageSize,
+        latentChannels,
+        latentSize,
+        latentScale,
+        maxTokens,
+        textHiddenSize,
+        betas,
+        defaultSteps,
+        defaultGuidance,
+        files,
+        attributes,
+        captionTemplate,
+        heldOutPrompts,
+        int8FloatLayers,
+        pipeline);
+  }
+
   /** Reads and validates {@code dir/manifest.json}; does not check file hashes. */
   public static ModelManifest read(Path dir) {
     Path path = dir.resolve(FILE_NAME);

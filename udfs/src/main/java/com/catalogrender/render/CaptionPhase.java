@@ -2,6 +2,7 @@ package com.catalogrender.render;
 
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 
 import com.catalogrender.caption.Caption;
@@ -24,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -92,115 +94,218 @@ public final class CaptionPhase {
   }
 
   /**
-   * Rewrites the prompts of {@code rows} (columns {@code category}, {@code prompt}).
+   * Rewrites the prompts of {@code rows} (columns {@code category}, {@code prompt}) in one wave.
    *
    * @return the captions table, keyed by {@code caption_category}, {@code caption_prompt}
    */
   public Outcome run(SparkSession spark, Dataset<Row> rows) {
-    long start = System.nanoTime();
-    List<Row> pairs =
-        rows.groupBy(col("category"), col("prompt")).count().collectAsList(); // one Spark job
-    Map<String, Long> rowsPerCategory = new HashMap<>();
-    long totalRows = 0;
-    for (Row pair : pairs) {
-      rowsPerCategory.merge(categoryKey(pair.getString(0)), pair.getLong(2), Long::sum);
-      totalRows += pair.getLong(2);
+    String description = spark.sparkContext().getLocalProperty("spark.job.description");
+    try (Pipeline pipeline =
+        start(spark, rows, lit(0), 1, description == null ? "captions" : description)) {
+      Dataset<Row> captions = pipeline.await(0);
+      return new Outcome(captions, pipeline.figures());
     }
-    List<PromptRewriting.Work> work = new ArrayList<>();
-    long bypassed = 0;
-    for (Row pair : pairs) {
-      String category = pair.isNullAt(0) ? null : pair.getString(0);
-      String prompt = pair.isNullAt(1) ? null : pair.getString(1);
-      long count = pair.getLong(2);
-      if (CatalogRow.promptProblem(prompt) != null) {
-        continue; // the row fails in the render phase with this reason; nothing to rewrite
+  }
+
+  /**
+   * Starts rewriting the prompts of {@code rows} wave by wave on a background thread, so a run can
+   * render wave k while the prompts of later waves are still being rewritten. {@code wave} gives
+   * each row its wave in [0, {@code waves}); all rows sharing a (category, prompt) must share a
+   * wave, so a wave needs only its own prompts. The distinct prompts of every wave are found by one
+   * Spark job before the first wave renders (a job queued behind a render wave would wait for its
+   * tasks, starving the gateway), then submitted to the gateway in wave order: the gateway stays
+   * busy while the waves render, and the captions of a wave are dropped once it has been awaited.
+   *
+   * @param label what the feeder's Spark job is described as
+   */
+  Pipeline start(SparkSession spark, Dataset<Row> rows, Column wave, int waves, String label) {
+    return new Pipeline(spark, rows, wave, waves, label);
+  }
+
+  /** A caption phase in flight: {@link #await} each wave in order, then {@link #figures}. */
+  final class Pipeline implements AutoCloseable {
+    private final SparkSession spark;
+    private final int waves;
+    private final List<CompletableFuture<Fed>> fed = new ArrayList<>();
+    private final ExecutorService pool;
+    private final Thread feeder;
+    private final Totals totals = new Totals();
+    private final long start = System.nanoTime();
+    private long distinct;
+    private long bypassed;
+    private double apiEur;
+    private double seconds;
+    private final java.util.concurrent.atomic.AtomicLong lastDone =
+        new java.util.concurrent.atomic.AtomicLong(start);
+
+    /** One wave's work, submitted to the gateway pool. */
+    private record Fed(
+        List<PromptRewriting.Work> work, List<Future<PromptRewriting.Rewritten>> futures) {}
+
+    private Pipeline(SparkSession spark, Dataset<Row> rows, Column wave, int waves, String label) {
+      this.spark = spark;
+      this.waves = waves;
+      for (int i = 0; i < waves; i++) {
+        fed.add(new CompletableFuture<>());
       }
-      boolean bypass = bypass(category, rowsPerCategory, totalRows);
-      bypassed += bypass ? 1 : 0;
-      work.add(
-          new PromptRewriting.Work(category, prompt, count, bypass, settings.dedupe() ? 1 : count));
+      int threads = settings.usesGateway() ? settings.gateway().concurrency() : 1;
+      AtomicInteger threadNumber = new AtomicInteger();
+      pool =
+          Executors.newFixedThreadPool(
+              threads,
+              r -> {
+                Thread t = new Thread(r, "caption-gateway-" + threadNumber.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
+      feeder = new Thread(() -> feed(rows, wave, label), "caption-feeder");
+      feeder.setDaemon(true);
+      feeder.start();
     }
-    List<Row> out = new ArrayList<>(work.size());
-    Totals totals = new Totals();
-    double apiEur = 0;
-    double seconds = 0;
-    int threads = settings.usesGateway() ? settings.gateway().concurrency() : 1;
-    AtomicInteger threadNumber = new AtomicInteger();
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            threads,
-            r -> {
-              Thread t = new Thread(r, "caption-gateway-" + threadNumber.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    try {
-      List<Future<PromptRewriting.Rewritten>> futures = new ArrayList<>(work.size());
-      for (PromptRewriting.Work w : work) {
-        futures.add(pool.submit(() -> rewriting.rewrite(w)));
+
+    /** The feeder thread: every wave's distinct prompts, submitted in wave order. */
+    private void feed(Dataset<Row> rows, Column wave, String label) {
+      try {
+        spark.sparkContext().setJobDescription(label + " (distinct prompts per wave)");
+        List<Row> pairs =
+            rows.groupBy(
+                    wave.cast(DataTypes.IntegerType).as("wave"), col("category"), col("prompt"))
+                .count()
+                .collectAsList(); // one Spark job
+        Map<String, Long> rowsPerCategory = new HashMap<>();
+        long totalRows = 0;
+        List<List<Row>> byWave = new ArrayList<>(waves);
+        for (int i = 0; i < waves; i++) {
+          byWave.add(new ArrayList<>());
+        }
+        for (Row pair : pairs) {
+          rowsPerCategory.merge(
+              categoryKey(pair.isNullAt(1) ? null : pair.getString(1)), pair.getLong(3), Long::sum);
+          totalRows += pair.getLong(3);
+          byWave.get(pair.getInt(0)).add(pair);
+        }
+        pairs = null; // each wave's list is dropped once submitted
+        for (int w = 0; w < waves; w++) {
+          List<PromptRewriting.Work> work = new ArrayList<>(byWave.get(w).size());
+          List<Future<PromptRewriting.Rewritten>> futures = new ArrayList<>(work.size());
+          for (Row pair : byWave.get(w)) {
+            String category = pair.isNullAt(1) ? null : pair.getString(1);
+            String prompt = pair.isNullAt(2) ? null : pair.getString(2);
+            long count = pair.getLong(3);
+            if (CatalogRow.promptProblem(prompt) != null) {
+              continue; // the row fails in the render phase with this reason; nothing to rewrite
+            }
+            boolean bypass = bypass(category, rowsPerCategory, totalRows);
+            PromptRewriting.Work item =
+                new PromptRewriting.Work(
+                    category, prompt, count, bypass, settings.dedupe() ? 1 : count);
+            work.add(item);
+            futures.add(
+                pool.submit(
+                    () -> {
+                      PromptRewriting.Rewritten rewritten = rewriting.rewrite(item);
+                      lastDone.accumulateAndGet(System.nanoTime(), Math::max);
+                      return rewritten;
+                    }));
+          }
+          byWave.set(w, null);
+          fed.get(w).complete(new Fed(work, futures));
+        }
+      } catch (RuntimeException e) {
+        for (CompletableFuture<Fed> f : fed) {
+          f.completeExceptionally(e);
+        }
       }
-      for (int i = 0; i < work.size(); i++) {
-        PromptRewriting.Work w = work.get(i);
-        PromptRewriting.Rewritten r = futures.get(i).get();
-        totals.add(w.calls(), r);
-        apiEur += r.apiEur();
-        seconds += r.seconds();
-        Caption last = r.caption();
-        out.add(
-            CaptionsTable.DESCRIPTION.row(
-                new PromptCaption(
-                    w.category(),
-                    w.prompt(),
-                    r.httpRequests(),
-                    new PlannedCaption(
-                        last.text(),
-                        last.source(),
-                        last.model(),
-                        last.reason(),
-                        w.rows(),
-                        0,
-                        r.tokensIn(),
-                        r.tokensOut(),
-                        r.apiEur(),
-                        r.seconds()))));
+    }
+
+    /**
+     * The captions of wave {@code wave}'s prompts, once every one of them is rewritten (waits for
+     * the gateway); waves are awaited in order.
+     */
+    Dataset<Row> await(int wave) {
+      try {
+        Fed f = fed.get(wave).get();
+        fed.set(wave, null); // its captions are released with the wave
+        List<Row> out = new ArrayList<>(f.work().size());
+        for (int i = 0; i < f.work().size(); i++) {
+          PromptRewriting.Work w = f.work().get(i);
+          PromptRewriting.Rewritten r = f.futures().get(i).get();
+          totals.add(w.calls(), r);
+          apiEur += r.apiEur();
+          seconds += r.seconds();
+          bypassed += w.bypass() ? 1 : 0;
+          Caption last = r.caption();
+          out.add(
+              CaptionsTable.DESCRIPTION.row(
+                  new PromptCaption(
+                      w.category(),
+                      w.prompt(),
+                      r.httpRequests(),
+                      new PlannedCaption(
+                          last.text(),
+                          last.source(),
+                          last.model(),
+                          last.reason(),
+                          w.rows(),
+                          0,
+                          r.tokensIn(),
+                          r.tokensOut(),
+                          r.apiEur(),
+                          r.seconds()))));
+        }
+        distinct += f.work().size();
+        return spark.createDataFrame(out, CaptionsTable.SCHEMA);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted while rewriting captions", e);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof RuntimeException runtime) {
+          throw runtime;
+        }
+        throw new IllegalStateException("Caption rewriting failed: " + e.getCause(), e.getCause());
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while rewriting captions", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("Caption rewriting failed: " + e.getCause(), e.getCause());
-    } finally {
+    }
+
+    /** Wall seconds from the start until the last rewrite so far ended. */
+    double seconds() {
+      return (lastDone.get() - start) / 1e9;
+    }
+
+    /** What the awaited waves' rewrites added up to. */
+    CaptionFigures figures() {
+      LOG.info(
+          "Captions: {} distinct prompts, {} rewrites, {} HTTP requests, {} cache hits, {}"
+              + " normalised, {} rejected, {} fallbacks ({} saved by the circuit breaker) in {}s",
+          distinct,
+          totals.rewrites,
+          totals.http,
+          totals.hits,
+          totals.normalised,
+          totals.rejected,
+          totals.fallbacks,
+          totals.breakerStops,
+          String.format(Locale.ROOT, "%.2f", seconds()));
+      return new CaptionFigures(
+          settings.rewriter(),
+          distinct,
+          totals.rewrites,
+          totals.http,
+          totals.answers,
+          totals.hits,
+          totals.fallbacks,
+          bypassed,
+          totals.normalised,
+          totals.rejected,
+          totals.breakerStops,
+          apiEur,
+          seconds);
+    }
+
+    @Override
+    public void close() {
+      feeder.interrupt();
       pool.shutdownNow();
     }
-    Dataset<Row> captions = spark.createDataFrame(out, CaptionsTable.SCHEMA);
-    LOG.info(
-        "Captions: {} distinct prompts, {} rewrites, {} HTTP requests, {} cache hits, {} normalised,"
-            + " {} rejected, {} fallbacks ({} saved by the circuit breaker) in {}s",
-        work.size(),
-        totals.rewrites,
-        totals.http,
-        totals.hits,
-        totals.normalised,
-        totals.rejected,
-        totals.fallbacks,
-        totals.breakerStops,
-        String.format(Locale.ROOT, "%.2f", (System.nanoTime() - start) / 1e9));
-    return new Outcome(
-        captions,
-        new CaptionFigures(
-            settings.rewriter(),
-            work.size(),
-            totals.rewrites,
-            totals.http,
-            totals.answers,
-            totals.hits,
-            totals.fallbacks,
-            bypassed,
-            totals.normalised,
-            totals.rejected,
-            totals.breakerStops,
-            apiEur,
-            seconds));
   }
 
   /**
@@ -208,8 +313,7 @@ public final class CaptionPhase {
    * order; each row's rank among the rows sharing its caption decides who carries the remainder of
    * indivisible tokens.
    */
-  public static Dataset<Row> join(Dataset<Row> rows, Outcome captions) {
-    Dataset<Row> table = captions.captions();
+  public static Dataset<Row> join(Dataset<Row> rows, Dataset<Row> table) {
     Dataset<Row> joined =
         rows.join(
                 broadcast(table),

@@ -34,6 +34,12 @@ final class JobLabels {
     since = now;
   }
 
+  /** Seconds per phase so far, the current one up to now (where a run's driver time went). */
+  java.util.Map<String, Double> seconds() {
+    lap();
+    return java.util.Map.copyOf(seconds);
+  }
+
   void clear() {
     lap();
     current = null;

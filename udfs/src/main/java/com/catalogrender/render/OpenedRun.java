@@ -40,6 +40,9 @@ record OpenedRun(
     Dataset<Row> catalog = CatalogSource.open(spark, config.catalog().catalog());
     String model = config.model().location();
     ModelManifest manifest = ModelCache.manifest(model, spark.sparkContext().hadoopConfiguration());
+    if (config.model().simulated()) {
+      manifest = manifest.simulated(config.model().simulateDeviceSeconds());
+    }
     boolean gpu = gpuScheduled(spark) && !config.tasks().gpuAddressesOnCpu();
     RenderSpec spec =
         new RenderSpec(
@@ -51,7 +54,8 @@ record OpenedRun(
                 manifest.version(),
                 config.model().batchSize(),
                 config.model().steps(),
-                config.model().guidance()),
+                config.model().guidance(),
+                config.model().simulateDeviceSeconds()),
             config.images(),
             config.run().rates(),
             config.testing().ticker(),

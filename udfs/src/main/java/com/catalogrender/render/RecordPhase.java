@@ -68,7 +68,8 @@ final class RecordPhase {
       CostEstimate estimate,
       RenderPhase.Rendered rendered,
       RunMeters meters,
-      String arguments) {
+      String arguments,
+      Map<String, Double> phaseSeconds) {
     String runId = opened.runId();
     Dataset<Row> mine =
         plan.rowsToRender() == 0
@@ -144,7 +145,9 @@ final class RecordPhase {
                 rendered.seconds(),
                 attempts.spanSeconds(stages),
                 rendered.captionSeconds(),
-                Math.max(0, rendered.wavesSeconds() - attempts.spanSeconds(stages))),
+                rendered.captionWaitSeconds(),
+                Math.max(0, rendered.wavesSeconds() - attempts.spanSeconds(stages)),
+                phaseSeconds),
             new RunSummary.Locations(
                 config.images().root(),
                 config.run().warehouse().renders(),
@@ -187,7 +190,8 @@ final class RecordPhase {
                     : Math.round(meters.modelFetch().cacheBytes().avg())),
             attempts(attempts, summary, rates.taskEurPerSecond(opened.gpu())),
             estimate,
-            totals.adopted()));
+            totals.adopted(),
+            config.model().simulated() ? config.model().simulateDeviceSeconds() : null));
     return summary;
   }
 

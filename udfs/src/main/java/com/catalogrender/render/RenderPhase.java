@@ -8,7 +8,6 @@ import static org.apache.spark.sql.functions.xxhash64;
 import com.catalogrender.budget.BudgetLedger;
 import com.catalogrender.caption.CaptionRewriter;
 import com.catalogrender.cost.CostEstimate;
-import com.catalogrender.diffusion.ModelManifest;
 import com.catalogrender.io.ImageStore;
 import com.catalogrender.results.CaptionFigures;
 import com.catalogrender.tables.CurrentImagesTable;
@@ -44,7 +43,8 @@ final class RenderPhase {
    * @param executorsLost Spark's reason for each executor lost while rendering
    * @param budgetSpentEur what the budget ledger recorded as spent (0 without a budget)
    * @param seconds wall seconds of the captions and the render
-   * @param captionSeconds wall seconds of the caption phase
+   * @param captionSeconds wall seconds from the first caption to the last (overlapping the render)
+   * @param captionWaitSeconds wall seconds the waves waited for their captions (executors idle)
    * @param wavesSeconds wall seconds of the waves: their render stages, Delta commits and merges
    * @param attempts Spark's record of the render's task attempts
    */
@@ -54,6 +54,7 @@ final class RenderPhase {
       double budgetSpentEur,
       double seconds,
       double captionSeconds,
+      double captionWaitSeconds,
       double wavesSeconds,
       TaskAttemptMeter.Figures attempts) {}
 
@@ -83,6 +84,7 @@ final class RenderPhase {
           0,
           0,
           0,
+          0,
           TaskAttemptMeter.Figures.none());
     }
     SparkContext context = spark.sparkContext();
@@ -99,84 +101,98 @@ final class RenderPhase {
     }
     ExecutorLossListener losses = new ExecutorLossListener();
     TaskAttemptMeter attempts = new TaskAttemptMeter();
-    CaptionPhase.Outcome captions;
+    CaptionFigures captionFigures;
     double captionSeconds;
-    double wavesSeconds = 0;
-    try {
-      labels.phase("captions (" + config.captions().rewriter() + ", distinct prompts)");
-      long captionStart = System.nanoTime();
-      captions = captions(plan.todo(), opened.manifest());
-      captionSeconds = (System.nanoTime() - captionStart) / 1e9;
-      console.accept(CaptionPhase.describe(captions.figures()));
-      if (ledger != null) {
-        // the driver's time so far (plan, captions) is a fixed cost the budget covers
-        ledger.chargeFixed(
-            (System.nanoTime() - opened.startNanos())
-                / 1e9
-                * config.run().rates().driverEurPerSecond());
+    double captionWaitSeconds = 0;
+    double wavesSeconds;
+    long rows = plan.rowsToRender();
+    int waves =
+        CheckpointWaves.of(
+            rows,
+            config.run().checkpointRows(),
+            config.run().checkpointSeconds(),
+            estimate,
+            spark.sparkContext().defaultParallelism());
+    // all rows of a prompt share a wave, so a wave waits only for its own captions
+    Dataset<Row> waved = plan.todo().withColumn(WAVE, waves == 1 ? lit(0) : wave(waves));
+    int partitions = partitions((rows + waves - 1) / waves);
+    try (CaptionRewriter rewriter =
+            CaptionPhase.rewriterFor(
+                config.captions(), opened.manifest(), spark.sparkContext().hadoopConfiguration());
+        CaptionPhase.Pipeline captions =
+            new CaptionPhase(
+                    config.captions(), rewriter, config.run().rates(), config.testing().ticker())
+                .start(
+                    spark,
+                    waved,
+                    col(WAVE),
+                    waves,
+                    "catalog-render "
+                        + opened.runId()
+                        + ": captions ("
+                        + config.captions().rewriter()
+                        + ")");
+        RenderProgress progress =
+            new RenderProgress(meters.rowsDone().id(), plan.rowsToRender(), console, 2000)) {
+      context.addSparkListener(progress);
+      context.addSparkListener(losses);
+      context.addSparkListener(attempts);
+      ReservationRelease releases = ledger == null ? null : new ReservationRelease(ledger);
+      if (releases != null) {
+        context.addSparkListener(releases);
       }
-      Dataset<Row> captioned = CaptionPhase.join(plan.todo(), captions);
-      long rows = plan.rowsToRender();
-      int waves =
-          CheckpointWaves.of(
-              rows,
-              config.run().checkpointRows(),
-              config.run().checkpointSeconds(),
-              estimate,
-              spark.sparkContext().defaultParallelism());
-      Dataset<Row> waved =
-          waves == 1
-              ? captioned.withColumn(WAVE, lit(0))
-              : captioned.withColumn(WAVE, wave(waves)).cache();
-      int partitions = partitions((rows + waves - 1) / waves);
-      try (RenderProgress progress =
-          new RenderProgress(meters.rowsDone().id(), plan.rowsToRender(), console, 2000)) {
-        context.addSparkListener(progress);
-        context.addSparkListener(losses);
-        context.addSparkListener(attempts);
-        ReservationRelease releases = ledger == null ? null : new ReservationRelease(ledger);
-        if (releases != null) {
-          context.addSparkListener(releases);
+      long wavesStart = System.nanoTime();
+      long lastMerge = wavesStart;
+      List<Integer> unmerged = new java.util.ArrayList<>();
+      try {
+        for (int wave = 0; wave < waves; wave++) {
+          labels.phase(String.format("wait for the captions of wave %d/%d", wave + 1, waves));
+          long waitStart = System.nanoTime();
+          Dataset<Row> captionsOfWave = captions.await(wave);
+          captionWaitSeconds += (System.nanoTime() - waitStart) / 1e9;
+          if (wave == 0 && ledger != null) {
+            // the driver's time so far (plan, first captions) is a fixed cost the budget covers
+            ledger.chargeFixed(
+                (System.nanoTime() - opened.startNanos())
+                    / 1e9
+                    * config.run().rates().driverEurPerSecond());
+          }
+          labels.phase(
+              String.format(
+                  "render wave %d/%d (about %d rows) in %d tasks",
+                  wave + 1, waves, (rows + waves - 1) / waves, partitions));
+          Dataset<Row> ofWave = waved.where(col(WAVE).equalTo(wave)).drop(WAVE);
+          Dataset<Row> results =
+              BatchLayout.of(
+                      CaptionPhase.join(ofWave, captionsOfWave),
+                      partitions,
+                      config.model().batchSize())
+                  .mapPartitions(
+                      new PartitionRenderer(spec, meters), Encoders.row(RendersTable.SCHEMA));
+          RendersTable.appendCheckpoint(
+              results, config.run().warehouse().renders(), opened.runId(), wave);
+
+          LOG.info("Checkpoint {}/{} of run {} committed", wave + 1, waves, opened.runId());
+          unmerged.add(wave);
+          // the live images follow the committed rows at most checkpoint_seconds behind, and at
+          // the end: a MERGE per wave cost seconds each (10^6 rows: hundreds of waves), and a
+          // driver that dies before merging loses nothing (the next run merges its rows first)
+          if (wave == waves - 1
+              || (System.nanoTime() - lastMerge) / 1e9 >= config.run().checkpointSeconds()) {
+            mergeLiveImages(opened.runId(), waved, unmerged, waves);
+            unmerged.clear();
+            lastMerge = System.nanoTime();
+          }
         }
-        long wavesStart = System.nanoTime();
-        try {
-          for (int wave = 0; wave < waves; wave++) {
-            labels.phase(
-                String.format(
-                    "render wave %d/%d (about %d rows) in %d tasks",
-                    wave + 1, waves, (rows + waves - 1) / waves, partitions));
-            Dataset<Row> results =
-                BatchLayout.of(
-                        waved.where(col(WAVE).equalTo(wave)).drop(WAVE),
-                        partitions,
-                        config.model().batchSize())
-                    .mapPartitions(
-                        new PartitionRenderer(spec, meters), Encoders.row(RendersTable.SCHEMA));
-            RendersTable.appendCheckpoint(
-                results, config.run().warehouse().renders(), opened.runId(), wave);
-            // a checkpoint: the wave's rows are committed; the live images follow them (only this
-            // wave's rows: merging the run's earlier waves again would rewrite them every wave)
-            CurrentImagesTable.merge(
-                spark,
-                config.run().warehouse().currentImages(),
-                spark
-                    .read()
-                    .format("delta")
-                    .load(config.run().warehouse().renders())
-                    .where(
-                        col("run_id")
-                            .equalTo(opened.runId())
-                            .and(waves == 1 ? lit(true) : wave(waves).equalTo(wave))));
-            LOG.info("Checkpoint {}/{} of run {} committed", wave + 1, waves, opened.runId());
-          }
-          wavesSeconds = (System.nanoTime() - wavesStart) / 1e9;
-        } finally {
-          context.removeSparkListener(progress);
-          context.removeSparkListener(losses);
-          context.removeSparkListener(attempts);
-          if (releases != null) {
-            context.removeSparkListener(releases);
-          }
+        wavesSeconds = (System.nanoTime() - wavesStart) / 1e9;
+        captionFigures = captions.figures();
+        captionSeconds = captions.seconds();
+      } finally {
+        context.removeSparkListener(progress);
+        context.removeSparkListener(losses);
+        context.removeSparkListener(attempts);
+        if (releases != null) {
+          context.removeSparkListener(releases);
         }
       }
     } finally {
@@ -184,33 +200,54 @@ final class RenderPhase {
         ledger.close();
       }
     }
+    console.accept(CaptionPhase.describe(captionFigures));
+    console.accept(
+        String.format(
+            java.util.Locale.ROOT,
+            "captions overlapped rendering: %.1f s of captions (%.1f prompts/s), rendering waited"
+                + " %.1f s for them (%.1f task-slot seconds idle)",
+            captionSeconds,
+            captionSeconds > 0 ? captionFigures.distinctPrompts() / captionSeconds : 0.0,
+            captionWaitSeconds,
+            captionWaitSeconds * spark.sparkContext().defaultParallelism()));
     sweep(opened.runId());
     return new Rendered(
-        captions.figures(),
+        captionFigures,
         losses.lost(),
         ledger == null ? 0 : ledger.spent(),
         (System.nanoTime() - start) / 1e9,
         captionSeconds,
+        captionWaitSeconds,
         wavesSeconds,
         attempts.figures());
   }
 
-  /**
-   * A row's wave among {@code waves}: from its fingerprint and SKU, so the same rows form the same
-   * waves, and a committed row's wave can be found again in {@code renders}.
-   */
-  private static Column wave(int waves) {
-    return pmod(xxhash64(col("input_hash"), col("sku")), lit(waves));
+  /** Merges the committed rows of {@code run}'s waves {@code ofWaves} into the live images. */
+  private void mergeLiveImages(String run, Dataset<Row> waved, List<Integer> ofWaves, int waves) {
+    labels.phase(String.format("merge %d wave(s) into the live images", ofWaves.size()));
+    Dataset<Row> committed =
+        spark
+            .read()
+            .format("delta")
+            .load(config.run().warehouse().renders())
+            .where(col("run_id").equalTo(run));
+    CurrentImagesTable.merge(
+        spark,
+        config.run().warehouse().currentImages(),
+        ofWaves.size() == waves
+            ? committed
+            : committed.join(
+                waved.where(col(WAVE).isin(ofWaves.toArray())).select("sku", "input_hash"),
+                new String[] {"sku", "input_hash"},
+                "left_semi"));
   }
 
-  private CaptionPhase.Outcome captions(Dataset<Row> rows, ModelManifest manifest) {
-    try (CaptionRewriter rewriter =
-        CaptionPhase.rewriterFor(
-            config.captions(), manifest, spark.sparkContext().hadoopConfiguration())) {
-      return new CaptionPhase(
-              config.captions(), rewriter, config.run().rates(), config.testing().ticker())
-          .run(spark, rows);
-    }
+  /**
+   * A row's wave among {@code waves}: from its (category, prompt), so the rows sharing a caption
+   * render in one wave and a wave waits only for its own prompts' captions.
+   */
+  private static Column wave(int waves) {
+    return pmod(xxhash64(col("category"), col("prompt")), lit(waves));
   }
 
   private int partitions(long rows) {

@@ -64,6 +64,7 @@ record RenderPlan(Dataset<Row> todo, long rowsTotal, long rowsToRender, Dataset<
     }
     if (DeltaTable.isDeltaTable(spark, config.run().warehouse().runs())) {
       RunsTable.VERSIONED.ensure(spark, config.run().warehouse().runs());
+      requireOneKindOfRuns(spark, config);
     }
     Dataset<Row> history = rendered ? spark.read().format("delta").load(renders) : null;
     Dataset<Row> todo = planned;
@@ -90,6 +91,43 @@ record RenderPlan(Dataset<Row> todo, long rowsTotal, long rowsToRender, Dataset<
             rowsTotal - rowsToRender,
             config.catalog().rerenderAll() ? " [--rerender-all]" : ""));
     return new RenderPlan(todo, rowsTotal, rowsToRender, history);
+  }
+
+  /**
+   * A warehouse holds real runs or simulated ones, never both: simulated rows' live images are flat
+   * placeholders, and their costs are not the model's.
+   */
+  private static void requireOneKindOfRuns(SparkSession spark, RenderConfig config) {
+    String runs = config.run().warehouse().runs();
+    boolean simulated = config.model().simulated();
+    long other =
+        spark
+            .read()
+            .format("delta")
+            .load(runs)
+            .where(
+                simulated
+                    ? col("simulated_device_seconds").isNull()
+                    : col("simulated_device_seconds").isNotNull())
+            .count();
+    if (other > 0) {
+      throw new IllegalArgumentException(
+          simulated
+              ? "simulate_device_seconds="
+                  + config.model().simulateDeviceSeconds()
+                  + ": the warehouse "
+                  + config.run().warehouse().root()
+                  + " holds "
+                  + other
+                  + " real run(s); simulate into a warehouse of its own (--warehouse DIR, and"
+                  + " --images DIR for its placeholder images)"
+              : "The warehouse "
+                  + config.run().warehouse().root()
+                  + " holds "
+                  + other
+                  + " simulated run(s) (scale runs with flat placeholder images); render into"
+                  + " another warehouse (--warehouse DIR)");
+    }
   }
 
   /** Selects the columns executors read, with the variant and the input hash of each row. */

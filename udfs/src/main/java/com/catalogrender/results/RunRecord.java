@@ -13,6 +13,8 @@ import java.util.Map;
  * @param attempts Spark's record of the render's task attempts, and what the failed ones wasted
  * @param estimate what the run was estimated to cost before it rendered
  * @param adopted ok rows whose image a crashed run had uploaded, recorded without rendering
+ * @param simulatedDeviceSeconds the simulated device seconds per batch of a scale run, null when
+ *     the model rendered
  */
 public record RunRecord(
     RunSummary summary,
@@ -29,7 +31,8 @@ public record RunRecord(
     ModelFetch modelFetch,
     Attempts attempts,
     CostEstimate estimate,
-    long adopted) {
+    long adopted,
+    Double simulatedDeviceSeconds) {
 
   /** The estimated marginal EUR, or null when some row had no estimate. */
   public Double estimatedEur() {

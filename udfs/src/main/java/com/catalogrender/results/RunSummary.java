@@ -42,9 +42,13 @@ public record RunSummary(
    * @param renderSeconds wall seconds of the caption and render phases
    * @param renderStageSeconds wall seconds the render tasks ran: per render stage (one per
    *     checkpoint wave), its first task's launch to its last task's end, summed
-   * @param captionSeconds wall seconds of the caption phase (driver)
+   * @param captionSeconds wall seconds from the first caption to the last (driver; they overlap the
+   *     render waves)
+   * @param captionWaitSeconds wall seconds the render waves waited for their captions (executors
+   *     idle)
    * @param commitSeconds wall seconds of the waves outside their render stages: starting each
    *     wave's job, its Delta commit and the live images' merge (driver)
+   * @param phaseSeconds the driver's wall seconds per labelled phase, up to recording the run
    */
   public record Work(
       long executors,
@@ -53,7 +57,9 @@ public record RunSummary(
       double renderSeconds,
       double renderStageSeconds,
       double captionSeconds,
-      double commitSeconds) {
+      double captionWaitSeconds,
+      double commitSeconds,
+      java.util.Map<String, Double> phaseSeconds) {
     /** Everything but the render stages: planning, captions, commits, recording the run. */
     public double driverSeconds() {
       return Math.max(0, wallSeconds - renderStageSeconds);

@@ -19,6 +19,8 @@ import java.util.Map;
  * @param batchSize rows per UNet batch (0: the model's for the device)
  * @param steps sampler steps, DPM++ 2M needs at least 2 (0: the model's default)
  * @param guidance classifier-free guidance scale (0: the model's default)
+ * @param simulateDeviceSeconds 0 for real rendering; otherwise the device seconds each batch is
+ *     simulated to take (scale runs: see {@link com.catalogrender.diffusion.SimulatedRenderer})
  */
 public record ModelSettings(
     String directory,
@@ -26,7 +28,8 @@ public record ModelSettings(
     VariantPolicy variants,
     int batchSize,
     int steps,
-    double guidance)
+    double guidance,
+    double simulateDeviceSeconds)
     implements Serializable {
 
   /** What {@code auto} parses to: the model decides. */
@@ -53,7 +56,8 @@ public record ModelSettings(
         auto(s, "steps", 2, 1000),
         "auto".equals(s.getOrDefault("guidance", "auto").trim())
             ? AUTO
-            : SettingValues.decimal(s, "guidance", "4.0", 1, 50));
+            : SettingValues.decimal(s, "guidance", "4.0", 1, 50),
+        SettingValues.decimal(s, "simulate_device_seconds", "0", 0, 600));
   }
 
   private static int auto(Map<String, String> s, String key, int min, int max) {
@@ -91,7 +95,8 @@ public record ModelSettings(
             ? batchSize
             : pipeline.batchSizes().getOrDefault(gpu ? "cuda" : "cpu", DEFAULT_BATCH_SIZE),
         steps != AUTO ? steps : manifest.defaultSteps(),
-        guidance != AUTO ? guidance : manifest.defaultGuidance());
+        guidance != AUTO ? guidance : manifest.defaultGuidance(),
+        simulateDeviceSeconds);
   }
 
   /** The batch size of a model whose manifest names none. */
@@ -110,6 +115,11 @@ public record ModelSettings(
     return path.isAbsolute() || java.nio.file.Files.exists(path)
         ? path.toAbsolutePath().normalize().toString()
         : directory;
+  }
+
+  /** Whether device work is simulated (a scale run). */
+  public boolean simulated() {
+    return simulateDeviceSeconds > 0;
   }
 
   public Variant cpuVariant() {

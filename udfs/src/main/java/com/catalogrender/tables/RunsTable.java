@@ -132,12 +132,19 @@ public final class RunsTable {
           .column("rows_adopted", LongType, RunRecord::adopted)
           .column("estimated_eur", DoubleType, RunRecord::estimatedEur)
           .column("estimate_sources", StringType, r -> r.estimate().sources())
+          .column("caption_seconds", DoubleType, summary(s -> s.work().captionSeconds()))
+          .column("caption_wait_seconds", DoubleType, summary(s -> s.work().captionWaitSeconds()))
+          .column("simulated_device_seconds", DoubleType, RunRecord::simulatedDeviceSeconds)
+          .column("driver_phase_seconds", FIGURE_MAP, summary(s -> s.work().phaseSeconds()))
           .build();
 
   public static final StructType SCHEMA = DESCRIPTION.schema();
 
-  /** Version 1: the columns of tables created before versions were recorded. */
-  public static final VersionedSchema VERSIONED = VersionedSchema.of("runs", 1, SCHEMA);
+  /**
+   * Version 1: the columns of tables created before versions were recorded; 2: caption seconds, the
+   * seconds rendering waited for captions, and simulated device seconds (scale runs).
+   */
+  public static final VersionedSchema VERSIONED = VersionedSchema.of("runs", 2, SCHEMA);
 
   private RunsTable() {}
 

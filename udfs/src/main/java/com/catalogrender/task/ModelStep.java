@@ -1,6 +1,6 @@
 package com.catalogrender.task;
 
-import com.catalogrender.diffusion.DiffusionPredictor;
+import com.catalogrender.diffusion.BatchRenderer;
 import com.catalogrender.diffusion.RenderBatch;
 import com.catalogrender.diffusion.RenderRequest;
 import com.catalogrender.diffusion.SamplingOptions;
@@ -38,7 +38,7 @@ final class ModelStep {
     for (AdmittedRow row : batch) {
       requests.add(new RenderRequest(row.caption().text(), row.row().seed()));
     }
-    DiffusionPredictor predictor;
+    BatchRenderer predictor;
     try {
       predictor = resources.predictor(variant);
     } catch (RuntimeException e) {

@@ -46,6 +46,7 @@ public record RenderSpec(
    * @param directory where the model directory is: a local path or a Hadoop URI ({@link
    *     com.catalogrender.runtime.ModelCache})
    * @param cacheDirectory where executors keep fetched remote models (null: the default)
+   * @param simulateDeviceSeconds 0, or the simulated device seconds per batch (a scale run)
    */
   public record ModelSpec(
       String directory,
@@ -54,7 +55,8 @@ public record RenderSpec(
       String modelVersion,
       int batchSize,
       int steps,
-      double guidance)
+      double guidance,
+      double simulateDeviceSeconds)
       implements Serializable {}
 
   /**

@@ -1,7 +1,8 @@
 package com.catalogrender.task;
 
+import com.catalogrender.diffusion.BatchRenderer;
 import com.catalogrender.diffusion.DiffusionModel;
-import com.catalogrender.diffusion.DiffusionPredictor;
+import com.catalogrender.diffusion.SimulatedRenderer;
 import com.catalogrender.diffusion.Variant;
 import com.catalogrender.io.ImageStore;
 import com.catalogrender.measure.DeviceClock;
@@ -43,7 +44,7 @@ final class TaskResources implements AutoCloseable {
   private final RenderSpec spec;
   private final RunMeters meters;
   private final RenderResult.Placement placement;
-  private final Map<Variant, DiffusionPredictor> predictors = new EnumMap<>(Variant.class);
+  private final Map<Variant, BatchRenderer> predictors = new EnumMap<>(Variant.class);
   private final DeviceClock clock;
   private final long startNanos;
   private final boolean injectFailure;
@@ -116,7 +117,7 @@ final class TaskResources implements AutoCloseable {
   }
 
   /** This task's predictor for {@code variant}; the first use may load the model (a fixed cost). */
-  DiffusionPredictor predictor(Variant variant) {
+  BatchRenderer predictor(Variant variant) {
     return predictors.computeIfAbsent(
         variant,
         v -> {
@@ -127,6 +128,10 @@ final class TaskResources implements AutoCloseable {
             meters.modelLoads().add(1);
             meters.modelLoadSeconds().add(acquired.loadSeconds());
             unbudgetedLoadSeconds += acquired.loadSeconds();
+          }
+          if (spec.model().simulateDeviceSeconds() > 0) {
+            return new SimulatedRenderer(
+                spec.model().simulateDeviceSeconds(), spec.ticker(), clock);
           }
           DiffusionModel model = acquired.model();
           return model.newPredictor(spec.ticker(), spec.embeddingCache().executorWide(), clock);
@@ -201,7 +206,7 @@ final class TaskResources implements AutoCloseable {
     if (rendered && taskSeconds > 0) {
       meters.deviceBusySharePerTask().add(Math.min(1.0, deviceSeconds / taskSeconds));
     }
-    predictors.values().forEach(DiffusionPredictor::close);
+    predictors.values().forEach(BatchRenderer::close);
     predictors.clear();
     clock.taskEnded();
     DeviceClock.Reading reading = clock.takeUnreported();

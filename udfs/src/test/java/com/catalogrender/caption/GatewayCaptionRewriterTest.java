@@ -121,6 +121,37 @@ class GatewayCaptionRewriterTest {
   }
 
   @Test
+  void aRetryAfterPausesEveryPromptNotOnlyTheOneThatReceivedIt() throws Exception {
+    try (FakeGateway gateway = new FakeGateway(GatewayFlavor.OPENAI)) {
+      gateway.then(FakeGateway.Reply.retryAfter(429, "0.5"));
+      GatewayCaptionRewriter rewriter = rewriter(settings(gateway, "gateway.concurrency", "4"));
+      Thread limited =
+          new Thread(
+              () -> {
+                try {
+                  rewriter.rewrite("mugs", "red mug", false);
+                } catch (CaptionUnavailableException e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      limited.start();
+      while (gateway.received().isEmpty()) {
+        Thread.sleep(5);
+      }
+      Thread.sleep(50); // the 429 has been answered: the pause is set
+      Caption other = rewriter.rewrite("mugs", "blue mug", false);
+      limited.join();
+      assertEquals(Caption.GATEWAY, other.source());
+      List<FakeGateway.Received> received = gateway.received();
+      long limitedAt = received.get(0).atNanos();
+      FakeGateway.Received blue =
+          received.stream().filter(r -> r.prompt().equals("blue mug")).findFirst().orElseThrow();
+      double after = (blue.atNanos() - limitedAt) / 1e9;
+      assertTrue(after >= 0.45, "another prompt was sent " + after + "s after Retry-After: 0.5");
+    }
+  }
+
+  @Test
   void timeoutsAndServerErrorsGiveUpAfterMaxAttemptsWithAReason() throws Exception {
     try (FakeGateway gateway = new FakeGateway(GatewayFlavor.OPENAI)) {
       gateway.always(FakeGateway.Reply.slow(3000));

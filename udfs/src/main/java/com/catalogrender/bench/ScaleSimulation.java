@@ -1,0 +1,305 @@
+package com.catalogrender.bench;
+
+import static com.catalogrender.bench.BenchRuns.round;
+
+import com.catalogrender.cost.Rates;
+import com.catalogrender.results.RunSummary;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The scale benchmark ({@code bench --scale-simulated}): catalogs of 10^4 to 10^6 rows rendered
+ * with the model's device work simulated ({@code simulate_device_seconds}), captions from a {@link
+ * SimulatedGateway} with the seed's latencies and hit rate, on this machine's task slots. Per size:
+ * a first render of the whole catalog (captions pipelined with the render waves), then a dry run of
+ * the catalog with some prompts changed, planned against the first run's history. Prints wall time,
+ * the driver's phases, executor idle seconds while the driver works, the driver JVM's heap peak
+ * (local mode: executors share it), the Delta log's size, and a projection of the driver's overhead
+ * for a cluster of GPUs rendering at the seed's rate.
+ */
+public final class ScaleSimulation {
+  /** The seed's int8 throughput on one H100: 23 renders a second. */
+  public static final double SEED_H100_RENDERS_PER_SECOND = 23;
+
+  private final SparkSession spark;
+  private final BenchRuns runs;
+  private final Consumer<String> progress;
+
+  public ScaleSimulation(BenchRuns runs, Consumer<String> progress) {
+    this.spark = runs.spark();
+    this.runs = runs;
+    this.progress = progress;
+  }
+
+  /**
+   * Measures each catalog size.
+   *
+   * @param deviceSeconds simulated device seconds per batch
+   * @param distinctShare distinct prompts per catalog row
+   * @param changedShare rows whose prompt changes before the dry run with history
+   */
+  public void run(
+      ObjectNode out,
+      List<Integer> sizes,
+      double deviceSeconds,
+      double distinctShare,
+      double changedShare,
+      int concurrency)
+      throws IOException {
+    ObjectNode scale = out.putObject("scale_simulated");
+    scale.put("simulated_device_seconds_per_batch", deviceSeconds);
+    scale.put("distinct_prompt_share", distinctShare);
+    scale.put("gateway_concurrency", concurrency);
+    scale.put("gateway", "in-process: p95 340 ms miss / 110 ms hit, 47% hits");
+    int slots = spark.sparkContext().defaultParallelism();
+    scale.put("task_slots", slots);
+    Rates rates = Rates.load(null, null);
+    double gpuEurPerSecond = rates.deviceEurPerSecond(rates.gpuDeviceClass());
+    Double firstWallPerRow = null;
+    try (SimulatedGateway gateway = new SimulatedGateway()) {
+      for (int rows : sizes) {
+        String name = "scale-" + rows;
+        progress.accept("scale-simulated: " + rows + " rows");
+        String catalog = runs.catalog(name);
+        int prompts = Math.max(1, (int) Math.round(rows * distinctShare));
+        writeCatalog(catalog, rows, prompts, 0);
+        Map<String, String> settings =
+            Map.of(
+                "simulate_device_seconds",
+                Double.toString(deviceSeconds),
+                "caption_rewriter",
+                "gateway",
+                "gateway.url",
+                gateway.url(),
+                "gateway.flavor",
+                "bifrost",
+                "gateway.concurrency",
+                Integer.toString(concurrency),
+                "embedding_cache",
+                "off");
+        long requestsBefore = gateway.requests();
+        long hitsBefore = gateway.hits();
+        RunSummary run;
+        long heapPeak;
+        JobTimes jobs = new JobTimes();
+        spark.sparkContext().addSparkListener(jobs);
+        try (HeapPeak heap = new HeapPeak()) {
+          run = runs.render(name, catalog, 25, settings);
+          heapPeak = heap.peak();
+        } finally {
+          spark.sparkContext().removeSparkListener(jobs);
+        }
+        ObjectNode size = scale.putObject(Integer.toString(rows));
+        RunSummary.Work work = run.work();
+        size.put("rows_ok", run.rowsOk());
+        size.put("distinct_prompts", prompts);
+        size.put("wall_seconds", round(work.wallSeconds()));
+        size.put("renders_per_second", round(run.rowsOk() / work.wallSeconds()));
+        size.put("render_stage_seconds", round(work.renderStageSeconds()));
+        ObjectNode phases = size.putObject("driver_phase_seconds");
+        work.phaseSeconds().forEach((phase, seconds) -> phases.put(phase, round(seconds)));
+        size.put("caption_seconds", round(work.captionSeconds()));
+        size.put("captions_per_second", round(prompts / Math.max(1e-9, work.captionSeconds())));
+        size.put("caption_wait_seconds", round(work.captionWaitSeconds()));
+        size.put("commit_seconds", round(work.commitSeconds()));
+        size.put("gateway_requests", gateway.requests() - requestsBefore);
+        size.put(
+            "gateway_hit_rate",
+            round(
+                (double) (gateway.hits() - hitsBefore)
+                    / Math.max(1, gateway.requests() - requestsBefore)));
+        double idle = work.driverSeconds();
+        size.put("driver_seconds_outside_render_stages", round(idle));
+        size.put("executor_idle_seconds_during_driver_phases", round(idle * slots));
+        size.put(
+            "executor_idle_during_captions_share_of_render",
+            round(work.captionWaitSeconds() / Math.max(1e-9, work.renderStageSeconds())));
+        size.put("heap_peak_mib", heapPeak / (1 << 20));
+        ObjectNode slowest = size.putObject("spark_job_seconds_by_call_site");
+        jobs.slowest(20).forEach((site, seconds) -> slowest.put(site, round(seconds)));
+        size.put("delta_log_bytes", deltaLogBytes(runs.work().resolve(name + "/warehouse")));
+
+        // the same catalog with some prompts changed, planned against this run's history
+        writeCatalog(catalog + "-changed", rows, prompts, changedShare);
+        long planStart = System.nanoTime();
+        RunSummary dry;
+        try (HeapPeak heap = new HeapPeak()) {
+          Map<String, String> dryRun = new java.util.HashMap<>(settings);
+          dryRun.put("dry_run", "true");
+          dry = runs.render(name, catalog + "-changed", 25, dryRun);
+          size.put("plan_with_history_heap_peak_mib", heap.peak() / (1 << 20));
+        }
+        size.put("plan_with_history_seconds", round((System.nanoTime() - planStart) / 1e9));
+        size.put("plan_with_history_rows_to_render", dry.rows().total() - dry.rows().skipped());
+        // projection: GPUs render at the seed's rate; the driver's phases measured here do not
+        // shrink with more GPUs (they run on the driver, or are this catalog's planning work)
+        ObjectNode projection = size.putObject("projection");
+        for (int gpus : new int[] {8, 64}) {
+          double renderWall = rows / SEED_H100_RENDERS_PER_SECOND / gpus;
+          double gpuEur = rows / SEED_H100_RENDERS_PER_SECOND * gpuEurPerSecond;
+          double idleEur = idle * gpus * gpuEurPerSecond;
+          ObjectNode p = projection.putObject(gpus + "_gpus");
+          p.put("render_wall_seconds", round(renderWall));
+          p.put("wall_seconds", round(renderWall + idle));
+          p.put("gpu_eur", round(gpuEur));
+          p.put("idle_gpu_eur_during_driver_phases", round(idleEur));
+          p.put("driver_overhead_share", round(idleEur / gpuEur));
+        }
+        double wallPerRow = work.wallSeconds() / rows;
+        if (firstWallPerRow == null) {
+          firstWallPerRow = wallPerRow;
+        }
+        size.put("wall_per_row_vs_smallest", round(wallPerRow / firstWallPerRow));
+        progress.accept("scale-simulated " + rows + ": " + size);
+        deleteTree(runs.work().resolve(name + "/images")); // 10^6 small files otherwise stay
+      }
+    }
+  }
+
+  /**
+   * A catalog of {@code rows} 64x64 rows over {@code prompts} distinct prompts (demo wording, four
+   * categories); {@code changedShare} of the rows get a prompt never seen before.
+   */
+  private void writeCatalog(String path, int rows, int prompts, double changedShare) {
+    int changedEvery = changedShare <= 0 ? 0 : (int) Math.max(1, Math.round(1 / changedShare));
+    String prompt =
+        "concat(element_at(array('red','blue','green','white','black','yellow'), cast(p % 6 + 1 as"
+            + " int)), ' ', element_at(array('mug','sneaker','bottle','lamp'), cast(p % 4 + 1 as"
+            + " int)), ' on ', element_at(array('wood','marble','beach'), cast(p % 3 + 1 as int)),"
+            + " ' style ', cast(p as string)"
+            + (changedEvery > 0 ? ", if(id % " + changedEvery + " = 0, ' v2', '')" : "")
+            + ")";
+    spark
+        .range(rows)
+        .selectExpr("id", "(id * 7919) % " + prompts + " as p")
+        .selectExpr(
+            "format_string('SKU-%08d', id) as sku",
+            "concat(element_at(array('mug','sneaker','bottle','lamp'), cast(p % 4 + 1 as int)),"
+                + " 's') as category",
+            prompt + " as prompt",
+            "64 as width",
+            "64 as height",
+            "id as seed",
+            "cast(null as string) as source_image",
+            "current_timestamp() as updated_at")
+        .repartition(Math.max(2, rows / 250_000))
+        .write()
+        .format("delta")
+        .mode("overwrite")
+        .save(path);
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  private static long deltaLogBytes(Path warehouse) throws IOException {
+    long bytes = 0;
+    for (String table : new String[] {"renders", "current_images", "runs"}) {
+      Path log = warehouse.resolve(table).resolve("_delta_log");
+      if (Files.isDirectory(log)) {
+        try (Stream<Path> files = Files.walk(log)) {
+          bytes += files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
+      }
+    }
+    return bytes;
+  }
+
+  /** Spark jobs' wall seconds by the call site of their last stage (where driver time goes). */
+  private static final class JobTimes extends org.apache.spark.scheduler.SparkListener {
+    private final Map<Integer, Long> started = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integer, String> names = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Double> seconds = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart job) {
+      started.put(job.jobId(), System.nanoTime());
+      scala.collection.Seq<org.apache.spark.scheduler.StageInfo> stages = job.stageInfos();
+      names.put(job.jobId(), stages.isEmpty() ? "?" : stages.last().name());
+    }
+
+    @Override
+    public void onJobEnd(org.apache.spark.scheduler.SparkListenerJobEnd job) {
+      Long start = started.remove(job.jobId());
+      String name = names.remove(job.jobId());
+      if (start != null) {
+        seconds.merge(name, (System.nanoTime() - start) / 1e9, Double::sum);
+      }
+    }
+
+    @Override
+    public void onStageCompleted(org.apache.spark.scheduler.SparkListenerStageCompleted stage) {
+      org.apache.spark.scheduler.StageInfo info = stage.stageInfo();
+      if (info.submissionTime().isDefined() && info.completionTime().isDefined()) {
+        seconds.merge(
+            "stage " + info.name() + " (" + info.numTasks() + " tasks)",
+            ((Long) info.completionTime().get() - (Long) info.submissionTime().get()) / 1e3,
+            Double::sum);
+      }
+    }
+
+    Map<String, Double> slowest(int n) {
+      Map<String, Double> top = new java.util.LinkedHashMap<>();
+      seconds.entrySet().stream()
+          .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+          .limit(n)
+          .forEach(e -> top.put(e.getKey(), e.getValue()));
+      return top;
+    }
+  }
+
+  /** The JVM's heap in use, sampled every 50 ms while open. */
+  private static final class HeapPeak implements AutoCloseable {
+    private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    private final AtomicLong peak = new AtomicLong();
+    private final Thread sampler;
+    private volatile boolean open = true;
+
+    HeapPeak() {
+      System.gc();
+      sampler =
+          new Thread(
+              () -> {
+                while (open) {
+                  peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                  try {
+                    Thread.sleep(50);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              },
+              "heap-peak");
+      sampler.setDaemon(true);
+      sampler.start();
+    }
+
+    long peak() {
+      return peak.get();
+    }
+
+    @Override
+    public void close() {
+      open = false;
+      sampler.interrupt();
+    }
+  }
+}
