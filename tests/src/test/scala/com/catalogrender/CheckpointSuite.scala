@@ -41,7 +41,7 @@ class CheckpointSuite extends AnyFunSuite with LocalSpark {
   private def table(dir: String, name: String) =
     spark.read.format("delta").load(workDir.resolve(dir).resolve(s"warehouse/$name").toString)
 
-  test("the same checkpoint committed twice adds its rows once") {
+  test("the same checkpoint committed twice adds its rows once; waves may commit in any order") {
     val catalog = workDir.resolve("twice-catalog").toString
     writeRows(catalog, 0 until 4, i => s"red mug on wood $i")
     run(settings("twice", catalog))
@@ -54,6 +54,11 @@ class CheckpointSuite extends AnyFunSuite with LocalSpark {
     assert(table("twice", "renders").count() == before + 3)
     RendersTable.appendCheckpoint(again, renders, "run-x", 8) // the next checkpoint is new
     assert(table("twice", "renders").count() == before + 6)
+    // two waves in flight: the later wave's commit can land first, the earlier one still counts
+    RendersTable.appendCheckpoint(again, renders, "run-x", 5)
+    assert(table("twice", "renders").count() == before + 9)
+    RendersTable.appendCheckpoint(again, renders, "run-x", 5)
+    assert(table("twice", "renders").count() == before + 9)
   }
 
   test("current_images equals the latest ok render per SKU after changes, failures and deletions") {

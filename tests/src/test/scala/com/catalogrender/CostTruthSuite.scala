@@ -3,7 +3,7 @@ package com.catalogrender
 import com.catalogrender.render.{RenderConfig, RenderRun}
 import com.catalogrender.results.RunSummary
 import org.apache.spark.sql.Row
-import org.apache.spark.sql.functions.{col, sum}
+import org.apache.spark.sql.functions.{avg, col, expr, sum}
 import org.scalatest.funsuite.AnyFunSuite
 
 import scala.jdk.CollectionConverters._
@@ -143,6 +143,13 @@ class CostTruthSuite extends AnyFunSuite with LocalSpark {
     // against the mean of the two runs of the same rows, which halves the run-to-run noise
     val errorOfMean = (actual.costs.marginalEur + repeat.costs.marginalEur) / 2 / estimate - 1
     info(f"error against the mean of both runs ${errorOfMean * 100}%.1f%%")
+    // where the error comes from: per size bucket, calibrated EUR per render against the runs'
+    spark.read.format("delta").load(warehouse + "/renders").where(s"run_id in ('${actual.runId}', '${repeat.runId}')")
+      .withColumn("size_bucket", com.catalogrender.cost.SizeBucket.column(col("width"), col("height")))
+      .groupBy("size_bucket").agg(avg(col("cost_eur") - col("cost_caption_eur")).as("actual_eur_per_render"),
+        expr("percentile_approx(cost_eur - cost_caption_eur, 0.5)").as("actual_median"))
+      .join(spark.read.format("delta").load(warehouse + "/calibration").select("size_bucket", "eur_per_render"), "size_bucket")
+      .collect().foreach(r => info(f"bucket ${r.getString(0)}%-7s calibrated ${r.getDouble(3)}%.9f, runs mean ${r.getDouble(1)}%.9f, median ${r.getDouble(2)}%.9f"))
     assert(math.abs(errorOfMean) < 0.25, f"estimate off the mean of two runs by ${errorOfMean * 100}%.1f%%")
   }
 }

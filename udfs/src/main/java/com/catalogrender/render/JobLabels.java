@@ -9,6 +9,7 @@ import org.apache.spark.SparkContext;
 final class JobLabels {
   private final SparkContext context;
   private final String runId;
+  private final String group;
   private final java.util.Map<String, Double> seconds = new java.util.LinkedHashMap<>();
   private String current;
   private long since = System.nanoTime();
@@ -16,7 +17,18 @@ final class JobLabels {
   JobLabels(SparkContext context, String runId) {
     this.context = context;
     this.runId = runId;
-    context.setJobGroup("catalog-render " + runId, "catalog-render run " + runId, false);
+    this.group = "catalog-render " + runId;
+    context.setJobGroup(group, "catalog-render run " + runId, false);
+  }
+
+  /**
+   * Labels the jobs the calling thread starts next (a thread of the driver's own that works for the
+   * run): the run's group and {@code catalog-render <run>: <phase>}; the driver phases' timing is
+   * the main thread's and is not touched.
+   */
+  void labelThisThread(String phase) {
+    context.setJobGroup(group, "catalog-render run " + runId, false);
+    context.setJobDescription("catalog-render " + runId + ": " + phase);
   }
 
   /** Labels the jobs that follow: {@code catalog-render <run>: <phase>}. */

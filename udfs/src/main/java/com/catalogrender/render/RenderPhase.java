@@ -58,6 +58,12 @@ final class RenderPhase {
       double wavesSeconds,
       TaskAttemptMeter.Figures attempts) {}
 
+  /**
+   * Waves written at once: a wave's render tasks queue behind the one before, so the executors go
+   * on rendering while the driver commits the wave before (its Delta commit, the job's set-up).
+   */
+  private static final int WAVES_IN_FLIGHT = 2;
+
   /** The column that says which checkpoint wave a row renders in. */
   private static final String WAVE = "checkpoint_wave";
 
@@ -105,6 +111,7 @@ final class RenderPhase {
     double captionSeconds;
     double captionWaitSeconds = 0;
     double wavesSeconds;
+    int mergedWaves = 0;
     long rows = plan.rowsToRender();
     int waves =
         CheckpointWaves.of(
@@ -144,12 +151,23 @@ final class RenderPhase {
       long wavesStart = System.nanoTime();
       long lastMerge = wavesStart;
       List<Integer> unmerged = new java.util.ArrayList<>();
+      // created before the first wave's commit, so two waves' commits never race to create it
+      RendersTable.VERSIONED.ensure(spark, config.run().warehouse().renders());
+      java.util.ArrayDeque<WaveWrite> inFlight = new java.util.ArrayDeque<>();
+      java.util.concurrent.ExecutorService writers =
+          java.util.concurrent.Executors.newFixedThreadPool(
+              WAVES_IN_FLIGHT,
+              task -> {
+                Thread thread = new Thread(task, "catalog-render-wave-writer");
+                thread.setDaemon(true);
+                return thread;
+              });
       try {
         for (int wave = 0; wave < waves; wave++) {
           labels.phase(String.format("wait for the captions of wave %d/%d", wave + 1, waves));
           long waitStart = System.nanoTime();
           Dataset<Row> captionsOfWave = captions.await(wave);
-          captionWaitSeconds += (System.nanoTime() - waitStart) / 1e9;
+          captionWaitSeconds += idleSeconds(waitStart, System.nanoTime(), inFlight.peekLast());
           if (wave == 0 && ledger != null) {
             // the driver's time so far (plan, first captions) is a fixed cost the budget covers
             ledger.chargeFixed(
@@ -157,10 +175,11 @@ final class RenderPhase {
                     / 1e9
                     * config.run().rates().driverEurPerSecond());
           }
-          labels.phase(
+          String description =
               String.format(
                   "render wave %d/%d (about %d rows) in %d tasks",
-                  wave + 1, waves, (rows + waves - 1) / waves, partitions));
+                  wave + 1, waves, (rows + waves - 1) / waves, partitions);
+          int thisWave = wave;
           Dataset<Row> ofWave = waved.where(col(WAVE).equalTo(wave)).drop(WAVE);
           Dataset<Row> results =
               BatchLayout.of(
@@ -169,25 +188,50 @@ final class RenderPhase {
                       config.model().batchSize())
                   .mapPartitions(
                       new PartitionRenderer(spec, meters), Encoders.row(RendersTable.SCHEMA));
-          RendersTable.appendCheckpoint(
-              results, config.run().warehouse().renders(), opened.runId(), wave);
-
-          LOG.info("Checkpoint {}/{} of run {} committed", wave + 1, waves, opened.runId());
-          unmerged.add(wave);
-          // the live images follow the committed rows at most checkpoint_seconds behind, and at
-          // the end: a MERGE per wave cost seconds each (10^6 rows: hundreds of waves), and a
-          // driver that dies before merging loses nothing (the next run merges its rows first)
-          if (wave == waves - 1
-              || (System.nanoTime() - lastMerge) / 1e9 >= config.run().checkpointSeconds()) {
-            mergeLiveImages(opened.runId(), waved, unmerged, waves);
-            unmerged.clear();
-            lastMerge = System.nanoTime();
+          inFlight.add(
+              WaveWrite.submit(
+                  writers,
+                  wave,
+                  () -> {
+                    labels.labelThisThread(description);
+                    RendersTable.appendCheckpoint(
+                        results, config.run().warehouse().renders(), opened.runId(), thisWave);
+                  }));
+          // the next wave's jobs queue behind this one's tasks: the executors go from one wave's
+          // render to the next without waiting for this wave's commit on the driver
+          while (inFlight.size() >= WAVES_IN_FLIGHT || (wave == waves - 1 && !inFlight.isEmpty())) {
+            labels.phase("render wave (waiting for the oldest wave's commit)");
+            WaveWrite done = inFlight.poll();
+            done.await();
+            LOG.info(
+                "Checkpoint {}/{} of run {} committed", done.wave() + 1, waves, opened.runId());
+            unmerged.add(done.wave());
+            // the live images follow the committed rows at most checkpoint_seconds behind, and at
+            // the end: a MERGE per wave cost seconds each (10^6 rows: hundreds of waves), and a
+            // driver that dies before merging loses nothing (the next run merges its rows first)
+            if (unmerged.size() + mergedWaves == waves
+                || (System.nanoTime() - lastMerge) / 1e9 >= config.run().checkpointSeconds()) {
+              mergeLiveImages(opened.runId(), waved, unmerged, waves);
+              mergedWaves += unmerged.size();
+              unmerged.clear();
+              lastMerge = System.nanoTime();
+            }
           }
         }
         wavesSeconds = (System.nanoTime() - wavesStart) / 1e9;
         captionFigures = captions.figures();
         captionSeconds = captions.seconds();
+      } catch (RuntimeException | Error e) {
+        // a failed wave stops the run: the wave still in flight is cancelled, not committed later
+        if (!inFlight.isEmpty()) {
+          context.cancelJobGroup("catalog-render " + opened.runId());
+          for (WaveWrite write : inFlight) {
+            write.awaitQuietly();
+          }
+        }
+        throw e;
       } finally {
+        writers.shutdownNow();
         context.removeSparkListener(progress);
         context.removeSparkListener(losses);
         context.removeSparkListener(attempts);
@@ -220,6 +264,19 @@ final class RenderPhase {
         captionWaitSeconds,
         wavesSeconds,
         attempts.figures());
+  }
+
+  /**
+   * Seconds of a wait for captions from {@code start} to {@code end} during which the executors had
+   * nothing to render: all of it when no wave was in flight, else the part after the newest wave in
+   * flight was committed (none when it was still rendering).
+   */
+  static double idleSeconds(long start, long end, WaveWrite newest) {
+    if (newest == null) {
+      return (end - start) / 1e9;
+    }
+    long finished = newest.finishedNanos();
+    return finished == 0 ? 0 : Math.max(0, end - Math.max(start, finished)) / 1e9;
   }
 
   /** Merges the committed rows of {@code run}'s waves {@code ofWaves} into the live images. */

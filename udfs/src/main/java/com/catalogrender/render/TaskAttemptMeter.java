@@ -38,14 +38,26 @@ final class TaskAttemptMeter extends SparkListener {
     }
 
     /**
-     * Wall seconds {@code renderStages} ran: per stage, its first attempt's launch to its last
-     * attempt's end, summed (the waves' stages run one after another).
+     * Wall seconds during which any of {@code renderStages} ran: per stage, its first attempt's
+     * launch to its last attempt's end, and the union of those spans (waves in flight at once
+     * overlap: the next wave's tasks start as the slots of the one before free up).
      */
     double spanSeconds(java.util.Collection<Integer> renderStages) {
-      return spanMillisByStage.entrySet().stream()
-          .filter(e -> renderStages.contains(e.getKey()))
-          .mapToDouble(e -> (e.getValue()[1] - e.getValue()[0]) / 1000.0)
-          .sum();
+      long[][] spans =
+          spanMillisByStage.entrySet().stream()
+              .filter(e -> renderStages.contains(e.getKey()))
+              .map(Map.Entry::getValue)
+              .sorted(java.util.Comparator.comparingLong(span -> span[0]))
+              .toArray(long[][]::new);
+      long covered = 0;
+      long end = Long.MIN_VALUE;
+      for (long[] span : spans) {
+        if (span[1] > end) {
+          covered += span[1] - Math.max(span[0], end);
+          end = span[1];
+        }
+      }
+      return covered / 1000.0;
     }
 
     /**

@@ -109,7 +109,10 @@ public final class RendersTable {
   /**
    * Appends {@code results} as checkpoint {@code checkpoint} of run {@code runId}: idempotent
    * (Delta records the run id and checkpoint number with the commit and skips the same pair a
-   * second time), so a retried commit never duplicates rows.
+   * second time), so a retried commit never duplicates rows. Each checkpoint is its own Delta
+   * application id ({@code catalog-render/<run>/<checkpoint>}, version 0): two waves in flight may
+   * commit in either order, and a version per run would make Delta skip a lower checkpoint that
+   * commits after a higher one.
    */
   public static void appendCheckpoint(
       org.apache.spark.sql.Dataset<Row> results, String path, String runId, long checkpoint) {
@@ -117,7 +120,7 @@ public final class RendersTable {
         results,
         path,
         java.util.Map.of(
-            "txnAppId", "catalog-render/" + runId, "txnVersion", Long.toString(checkpoint)));
+            "txnAppId", "catalog-render/" + runId + "/" + checkpoint, "txnVersion", "0"));
   }
 
   /**

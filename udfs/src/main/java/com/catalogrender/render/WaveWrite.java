@@ -1,0 +1,72 @@
+package com.catalogrender.render;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+
+/**
+ * One checkpoint wave being rendered and committed on a thread of the driver's own, so the main
+ * thread can prepare the next wave meanwhile; {@link #await} gives the wave's failure as it was
+ * thrown.
+ */
+final class WaveWrite {
+  private final int wave;
+  private final Future<?> future;
+  private volatile long finishedNanos;
+
+  private WaveWrite(int wave, ExecutorService writers, Runnable write) {
+    this.wave = wave;
+    this.future =
+        writers.submit(
+            () -> {
+              try {
+                write.run();
+              } finally {
+                finishedNanos = System.nanoTime();
+              }
+            });
+  }
+
+  static WaveWrite submit(ExecutorService writers, int wave, Runnable write) {
+    return new WaveWrite(wave, writers, write);
+  }
+
+  int wave() {
+    return wave;
+  }
+
+  /** {@link System#nanoTime} when the write ended (committed or failed), 0 while it runs. */
+  long finishedNanos() {
+    return finishedNanos;
+  }
+
+  /** Waits for the wave's commit; rethrows what the write threw. */
+  void await() {
+    try {
+      future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while wave " + (wave + 1) + " rendered", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException("Wave " + (wave + 1) + " failed: " + cause, cause);
+    }
+  }
+
+  /** Waits for the write to end, whatever its outcome (after its jobs were cancelled). */
+  void awaitQuietly() {
+    try {
+      future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      // the run is failing already with the first wave's error
+    }
+  }
+}
