@@ -44,7 +44,7 @@ final class CalibrateCommand implements SparkJob {
       names = "--rows-per-size",
       paramLabel = "N",
       defaultValue = "8",
-      description = "rows rendered per size in the measured pass")
+      description = "rows rendered per size in each of the two measured passes")
   int rowsPerSize;
 
   @Spec CommandSpec spec;

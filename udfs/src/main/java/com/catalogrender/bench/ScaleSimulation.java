@@ -5,6 +5,7 @@ import static com.catalogrender.bench.BenchRuns.round;
 import com.catalogrender.cost.Rates;
 import com.catalogrender.results.RunSummary;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.management.GarbageCollectionNotificationInfo;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -91,11 +92,13 @@ public final class ScaleSimulation {
         long hitsBefore = gateway.hits();
         RunSummary run;
         long heapPeak;
+        long heapAfterCollection;
         JobTimes jobs = new JobTimes();
         spark.sparkContext().addSparkListener(jobs);
         try (HeapPeak heap = new HeapPeak()) {
           run = runs.render(name, catalog, 25, settings);
           heapPeak = heap.peak();
+          heapAfterCollection = heap.peakAfterCollection();
         } finally {
           spark.sparkContext().removeSparkListener(jobs);
         }
@@ -125,6 +128,7 @@ public final class ScaleSimulation {
             "executor_idle_during_captions_share_of_render",
             round(work.captionWaitSeconds() / Math.max(1e-9, work.renderStageSeconds())));
         size.put("heap_peak_mib", heapPeak / (1 << 20));
+        size.put("heap_peak_after_collection_mib", heapAfterCollection / (1 << 20));
         ObjectNode slowest = size.putObject("spark_job_seconds_by_call_site");
         jobs.slowest(20).forEach((site, seconds) -> slowest.put(site, round(seconds)));
         size.put("delta_log_bytes", deltaLogBytes(runs.work().resolve(name + "/warehouse")));
@@ -138,6 +142,9 @@ public final class ScaleSimulation {
           dryRun.put("dry_run", "true");
           dry = runs.render(name, catalog + "-changed", 25, dryRun);
           size.put("plan_with_history_heap_peak_mib", heap.peak() / (1 << 20));
+          size.put(
+              "plan_with_history_heap_peak_after_collection_mib",
+              heap.peakAfterCollection() / (1 << 20));
         }
         size.put("plan_with_history_seconds", round((System.nanoTime() - planStart) / 1e9));
         size.put("plan_with_history_rows_to_render", dry.rows().total() - dry.rows().skipped());
@@ -161,7 +168,8 @@ public final class ScaleSimulation {
         }
         size.put("wall_per_row_vs_smallest", round(wallPerRow / firstWallPerRow));
         progress.accept("scale-simulated " + rows + ": " + size);
-        deleteTree(runs.work().resolve(name + "/images")); // 10^6 small files otherwise stay
+        com.catalogrender.runtime.LocalDirectories.deleteTree(
+            runs.work().resolve(name + "/images")); // 10^6 small files otherwise stay
       }
     }
   }
@@ -197,17 +205,6 @@ public final class ScaleSimulation {
         .format("delta")
         .mode("overwrite")
         .save(path);
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 
   private static long deltaLogBytes(Path warehouse) throws IOException {
@@ -270,7 +267,9 @@ public final class ScaleSimulation {
   private static final class HeapPeak implements AutoCloseable {
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final AtomicLong peak = new AtomicLong();
+    private final AtomicLong peakAfterCollection = new AtomicLong();
     private final Thread sampler;
+    private final javax.management.NotificationListener collections;
     private volatile boolean open = true;
 
     HeapPeak() {
@@ -290,16 +289,53 @@ public final class ScaleSimulation {
               "heap-peak");
       sampler.setDaemon(true);
       sampler.start();
+      // what each collection left: the heap the driver needs, without garbage not yet collected
+      collections =
+          (notification, handback) -> {
+            if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(
+                notification.getType())) {
+              long used =
+                  GarbageCollectionNotificationInfo.from(
+                          (javax.management.openmbean.CompositeData) notification.getUserData())
+                      .getGcInfo()
+                      .getMemoryUsageAfterGc()
+                      .values()
+                      .stream()
+                      .mapToLong(java.lang.management.MemoryUsage::getUsed)
+                      .sum();
+              peakAfterCollection.accumulateAndGet(used, Math::max);
+            }
+          };
+      for (java.lang.management.GarbageCollectorMXBean collector :
+          ManagementFactory.getGarbageCollectorMXBeans()) {
+        ((javax.management.NotificationEmitter) collector)
+            .addNotificationListener(collections, null, null);
+      }
     }
 
+    /** The most heap in use at any sample, garbage not yet collected included. */
     long peak() {
       return peak.get();
+    }
+
+    /** The most heap in use right after a collection (the driver's live data at its largest). */
+    long peakAfterCollection() {
+      return peakAfterCollection.get();
     }
 
     @Override
     public void close() {
       open = false;
       sampler.interrupt();
+      for (java.lang.management.GarbageCollectorMXBean collector :
+          ManagementFactory.getGarbageCollectorMXBeans()) {
+        try {
+          ((javax.management.NotificationEmitter) collector)
+              .removeNotificationListener(collections);
+        } catch (javax.management.ListenerNotFoundException e) {
+          // not added to this collector
+        }
+      }
     }
   }
 }

@@ -167,7 +167,9 @@ public final class GatewayCaptionRewriter implements CaptionRewriter {
             retrying++;
           }
         }
-        sleep(wait != null ? Duration.ZERO : backoff(attempt));
+        if (wait == null) {
+          sleep(backoff(attempt)); // a Retry-After is waited for before the next attempt
+        }
       }
       throw failed(
           reason + " (after " + requests + " attempt" + (requests == 1 ? "" : "s") + ")",

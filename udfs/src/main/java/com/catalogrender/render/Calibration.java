@@ -36,8 +36,9 @@ import org.apache.spark.sql.expressions.Window;
  * {@code calibrate}: renders a small generated catalog, a few batches per size, through the same
  * job a render runs (same model, variant policy, device, batch size, steps, tasks), in a scratch
  * warehouse under {@code <warehouse>/_calibration/}; the first pass warms the executors up and is
- * discarded, the second is measured; per model, variant, device class and size bucket its seconds
- * and marginal EUR per render are appended to the warehouse's {@code calibration} table, and the
+ * discarded, the next {@value #MEASURED_PASSES} are measured and pooled (a pass the machine slowed
+ * down moves the medians less); per model, variant, device class and size bucket its seconds and
+ * marginal EUR per render are appended to the warehouse's {@code calibration} table, and the
  * scratch files are removed. Estimates ({@code --dry-run}, budgets) read it where a catalog row has
  * no history.
  */
@@ -48,6 +49,9 @@ public final class Calibration {
   private static final String[] COLOURS = {"red", "blue", "green", "white", "black", "yellow"};
   private static final String[] SURFACES = {"wood", "marble", "beach"};
 
+  /** Passes measured after the warm-up, their renders pooled into each bucket's medians. */
+  static final int MEASURED_PASSES = 2;
+
   private Calibration() {}
 
   /**
@@ -55,7 +59,7 @@ public final class Calibration {
    *
    * @param scratch the scratch directory under the warehouse, removed at the end
    * @param sizes output sizes {width, height} to calibrate, one per size bucket
-   * @param rowsPerSize rows rendered per size in the measured pass
+   * @param rowsPerSize rows rendered per size in each measured pass
    */
   public record Plan(String warehouse, String scratch, List<long[]> sizes, int rowsPerSize) {
     public Plan {
@@ -133,7 +137,11 @@ public final class Calibration {
     return sizes;
   }
 
-  /** What a calibration measured: the rows appended to the calibration table. */
+  /**
+   * What a calibration measured: the rows appended to the calibration table.
+   *
+   * @param runId the measured passes' run ids, comma-separated (the table's {@code run_id})
+   */
   public record Result(String runId, List<Row> rows) {}
 
   /**
@@ -154,9 +162,15 @@ public final class Calibration {
       RenderConfig decided = RenderRun.forModel(spark, scratchConfig);
       console.accept("calibrate: warm-up pass (discarded)");
       new RenderRun(spark, scratchConfig, console).execute("calibrate (warm-up)");
-      console.accept("calibrate: measured pass");
-      RunSummary measured = new RenderRun(spark, scratchConfig, console).execute("calibrate");
-      if (measured.rowsOk() == 0) {
+      List<String> measured = new ArrayList<>();
+      long ok = 0;
+      for (int pass = 1; pass <= MEASURED_PASSES; pass++) {
+        console.accept("calibrate: measured pass " + pass + "/" + MEASURED_PASSES);
+        RunSummary run = new RenderRun(spark, scratchConfig, console).execute("calibrate");
+        measured.add(run.runId());
+        ok += run.rowsOk();
+      }
+      if (ok == 0) {
         throw new IllegalStateException(
             "calibrate: no render succeeded; see the failed rows' reasons in "
                 + plan.scratch()
@@ -167,16 +181,17 @@ public final class Calibration {
               .read()
               .format("delta")
               .load(scratchConfig.run().warehouse().renders())
-              .where(col("run_id").equalTo(measured.runId()));
+              .where(col("run_id").isin(measured.toArray()));
+      String runIds = String.join(",", measured);
       List<Row> rows =
           CalibrationTable.append(
                   renders,
-                  measured.runId(),
+                  runIds,
                   decided.model().steps(),
                   decided.model().batchSize(),
                   plan.calibrationTable())
               .collectAsList();
-      return new Result(measured.runId(), rows);
+      return new Result(runIds, rows);
     } finally {
       fs.delete(scratch, true);
     }

@@ -184,7 +184,6 @@ public final class CaptionPhase {
           totalRows += pair.getLong(3);
           byWave.get(pair.getInt(0)).add(pair);
         }
-        pairs = null; // each wave's list is dropped once submitted
         for (int w = 0; w < waves; w++) {
           List<PromptRewriting.Work> work = new ArrayList<>(byWave.get(w).size());
           List<Future<PromptRewriting.Rewritten>> futures = new ArrayList<>(work.size());

@@ -1,6 +1,13 @@
 package com.catalogrender.render;
 
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.when;
+
 import com.catalogrender.cost.CostEstimate;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.types.DataTypes;
 
 /**
  * How many checkpoint waves a run's rows render in: enough that no wave has more than {@code
@@ -31,6 +38,40 @@ final class CheckpointWaves {
     long bySeconds = (long) Math.ceil(wallSeconds / checkpointSeconds);
     // never a wave smaller than one row
     return (int) Math.min(Math.min(Integer.MAX_VALUE, rows), Math.max(byRows, bySeconds));
+  }
+
+  /**
+   * The waves a run of {@code even} equal waves renders in: two small waves ahead of them, so the
+   * first wave's captions (which the executors wait for) are few: waves of weight 1, 2, then 4
+   * each, every one of them no bigger than one of the {@code even} waves. One wave stays one.
+   */
+  static int withRamp(int even) {
+    return even < 2 ? even : even + 2;
+  }
+
+  /** Weight units over {@code waves} ramped waves (1, 2, then 4 each). */
+  private static long weights(int waves) {
+    return 4L * waves - 5;
+  }
+
+  /** Rows of the biggest of {@code waves} ramped waves over {@code rows} rows. */
+  static long largestWave(long rows, int waves) {
+    return waves < 3 ? ceilDivide(rows, Math.max(1, waves)) : ceilDivide(rows * 4, weights(waves));
+  }
+
+  /**
+   * The wave, among {@code waves} ramped waves, of a row whose (category, prompt) hashes to {@code
+   * hash}: all rows of a prompt share it, and the waves' shares are their weights.
+   */
+  static Column waveOf(Column hash, int waves) {
+    if (waves < 3) {
+      return pmod(hash, lit(waves)).cast(DataTypes.IntegerType);
+    }
+    Column slot = pmod(hash, lit(weights(waves)));
+    return when(slot.lt(1), lit(0))
+        .when(slot.lt(3), lit(1))
+        .otherwise(floor(slot.minus(3).divide(4)).plus(2))
+        .cast(DataTypes.IntegerType);
   }
 
   private static long ceilDivide(long a, long b) {

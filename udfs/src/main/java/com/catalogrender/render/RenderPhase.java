@@ -2,7 +2,6 @@ package com.catalogrender.render;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import com.catalogrender.budget.BudgetLedger;
@@ -114,15 +113,17 @@ final class RenderPhase {
     int mergedWaves = 0;
     long rows = plan.rowsToRender();
     int waves =
-        CheckpointWaves.of(
-            rows,
-            config.run().checkpointRows(),
-            config.run().checkpointSeconds(),
-            estimate,
-            spark.sparkContext().defaultParallelism());
+        CheckpointWaves.withRamp(
+            CheckpointWaves.of(
+                rows,
+                config.run().checkpointRows(),
+                config.run().checkpointSeconds(),
+                estimate,
+                spark.sparkContext().defaultParallelism()));
     // all rows of a prompt share a wave, so a wave waits only for its own captions
     Dataset<Row> waved = plan.todo().withColumn(WAVE, waves == 1 ? lit(0) : wave(waves));
-    int partitions = partitions((rows + waves - 1) / waves);
+    long waveRows = CheckpointWaves.largestWave(rows, waves);
+    int partitions = partitions(waveRows);
     try (CaptionRewriter rewriter =
             CaptionPhase.rewriterFor(
                 config.captions(), opened.manifest(), spark.sparkContext().hadoopConfiguration());
@@ -177,8 +178,8 @@ final class RenderPhase {
           }
           String description =
               String.format(
-                  "render wave %d/%d (about %d rows) in %d tasks",
-                  wave + 1, waves, (rows + waves - 1) / waves, partitions);
+                  "render wave %d/%d (at most about %d rows) in %d tasks",
+                  wave + 1, waves, waveRows, partitions);
           int thisWave = wave;
           Dataset<Row> ofWave = waved.where(col(WAVE).equalTo(wave)).drop(WAVE);
           Dataset<Row> results =
@@ -304,7 +305,7 @@ final class RenderPhase {
    * render in one wave and a wave waits only for its own prompts' captions.
    */
   private static Column wave(int waves) {
-    return pmod(xxhash64(col("category"), col("prompt")), lit(waves));
+    return CheckpointWaves.waveOf(xxhash64(col("category"), col("prompt")), waves);
   }
 
   private int partitions(long rows) {

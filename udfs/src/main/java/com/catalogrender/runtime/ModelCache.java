@@ -21,7 +21,6 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.slf4j.Logger;
@@ -228,9 +227,7 @@ public final class ModelCache {
     } catch (java.nio.file.FileAlreadyExistsException
         | java.nio.file.DirectoryNotEmptyException e) {
       // another process finished first without our lock (a cache shared over NFS): keep theirs
-      try (Stream<Path> files = Files.walk(partial)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      LocalDirectories.deleteTree(partial);
     }
   }
 

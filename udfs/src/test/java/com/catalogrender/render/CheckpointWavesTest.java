@@ -1,6 +1,7 @@
 package com.catalogrender.render;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.catalogrender.cost.CostEstimate;
 import org.junit.jupiter.api.Test;
@@ -40,5 +41,48 @@ class CheckpointWavesTest {
   @Test
   void neverMoreWavesThanRows() {
     assertEquals(3, CheckpointWaves.of(3, 5000, 1, estimate(3, 1000, 0), 1));
+  }
+
+  @Test
+  void twoSmallWavesGoFirstAndNoWaveOutgrowsAnEvenOne() {
+    assertEquals(1, CheckpointWaves.withRamp(1));
+    assertEquals(6, CheckpointWaves.withRamp(4));
+    int waves = CheckpointWaves.withRamp(4);
+    long rows = 190_000;
+    org.apache.spark.sql.SparkSession spark =
+        org.apache.spark.sql.SparkSession.builder()
+            .master("local[1]")
+            .appName("checkpoint waves test")
+            .config("spark.ui.enabled", "false")
+            .getOrCreate();
+    try {
+      java.util.Map<Integer, Long> perWave = new java.util.TreeMap<>();
+      for (org.apache.spark.sql.Row row :
+          spark
+              .range(rows)
+              .select(
+                  CheckpointWaves.waveOf(
+                          org.apache.spark.sql.functions.xxhash64(
+                              org.apache.spark.sql.functions.col("id")),
+                          waves)
+                      .as("wave"))
+              .groupBy("wave")
+              .count()
+              .collectAsList()) {
+        perWave.put(row.getInt(0), row.getLong(1));
+      }
+      assertEquals(java.util.Set.of(0, 1, 2, 3, 4, 5), perWave.keySet(), perWave.toString());
+      // weights 1, 2, 4, 4, 4, 4 of 19: 10,000, 20,000, then 40,000 rows each
+      assertEquals(10_000, perWave.get(0), 600, perWave.toString());
+      assertEquals(20_000, perWave.get(1), 900, perWave.toString());
+      for (int wave = 2; wave < waves; wave++) {
+        assertEquals(40_000, perWave.get(wave), 1200, perWave.toString());
+      }
+      assertEquals(40_000, CheckpointWaves.largestWave(rows, waves));
+      // never bigger than the even waves it replaces (190,000 / 4)
+      assertTrue(CheckpointWaves.largestWave(rows, waves) <= 47_500);
+    } finally {
+      spark.stop();
+    }
   }
 }
