@@ -87,12 +87,13 @@ class CostTruthSuite extends AnyFunSuite with LocalSpark {
 
   /** Runs the CLI in this JVM (this suite's session), capturing what it prints. */
 
-  // The goal is 15%. Measured here: -8%, +9%, -12%, +11% locally (the last with a repeat
-  // of the same rows 10% cheaper than the first run, and the estimate 0.3% off the repeat); -20%
-  // and -23% on a 2-core CI machine. Two runs of the same rows differ by up to 10% on these
-  // machines (26% once, with other work on the machine), so the test holds the estimate to 25% of
-  // the mean of two runs and prints every figure.
-  test("calibrate, then a dry run of a new catalog at mixed sizes estimates the following runs within 25%") {
+  // The goal is 15%. Measured here: -8%, +9%, -12%, +11% locally; -20%, -23%, -3% against
+  // the mean of two runs on 2-core CI machines, and twice far more: -54% (the two runs themselves
+  // 28% apart) and +70% (one run at 2.2x the estimate, the same rows again 16% off it: the runs
+  // 48% apart). Runs of 16 renders of about 0.1 s each move with every collector pause on this
+  // machine, so the test judges the estimate against the median of three runs of the same rows
+  // (a run hit by a pause does not decide) within 25%, and prints every figure.
+  test("calibrate, then a dry run of a new catalog at mixed sizes estimates the median of the following runs within 25%") {
     val mixed = workDir.resolve("mixed-catalog").toString
     val sizes = Seq((64, 64), (256, 256), (512, 384), (1024, 1024))
     val rows = (0 until 16).map { i =>
@@ -140,16 +141,18 @@ class CostTruthSuite extends AnyFunSuite with LocalSpark {
       f"EUR ${repeat.costs.marginalEur}%.9f (run-to-run ${spread * 100}%.1f%%), error against it ${(repeat.costs.marginalEur / estimate - 1) * 100}%.1f%%")
     assert(math.abs(view.getDouble(0) - estimate) < 1e-12 && view.getString(3) == "history 0, calibration 16, none 0")
     assert(math.abs(view.getDouble(2) - error) < 1e-9)
-    // against the mean of the two runs of the same rows, which halves the run-to-run noise
-    val errorOfMean = (actual.costs.marginalEur + repeat.costs.marginalEur) / 2 / estimate - 1
-    info(f"error against the mean of both runs ${errorOfMean * 100}%.1f%%")
+    // against the median of three runs of the same rows: one run slowed by a pause does not decide
+    val third = render("rerender_all" -> "true")
+    val median = Seq(actual, repeat, third).map(_.costs.marginalEur).sorted.apply(1)
+    val errorOfMedian = median / estimate - 1
+    info(f"a third run: EUR ${third.costs.marginalEur}%.9f; error against the median of the three runs ${errorOfMedian * 100}%.1f%%")
     // where the error comes from: per size bucket, calibrated EUR per render against the runs'
-    spark.read.format("delta").load(warehouse + "/renders").where(s"run_id in ('${actual.runId}', '${repeat.runId}')")
+    spark.read.format("delta").load(warehouse + "/renders").where(s"run_id in ('${actual.runId}', '${repeat.runId}', '${third.runId}')")
       .withColumn("size_bucket", com.catalogrender.cost.SizeBucket.column(col("width"), col("height")))
       .groupBy("size_bucket").agg(avg(col("cost_eur") - col("cost_caption_eur")).as("actual_eur_per_render"),
         expr("percentile_approx(cost_eur - cost_caption_eur, 0.5)").as("actual_median"))
       .join(spark.read.format("delta").load(warehouse + "/calibration").select("size_bucket", "eur_per_render"), "size_bucket")
       .collect().foreach(r => info(f"bucket ${r.getString(0)}%-7s calibrated ${r.getDouble(3)}%.9f, runs mean ${r.getDouble(1)}%.9f, median ${r.getDouble(2)}%.9f"))
-    assert(math.abs(errorOfMean) < 0.25, f"estimate off the mean of two runs by ${errorOfMean * 100}%.1f%%")
+    assert(math.abs(errorOfMedian) < 0.25, f"estimate off the median of three runs by ${errorOfMedian * 100}%.1f%%")
   }
 }
