@@ -18,7 +18,16 @@ final class JobLabels {
     this.context = context;
     this.runId = runId;
     this.group = "catalog-render " + runId;
+    joinGroup();
+  }
+
+  private void joinGroup() {
     context.setJobGroup(group, "catalog-render run " + runId, false);
+  }
+
+  /** Cancels the run's jobs that are running or queued, on every thread. */
+  void cancelRunJobs() {
+    context.cancelJobGroup(group);
   }
 
   /**
@@ -27,7 +36,7 @@ final class JobLabels {
    * the main thread's and is not touched.
    */
   void labelThisThread(String phase) {
-    context.setJobGroup(group, "catalog-render run " + runId, false);
+    joinGroup();
     context.setJobDescription("catalog-render " + runId + ": " + phase);
   }
 

@@ -110,7 +110,6 @@ final class RenderPhase {
     double captionSeconds;
     double captionWaitSeconds = 0;
     double wavesSeconds;
-    int mergedWaves = 0;
     long rows = plan.rowsToRender();
     int waves =
         CheckpointWaves.withRamp(
@@ -210,10 +209,9 @@ final class RenderPhase {
             // the live images follow the committed rows at most checkpoint_seconds behind, and at
             // the end: a MERGE per wave cost seconds each (10^6 rows: hundreds of waves), and a
             // driver that dies before merging loses nothing (the next run merges its rows first)
-            if (unmerged.size() + mergedWaves == waves
+            if ((wave == waves - 1 && inFlight.isEmpty())
                 || (System.nanoTime() - lastMerge) / 1e9 >= config.run().checkpointSeconds()) {
               mergeLiveImages(opened.runId(), waved, unmerged, waves);
-              mergedWaves += unmerged.size();
               unmerged.clear();
               lastMerge = System.nanoTime();
             }
@@ -225,7 +223,7 @@ final class RenderPhase {
       } catch (RuntimeException | Error e) {
         // a failed wave stops the run: the wave still in flight is cancelled, not committed later
         if (!inFlight.isEmpty()) {
-          context.cancelJobGroup("catalog-render " + opened.runId());
+          labels.cancelRunJobs();
           for (WaveWrite write : inFlight) {
             write.awaitQuietly();
           }

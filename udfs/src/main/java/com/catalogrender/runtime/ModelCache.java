@@ -227,7 +227,12 @@ public final class ModelCache {
     } catch (java.nio.file.FileAlreadyExistsException
         | java.nio.file.DirectoryNotEmptyException e) {
       // another process finished first without our lock (a cache shared over NFS): keep theirs
-      LocalDirectories.deleteTree(partial);
+      try {
+        LocalDirectories.deleteTree(partial);
+      } catch (IOException leftOver) {
+        LOG.warn(
+            "Could not remove the partial copy {}; the finished one is used", partial, leftOver);
+      }
     }
   }
 
