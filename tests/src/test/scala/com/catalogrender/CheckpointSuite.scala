@@ -2,7 +2,7 @@ package com.catalogrender
 
 import com.catalogrender.render.{RenderConfig, RenderRun}
 import com.catalogrender.results.RunSummary
-import com.catalogrender.tables.{CurrentImagesTable, RendersTable}
+import com.catalogrender.tables.{CheckpointCommits, CurrentImagesTable, RendersTable}
 import org.apache.spark.sql.Row
 import org.apache.spark.sql.functions.{col, sum}
 import org.scalatest.funsuite.AnyFunSuite
@@ -49,16 +49,24 @@ class CheckpointSuite extends AnyFunSuite with LocalSpark {
     val rows = table("twice", "renders")
     val before = rows.count()
     val again = rows.limit(3)
-    RendersTable.appendCheckpoint(again, renders, "run-x", 7)
-    RendersTable.appendCheckpoint(again, renders, "run-x", 7) // a retried commit
+    val commits = CheckpointCommits.fromNow(spark, renders)
+    assert(RendersTable.appendCheckpoint(again, renders, "run-x", 7, commits))
+    assert(!RendersTable.appendCheckpoint(again, renders, "run-x", 7, commits)) // a retried commit
     assert(table("twice", "renders").count() == before + 3)
-    RendersTable.appendCheckpoint(again, renders, "run-x", 8) // the next checkpoint is new
+    assert(RendersTable.appendCheckpoint(again, renders, "run-x", 8, commits)) // the next checkpoint is new
     assert(table("twice", "renders").count() == before + 6)
     // two waves in flight: the later wave's commit can land first, the earlier one still counts
-    RendersTable.appendCheckpoint(again, renders, "run-x", 5)
+    assert(RendersTable.appendCheckpoint(again, renders, "run-x", 5, commits))
     assert(table("twice", "renders").count() == before + 9)
-    RendersTable.appendCheckpoint(again, renders, "run-x", 5)
+    assert(!RendersTable.appendCheckpoint(again, renders, "run-x", 5, commits))
+    // a writer that starts reading the log before the run's commits (a restarted driver) knows them
+    val fresh = new CheckpointCommits(spark, renders, 0)
+    assert(fresh.committed("run-x", 7) && fresh.committed("run-x", 5) && !fresh.committed("run-x", 6))
+    assert(!RendersTable.appendCheckpoint(again, renders, "run-x", 8, fresh))
     assert(table("twice", "renders").count() == before + 9)
+    // the run's own waves name their commits too
+    val runId = rows.select("run_id").distinct().collect().map(_.getString(0)).filter(_ != "run-x").head
+    assert(fresh.committed(runId, 0) && !fresh.committed(runId, 1)) // four rows: one wave
   }
 
   test("current_images equals the latest ok render per SKU after changes, failures and deletions") {

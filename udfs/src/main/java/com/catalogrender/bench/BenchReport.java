@@ -1,5 +1,6 @@
 package com.catalogrender.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
@@ -82,6 +83,71 @@ public final class BenchReport {
     if (o.has("scale")) {
       System.out.println("scale: " + o.get("scale"));
     }
+    if (o.has("scale_simulated")) {
+      printScaleSimulated((ObjectNode) o.get("scale_simulated"));
+    }
+  }
+
+  private static void printScaleSimulated(ObjectNode scale) {
+    System.out.printf(
+        Locale.ROOT,
+        "scale (simulated device work, %.3f s per batch; %s; %d requests in flight)%n",
+        scale.get("simulated_device_seconds_per_batch").asDouble(),
+        scale.get("gateway").asText(),
+        scale.get("gateway_concurrency").asInt());
+    System.out.printf(
+        "  %9s %9s %9s %9s %9s %9s %9s %9s %10s %9s%n",
+        "rows",
+        "wall s",
+        "renders/s",
+        "render s",
+        "outside s",
+        "capt wait",
+        "plan+hist",
+        "heap MiB",
+        "delta log",
+        "64 GPUs");
+    scale
+        .fields()
+        .forEachRemaining(
+            entry -> {
+              if (!entry.getKey().chars().allMatch(Character::isDigit)) {
+                return;
+              }
+              JsonNode s = entry.getValue();
+              System.out.printf(
+                  Locale.ROOT,
+                  "  %9s %9.1f %9.1f %9.1f %9.1f %9.1f %9.1f %9d %10d %8.0f%%%n",
+                  entry.getKey(),
+                  s.get("wall_seconds").asDouble(),
+                  s.get("renders_per_second").asDouble(),
+                  s.get("render_stage_seconds").asDouble(),
+                  s.get("driver_seconds_outside_render_stages").asDouble(),
+                  s.get("caption_wait_seconds").asDouble(),
+                  s.get("plan_with_history_seconds").asDouble(),
+                  s.get("heap_peak_after_collection_mib").asLong(),
+                  s.get("delta_log_bytes").asLong(),
+                  s.get("projection").get("64_gpus").get("driver_overhead_share").asDouble() * 100);
+            });
+    scale
+        .get("goals")
+        .fields()
+        .forEachRemaining(
+            goal -> {
+              JsonNode g = goal.getValue();
+              System.out.printf(
+                  Locale.ROOT,
+                  "  goal %-45s %s%n",
+                  goal.getKey(),
+                  g.has("not_measured")
+                      ? "not measured: " + g.get("not_measured").asText()
+                      : String.format(
+                          Locale.ROOT,
+                          "%s (target %s): %s",
+                          g.get("figure").asText(),
+                          g.get("target").asText(),
+                          g.get("met").asBoolean() ? "met" : "NOT met"));
+            });
   }
 
   private static void printEfficiency(ObjectNode o) {

@@ -172,6 +172,7 @@ public final class ScaleSimulation {
             runs.work().resolve(name + "/images")); // 10^6 small files otherwise stay
       }
     }
+    ScaleGoals.judge(scale, sizes);
   }
 
   /**

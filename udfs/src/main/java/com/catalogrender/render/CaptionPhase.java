@@ -308,26 +308,34 @@ public final class CaptionPhase {
   }
 
   /**
-   * {@code rows} with their captions joined by (category, prompt), in {@link CatalogRow#COLUMNS}
-   * order; each row's rank among the rows sharing its caption decides who carries the remainder of
-   * indivisible tokens.
+   * {@code rows} with each row's rank among the rows sharing its (category, prompt), in (sku,
+   * input_hash) order: the rank decides who carries the remainder of indivisible tokens. All rows
+   * of a prompt are in one wave, so ranking the run's rows once ranks each wave's.
+   */
+  static Dataset<Row> withCaptionRank(Dataset<Row> rows) {
+    return rows.withColumn(
+        "caption_rank",
+        row_number()
+            .over(
+                Window.partitionBy(col("category"), col("prompt"))
+                    .orderBy(col("sku"), col("input_hash")))
+            .minus(1)
+            .cast(DataTypes.LongType));
+  }
+
+  /**
+   * {@code rows} (ranked by {@link #withCaptionRank}) with their captions joined by (category,
+   * prompt), in {@link CatalogRow#COLUMNS} order. The captions are broadcast, so the rows keep
+   * their partitions: no shuffle.
    */
   public static Dataset<Row> join(Dataset<Row> rows, Dataset<Row> table) {
     Dataset<Row> joined =
         rows.join(
-                broadcast(table),
-                rows.col("category")
-                    .eqNullSafe(table.col("caption_category"))
-                    .and(rows.col("prompt").eqNullSafe(table.col("caption_prompt"))),
-                "left")
-            .withColumn(
-                "caption_rank",
-                row_number()
-                    .over(
-                        Window.partitionBy(col("category"), col("prompt"))
-                            .orderBy(col("sku"), col("input_hash")))
-                    .minus(1)
-                    .cast(DataTypes.LongType));
+            broadcast(table),
+            rows.col("category")
+                .eqNullSafe(table.col("caption_category"))
+                .and(rows.col("prompt").eqNullSafe(table.col("caption_prompt"))),
+            "left");
     Column[] columns = new Column[CatalogRow.COLUMNS.length];
     for (int i = 0; i < columns.length; i++) {
       columns[i] = col(CatalogRow.COLUMNS[i]);

@@ -123,6 +123,7 @@ final class RenderPhase {
     Dataset<Row> waved = plan.todo().withColumn(WAVE, waves == 1 ? lit(0) : wave(waves));
     long waveRows = CheckpointWaves.largestWave(rows, waves);
     int partitions = partitions(waveRows);
+    WaveLayout layout = WaveLayout.of(waved, WAVE, waves, partitions, config.model().batchSize());
     try (CaptionRewriter rewriter =
             CaptionPhase.rewriterFor(
                 config.captions(), opened.manifest(), spark.sparkContext().hadoopConfiguration());
@@ -153,7 +154,12 @@ final class RenderPhase {
       List<Integer> unmerged = new java.util.ArrayList<>();
       // created before the first wave's commit, so two waves' commits never race to create it
       RendersTable.VERSIONED.ensure(spark, config.run().warehouse().renders());
-      java.util.ArrayDeque<WaveWrite> inFlight = new java.util.ArrayDeque<>();
+      com.catalogrender.tables.CheckpointCommits commits =
+          com.catalogrender.tables.CheckpointCommits.fromNow(
+              spark, config.run().warehouse().renders());
+      List<WaveWrite> inFlight = new java.util.ArrayList<>();
+      java.util.concurrent.BlockingQueue<WaveWrite> finished =
+          new java.util.concurrent.LinkedBlockingQueue<>();
       java.util.concurrent.ExecutorService writers =
           java.util.concurrent.Executors.newFixedThreadPool(
               WAVES_IN_FLIGHT,
@@ -167,7 +173,7 @@ final class RenderPhase {
           labels.phase(String.format("wait for the captions of wave %d/%d", wave + 1, waves));
           long waitStart = System.nanoTime();
           Dataset<Row> captionsOfWave = captions.await(wave);
-          captionWaitSeconds += idleSeconds(waitStart, System.nanoTime(), inFlight.peekLast());
+          captionWaitSeconds += idleSeconds(waitStart, System.nanoTime(), inFlight);
           if (wave == 0 && ledger != null) {
             // the driver's time so far (plan, first captions) is a fixed cost the budget covers
             ledger.chargeFixed(
@@ -180,28 +186,33 @@ final class RenderPhase {
                   "render wave %d/%d (at most about %d rows) in %d tasks",
                   wave + 1, waves, waveRows, partitions);
           int thisWave = wave;
-          Dataset<Row> ofWave = waved.where(col(WAVE).equalTo(wave)).drop(WAVE);
           Dataset<Row> results =
-              BatchLayout.of(
-                      CaptionPhase.join(ofWave, captionsOfWave),
-                      partitions,
-                      config.model().batchSize())
+              layout
+                  .wave(spark, wave, captionsOfWave)
                   .mapPartitions(
                       new PartitionRenderer(spec, meters), Encoders.row(RendersTable.SCHEMA));
           inFlight.add(
               WaveWrite.submit(
                   writers,
                   wave,
+                  finished,
                   () -> {
                     labels.labelThisThread(description);
                     RendersTable.appendCheckpoint(
-                        results, config.run().warehouse().renders(), opened.runId(), thisWave);
+                        results,
+                        config.run().warehouse().renders(),
+                        opened.runId(),
+                        thisWave,
+                        commits);
                   }));
           // the next wave's jobs queue behind this one's tasks: the executors go from one wave's
-          // render to the next without waiting for this wave's commit on the driver
+          // render to the next without waiting for this wave's commit on the driver. The waves in
+          // flight may render in either order (each thread submits its own jobs): whichever is
+          // committed first makes room for the next
           while (inFlight.size() >= WAVES_IN_FLIGHT || (wave == waves - 1 && !inFlight.isEmpty())) {
-            labels.phase("render wave (waiting for the oldest wave's commit)");
-            WaveWrite done = inFlight.poll();
+            labels.phase("render wave (waiting for a wave's commit)");
+            WaveWrite done = WaveWrite.next(finished);
+            inFlight.remove(done);
             done.await();
             LOG.info(
                 "Checkpoint {}/{} of run {} committed", done.wave() + 1, waves, opened.runId());
@@ -267,15 +278,17 @@ final class RenderPhase {
 
   /**
    * Seconds of a wait for captions from {@code start} to {@code end} during which the executors had
-   * nothing to render: all of it when no wave was in flight, else the part after the newest wave in
-   * flight was committed (none when it was still rendering).
+   * nothing to render: all of it when no wave was in flight, none while a wave in flight was still
+   * rendering, else the part after the last wave in flight was committed.
    */
-  static double idleSeconds(long start, long end, WaveWrite newest) {
-    if (newest == null) {
+  static double idleSeconds(long start, long end, java.util.Collection<WaveWrite> inFlight) {
+    if (inFlight.isEmpty()) {
       return (end - start) / 1e9;
     }
-    long finished = newest.finishedNanos();
-    return finished == 0 ? 0 : Math.max(0, end - Math.max(start, finished)) / 1e9;
+    if (WaveWrite.anyRunning(inFlight)) {
+      return 0;
+    }
+    return Math.max(0, end - Math.max(start, WaveWrite.lastFinishedNanos(inFlight))) / 1e9;
   }
 
   /** Merges the committed rows of {@code run}'s waves {@code ofWaves} into the live images. */

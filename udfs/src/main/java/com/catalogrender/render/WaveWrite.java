@@ -1,5 +1,7 @@
 package com.catalogrender.render;
 
+import java.util.Collection;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -7,14 +9,17 @@ import java.util.concurrent.Future;
 /**
  * One checkpoint wave being rendered and committed on a thread of the driver's own, so the main
  * thread can prepare the next wave meanwhile; {@link #await} gives the wave's failure as it was
- * thrown.
+ * thrown. Waves written at once may finish in any order (their jobs are submitted by their own
+ * threads): each finished write is put on its run's queue of finished writes, so the main thread
+ * goes on with whichever finishes first.
  */
 final class WaveWrite {
   private final int wave;
   private final Future<?> future;
   private volatile long finishedNanos;
 
-  private WaveWrite(int wave, ExecutorService writers, Runnable write) {
+  private WaveWrite(
+      int wave, ExecutorService writers, BlockingQueue<WaveWrite> finished, Runnable write) {
     this.wave = wave;
     this.future =
         writers.submit(
@@ -23,12 +28,35 @@ final class WaveWrite {
                 write.run();
               } finally {
                 finishedNanos = System.nanoTime();
+                finished.add(this);
               }
             });
   }
 
-  static WaveWrite submit(ExecutorService writers, int wave, Runnable write) {
-    return new WaveWrite(wave, writers, write);
+  /** Starts writing {@code wave}; the write is put on {@code finished} when it ends. */
+  static WaveWrite submit(
+      ExecutorService writers, int wave, BlockingQueue<WaveWrite> finished, Runnable write) {
+    return new WaveWrite(wave, writers, finished, write);
+  }
+
+  /** The next write to finish (committed or failed), taken from {@code finished}. */
+  static WaveWrite next(BlockingQueue<WaveWrite> finished) {
+    try {
+      return finished.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waves rendered", e);
+    }
+  }
+
+  /** Whether any of {@code writes} is still rendering or committing. */
+  static boolean anyRunning(Collection<WaveWrite> writes) {
+    return writes.stream().anyMatch(w -> w.finishedNanos == 0);
+  }
+
+  /** When the last of {@code writes} ended (0 for none). */
+  static long lastFinishedNanos(Collection<WaveWrite> writes) {
+    return writes.stream().mapToLong(w -> w.finishedNanos).max().orElse(0);
   }
 
   int wave() {

@@ -107,20 +107,27 @@ public final class RendersTable {
   }
 
   /**
-   * Appends {@code results} as checkpoint {@code checkpoint} of run {@code runId}: idempotent
-   * (Delta records the run id and checkpoint number with the commit and skips the same pair a
-   * second time), so a retried commit never duplicates rows. Each checkpoint is its own Delta
-   * application id ({@code catalog-render/<run>/<checkpoint>}, version 0): two waves in flight may
-   * commit in either order, and a version per run would make Delta skip a lower checkpoint that
-   * commits after a higher one.
+   * Appends {@code results} as checkpoint {@code checkpoint} of run {@code runId}, once: the commit
+   * carries the checkpoint's name ({@code catalog-render/<run>/<checkpoint>}, its user metadata),
+   * and a checkpoint {@code commits} already holds is not written again, so a retried commit never
+   * duplicates rows. Checkpoints may commit in any order (two waves in flight). One writer per
+   * checkpoint at a time: the check and the commit are not one transaction (the run's driver is the
+   * only writer of its checkpoints).
+   *
+   * @return whether the rows were appended (false: the checkpoint was committed before)
    */
-  public static void appendCheckpoint(
-      org.apache.spark.sql.Dataset<Row> results, String path, String runId, long checkpoint) {
+  public static boolean appendCheckpoint(
+      org.apache.spark.sql.Dataset<Row> results,
+      String path,
+      String runId,
+      long checkpoint,
+      CheckpointCommits commits) {
+    if (commits.committed(runId, checkpoint)) {
+      return false;
+    }
     VERSIONED.append(
-        results,
-        path,
-        java.util.Map.of(
-            "txnAppId", "catalog-render/" + runId + "/" + checkpoint, "txnVersion", "0"));
+        results, path, java.util.Map.of("userMetadata", CheckpointCommits.name(runId, checkpoint)));
+    return true;
   }
 
   /**

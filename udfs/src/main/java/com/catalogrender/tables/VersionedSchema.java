@@ -55,7 +55,7 @@ public record VersionedSchema(
   /**
    * Appends {@code rows} (with the declared columns, any order) to the table at {@code path},
    * creating it if it does not exist, evolving it if its version is older; {@code options} go to
-   * Delta's writer (e.g. txnAppId and txnVersion).
+   * Delta's writer (e.g. userMetadata).
    */
   public void append(Dataset<Row> rows, String path, Map<String, String> options) {
     Dataset<Row> declared = conform(rows);

@@ -1,0 +1,116 @@
+package com.catalogrender.bench;
+
+import static com.catalogrender.bench.BenchRuns.round;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+
+/**
+ * The scale benchmark's goals (the million-row issue's), judged on the figures of one {@code bench
+ * --scale-simulated} run: each goal gets its figure, its target and whether it was met, or says
+ * which size it needs when that size was not run.
+ */
+final class ScaleGoals {
+  /** Executor idle time while waiting for captions, as a share of the render stages. */
+  static final double MAX_CAPTION_IDLE_SHARE = 0.05;
+
+  static final int CAPTION_IDLE_SIZE = 100_000;
+
+  /** Planning a catalog against as many rows of history. */
+  static final double MAX_PLAN_SECONDS = 120;
+
+  static final int PLAN_SIZE = 1_000_000;
+
+  static final double MAX_HEAP_MIB = 2048;
+
+  /** The driver's phases as a share of the GPUs' cost on a cluster of 64 GPUs. */
+  static final double MAX_DRIVER_OVERHEAD_SHARE = 0.01;
+
+  /**
+   * Linear wall time: the wall seconds each further row adds, between the two largest sizes, within
+   * 10% of what it adds between the two smallest (an affine wall = fixed + rows x rate; a per-row
+   * rate that grows with the catalog is what does not scale).
+   */
+  static final double MAX_MARGINAL_DRIFT = 0.10;
+
+  private ScaleGoals() {}
+
+  /** Writes {@code goals} into {@code scale}, from its sizes' figures. */
+  static void judge(ObjectNode scale, List<Integer> sizes) {
+    ObjectNode goals = scale.putObject("goals");
+    JsonNode idleSize = scale.get(Integer.toString(CAPTION_IDLE_SIZE));
+    ObjectNode idle = goals.putObject("caption_idle_share_of_render_at_100000_rows");
+    if (idleSize == null) {
+      idle.put("not_measured", "needs --scale-sizes to include 100000");
+    } else {
+      double share = idleSize.get("executor_idle_during_captions_share_of_render").asDouble();
+      put(idle, share, "< " + MAX_CAPTION_IDLE_SHARE, share < MAX_CAPTION_IDLE_SHARE);
+    }
+    JsonNode planSize = scale.get(Integer.toString(PLAN_SIZE));
+    ObjectNode plan = goals.putObject("plan_seconds_at_1000000_rows_of_history");
+    if (planSize == null) {
+      plan.put("not_measured", "needs --scale-sizes to include 1000000 (about 50 minutes here)");
+    } else {
+      double seconds = planSize.get("plan_with_history_seconds").asDouble();
+      put(plan, seconds, "< " + MAX_PLAN_SECONDS, seconds < MAX_PLAN_SECONDS);
+    }
+    long heap = 0;
+    long sampled = 0;
+    for (int rows : sizes) {
+      JsonNode size = scale.get(Integer.toString(rows));
+      heap = Math.max(heap, size.get("heap_peak_after_collection_mib").asLong());
+      heap = Math.max(heap, size.get("plan_with_history_heap_peak_after_collection_mib").asLong());
+      sampled = Math.max(sampled, size.get("heap_peak_mib").asLong());
+    }
+    ObjectNode heapGoal = goals.putObject("driver_heap_peak_after_collection_mib");
+    put(heapGoal, heap, "< " + MAX_HEAP_MIB, heap < MAX_HEAP_MIB);
+    heapGoal.put("sampled_peak_mib_with_garbage_not_yet_collected", sampled);
+    int largest = sizes.get(sizes.size() - 1);
+    double overhead =
+        scale
+            .get(Integer.toString(largest))
+            .get("projection")
+            .get("64_gpus")
+            .get("driver_overhead_share")
+            .asDouble();
+    ObjectNode projected = goals.putObject("projected_driver_overhead_share_64_gpus");
+    put(
+        projected,
+        overhead,
+        "< " + MAX_DRIVER_OVERHEAD_SHARE,
+        overhead < MAX_DRIVER_OVERHEAD_SHARE);
+    projected.put("at_rows", largest);
+    ObjectNode linear = goals.putObject("linear_wall");
+    if (sizes.size() < 3) {
+      linear.put("not_measured", "needs three sizes (two always fit a line)");
+    } else {
+      double first = marginal(scale, sizes.get(0), sizes.get(1));
+      double last = marginal(scale, sizes.get(sizes.size() - 2), largest);
+      double drift = last / first - 1;
+      put(
+          linear,
+          drift,
+          "within +-"
+              + MAX_MARGINAL_DRIFT
+              + " (wall seconds per further row, largest vs smallest"
+              + " step)",
+          Math.abs(drift) <= MAX_MARGINAL_DRIFT);
+      linear.put("first_step_ms_per_row", round(first * 1e3));
+      linear.put("last_step_ms_per_row", round(last * 1e3));
+    }
+  }
+
+  /** Wall seconds each row adds from {@code from} rows to {@code to} rows. */
+  private static double marginal(ObjectNode scale, int from, int to) {
+    double a = scale.get(Integer.toString(from)).get("wall_seconds").asDouble();
+    double b = scale.get(Integer.toString(to)).get("wall_seconds").asDouble();
+    return (b - a) / (to - from);
+  }
+
+  private static void put(ObjectNode goal, double figure, String target, boolean met) {
+    goal.put("figure", round(figure));
+    goal.put("target", target);
+    goal.put("met", met);
+  }
+}

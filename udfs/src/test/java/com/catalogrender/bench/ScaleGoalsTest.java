@@ -1,0 +1,71 @@
+package com.catalogrender.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ScaleGoalsTest {
+  private static ObjectNode size(ObjectNode scale, int rows, double wall, double overhead64) {
+    ObjectNode s = scale.putObject(Integer.toString(rows));
+    s.put("wall_seconds", wall);
+    s.put("executor_idle_during_captions_share_of_render", 0.014);
+    s.put("plan_with_history_seconds", 90.0);
+    s.put("heap_peak_after_collection_mib", 1200);
+    s.put("plan_with_history_heap_peak_after_collection_mib", 900);
+    s.put("heap_peak_mib", 2600);
+    s.putObject("projection").putObject("64_gpus").put("driver_overhead_share", overhead64);
+    return s;
+  }
+
+  @Test
+  void linearWallIsJudgedOnTheSecondsEachFurtherRowAdds() {
+    ObjectNode scale = new ObjectMapper().createObjectNode();
+    // 40 s fixed + 2 ms a row, then 2.1 ms a row from 10^5 to 10^6: 5% drift, linear
+    size(scale, 10_000, 60, 5.6);
+    size(scale, 100_000, 240, 0.96);
+    size(scale, 1_000_000, 240 + 900_000 * 0.0021, 0.2);
+    ScaleGoals.judge(scale, List.of(10_000, 100_000, 1_000_000));
+    ObjectNode goals = (ObjectNode) scale.get("goals");
+    assertTrue(goals.get("linear_wall").get("met").asBoolean(), goals.toString());
+    assertEquals(0.05, goals.get("linear_wall").get("figure").asDouble(), 1e-4);
+    assertTrue(goals.get("caption_idle_share_of_render_at_100000_rows").get("met").asBoolean());
+    assertTrue(goals.get("plan_seconds_at_1000000_rows_of_history").get("met").asBoolean());
+    // judged after collections; the sampled peak (with garbage) is reported beside it
+    assertTrue(goals.get("driver_heap_peak_after_collection_mib").get("met").asBoolean());
+    assertEquals(
+        2600,
+        goals
+            .get("driver_heap_peak_after_collection_mib")
+            .get("sampled_peak_mib_with_garbage_not_yet_collected")
+            .asLong());
+    // the projection at the largest size: 20%, far from 1%
+    assertFalse(goals.get("projected_driver_overhead_share_64_gpus").get("met").asBoolean());
+    assertEquals(
+        1_000_000, goals.get("projected_driver_overhead_share_64_gpus").get("at_rows").asInt());
+
+    // a per-row cost that grows with the catalog is not linear
+    ObjectNode superLinear = new ObjectMapper().createObjectNode();
+    size(superLinear, 10_000, 60, 5.6);
+    size(superLinear, 100_000, 240, 0.96);
+    size(superLinear, 1_000_000, 240 + 900_000 * 0.0025, 0.2);
+    ScaleGoals.judge(superLinear, List.of(10_000, 100_000, 1_000_000));
+    assertFalse(superLinear.get("goals").get("linear_wall").get("met").asBoolean());
+  }
+
+  @Test
+  void goalsWhoseSizeWasNotRunSaySo() {
+    ObjectNode scale = new ObjectMapper().createObjectNode();
+    size(scale, 10_000, 60, 5.6);
+    size(scale, 100_000, 240, 0.96);
+    ScaleGoals.judge(scale, List.of(10_000, 100_000));
+    ObjectNode goals = (ObjectNode) scale.get("goals");
+    assertTrue(goals.get("plan_seconds_at_1000000_rows_of_history").has("not_measured"));
+    assertTrue(goals.get("linear_wall").has("not_measured"));
+    assertTrue(goals.get("caption_idle_share_of_render_at_100000_rows").get("met").asBoolean());
+  }
+}
