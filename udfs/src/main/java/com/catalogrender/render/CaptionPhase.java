@@ -1,6 +1,5 @@
 package com.catalogrender.render;
 
-import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
@@ -31,12 +30,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -324,23 +330,91 @@ public final class CaptionPhase {
   }
 
   /**
-   * {@code rows} (ranked by {@link #withCaptionRank}) with their captions joined by (category,
-   * prompt), in {@link CatalogRow#COLUMNS} order. The captions are broadcast, so the rows keep
-   * their partitions: no shuffle.
+   * {@code rows} (ranked by {@link #withCaptionRank}) with their captions ({@code table}) by
+   * (category, prompt), nulls where a prompt has none, in {@link CatalogRow#COLUMNS} order. The
+   * captions go to the rows' own tasks as a broadcast map, so the rows keep their partitions and
+   * their order: a broadcast join of the local table ran a Spark job of its own before each wave's
+   * render, and that job waited for the task slots the wave before still rendered in.
    */
   public static Dataset<Row> join(Dataset<Row> rows, Dataset<Row> table) {
-    Dataset<Row> joined =
-        rows.join(
-            broadcast(table),
-            rows.col("category")
-                .eqNullSafe(table.col("caption_category"))
-                .and(rows.col("prompt").eqNullSafe(table.col("caption_prompt"))),
-            "left");
-    Column[] columns = new Column[CatalogRow.COLUMNS.length];
-    for (int i = 0; i < columns.length; i++) {
-      columns[i] = col(CatalogRow.COLUMNS[i]);
+    StructType in = rows.schema();
+    StructType captions = table.schema();
+    StructType out = new StructType();
+    int[] fromRow = new int[CatalogRow.COLUMNS.length];
+    int[] fromCaption = new int[CatalogRow.COLUMNS.length];
+    for (int i = 0; i < CatalogRow.COLUMNS.length; i++) {
+      String name = CatalogRow.COLUMNS[i];
+      boolean inRows = java.util.Arrays.asList(in.fieldNames()).contains(name);
+      fromRow[i] = inRows ? in.fieldIndex(name) : -1;
+      fromCaption[i] = inRows ? -1 : captions.fieldIndex(name);
+      StructField field = inRows ? in.apply(name) : captions.apply(name);
+      out = out.add(field.name(), field.dataType(), inRows ? field.nullable() : true);
     }
-    return joined.select(columns);
+    int category = captions.fieldIndex("caption_category");
+    int prompt = captions.fieldIndex("caption_prompt");
+    HashMap<List<String>, Row> byPrompt = new HashMap<>();
+    // a table made from a local list: collected without a Spark job
+    for (Row caption : table.collectAsList()) {
+      byPrompt.put(
+          java.util.Arrays.asList(caption.getString(category), caption.getString(prompt)), caption);
+    }
+    Broadcast<HashMap<List<String>, Row>> shared =
+        JavaSparkContext.fromSparkContext(rows.sparkSession().sparkContext()).broadcast(byPrompt);
+    return rows.mapPartitions(
+        new CaptionAttach(
+            shared, in.fieldIndex("category"), in.fieldIndex("prompt"), fromRow, fromCaption),
+        Encoders.row(out));
+  }
+
+  /** Adds each row's caption columns from the broadcast captions. */
+  private static final class CaptionAttach implements MapPartitionsFunction<Row, Row> {
+    private final Broadcast<HashMap<List<String>, Row>> captions;
+    private final int category;
+    private final int prompt;
+    private final int[] fromRow;
+    private final int[] fromCaption;
+
+    CaptionAttach(
+        Broadcast<HashMap<List<String>, Row>> captions,
+        int category,
+        int prompt,
+        int[] fromRow,
+        int[] fromCaption) {
+      this.captions = captions;
+      this.category = category;
+      this.prompt = prompt;
+      this.fromRow = fromRow;
+      this.fromCaption = fromCaption;
+    }
+
+    @Override
+    public java.util.Iterator<Row> call(java.util.Iterator<Row> rows) {
+      Map<List<String>, Row> byPrompt = captions.value();
+      return new java.util.Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return rows.hasNext();
+        }
+
+        @Override
+        public Row next() {
+          Row row = rows.next();
+          Row caption =
+              byPrompt.get(
+                  java.util.Arrays.asList(
+                      row.isNullAt(category) ? null : row.getString(category),
+                      row.isNullAt(prompt) ? null : row.getString(prompt)));
+          Object[] values = new Object[fromRow.length];
+          for (int i = 0; i < values.length; i++) {
+            values[i] =
+                fromRow[i] >= 0
+                    ? row.get(fromRow[i])
+                    : caption == null ? null : caption.get(fromCaption[i]);
+          }
+          return RowFactory.create(values);
+        }
+      };
+    }
   }
 
   /** The console line of a run's caption phase. */
