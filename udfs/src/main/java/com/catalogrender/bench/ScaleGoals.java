@@ -39,22 +39,20 @@ final class ScaleGoals {
   /** Writes {@code goals} into {@code scale}, from its sizes' figures. */
   static void judge(ObjectNode scale, List<Integer> sizes) {
     ObjectNode goals = scale.putObject("goals");
-    JsonNode idleSize = scale.get(Integer.toString(CAPTION_IDLE_SIZE));
-    ObjectNode idle = goals.putObject("caption_idle_share_of_render_at_100000_rows");
-    if (idleSize == null) {
-      idle.put("not_measured", "needs --scale-sizes to include 100000");
-    } else {
-      double share = idleSize.get("executor_idle_during_captions_share_of_render").asDouble();
-      put(idle, share, "< " + MAX_CAPTION_IDLE_SHARE, share < MAX_CAPTION_IDLE_SHARE);
-    }
-    JsonNode planSize = scale.get(Integer.toString(PLAN_SIZE));
-    ObjectNode plan = goals.putObject("plan_seconds_at_1000000_rows_of_history");
-    if (planSize == null) {
-      plan.put("not_measured", "needs --scale-sizes to include 1000000 (about 50 minutes here)");
-    } else {
-      double seconds = planSize.get("plan_with_history_seconds").asDouble();
-      put(plan, seconds, "< " + MAX_PLAN_SECONDS, seconds < MAX_PLAN_SECONDS);
-    }
+    atSize(
+        goals.putObject("caption_idle_share_of_render_at_100000_rows"),
+        scale,
+        CAPTION_IDLE_SIZE,
+        "executor_idle_during_captions_share_of_render",
+        MAX_CAPTION_IDLE_SHARE,
+        "");
+    atSize(
+        goals.putObject("plan_seconds_at_1000000_rows_of_history"),
+        scale,
+        PLAN_SIZE,
+        "plan_with_history_seconds",
+        MAX_PLAN_SECONDS,
+        " (about 50 minutes here)");
     long heap = 0;
     long sampled = 0;
     for (int rows : sizes) {
@@ -98,6 +96,21 @@ final class ScaleGoals {
           Math.abs(drift) <= MAX_MARGINAL_DRIFT);
       linear.put("first_step_ms_per_row", round(first * 1e3));
       linear.put("last_step_ms_per_row", round(last * 1e3));
+    }
+  }
+
+  /**
+   * Judges {@code field} of size {@code rows} against {@code max}, or says the size is needed
+   * ({@code cost}: how long it takes) when it was not run.
+   */
+  private static void atSize(
+      ObjectNode goal, ObjectNode scale, int rows, String field, double max, String cost) {
+    JsonNode size = scale.get(Integer.toString(rows));
+    if (size == null) {
+      goal.put("not_measured", "needs --scale-sizes to include " + rows + cost);
+    } else {
+      double figure = size.get(field).asDouble();
+      put(goal, figure, "< " + max, figure < max);
     }
   }
 
