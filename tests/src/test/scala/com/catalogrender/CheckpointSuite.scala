@@ -114,12 +114,20 @@ class CheckpointSuite extends AnyFunSuite with LocalSpark {
     def commits: Int = if (!Files.isDirectory(deltaLog)) 0 else Files.list(deltaLog).filter(_.toString.endsWith(".json")).count().toInt
     def pngs: Long = if (!Files.isDirectory(Path.of(s("images")))) 0 else
       Files.list(Path.of(s("images"))).filter(_.toString.endsWith(".png")).count()
-    // kill after two checkpoints, once the wave in flight has uploaded an image it has not recorded
+    // kill after two checkpoints, once the wave in flight has uploaded an image it has not recorded.
+    // The committed rows are read from the same listing of the log as the commits (the add
+    // actions' numRecords: no Spark job, which took long enough for waves to commit meanwhile and
+    // make their images look unrecorded), and the images are counted after them: ready only while
+    // no commit came in between
     val deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4)
-    var seen = (-1, 0L)
-    def ready: Boolean = commits >= 2 && {
-      if (seen._1 != commits) seen = (commits, table("crash", "renders").count())
-      pngs > seen._2
+    val numRecords = "\"numRecords\":(\\d+)".r
+    def committed: (Int, Long) = if (!Files.isDirectory(deltaLog)) (0, 0L) else {
+      val jsons = Files.list(deltaLog).iterator().asScala.filter(_.toString.endsWith(".json")).toList
+      (jsons.size, jsons.map(f => numRecords.findAllMatchIn(Files.readString(f)).map(_.group(1).toLong).sum).sum)
+    }
+    def ready: Boolean = {
+      val (atStart, rows) = committed
+      atStart >= 2 && pngs > rows && commits == atStart
     }
     while (!ready && process.isAlive && System.nanoTime() < deadline) Thread.sleep(20)
     assert(process.isAlive, "the run ended before two checkpoints:\n" + Files.readString(log).takeRight(3000))
