@@ -96,7 +96,7 @@ public final class BenchReport {
         scale.get("gateway").asText(),
         scale.get("gateway_concurrency").asInt());
     System.out.printf(
-        "  %9s %9s %9s %9s %9s %9s %9s %9s %10s %9s%n",
+        "  %9s %9s %9s %9s %9s %9s %9s %11s %10s %9s%n",
         "rows",
         "wall s",
         "renders/s",
@@ -104,7 +104,7 @@ public final class BenchReport {
         "outside s",
         "capt wait",
         "plan+hist",
-        "heap MiB",
+        "heap driver/JVM",
         "delta log",
         "64 GPUs");
     scale
@@ -117,7 +117,7 @@ public final class BenchReport {
               JsonNode s = entry.getValue();
               System.out.printf(
                   Locale.ROOT,
-                  "  %9s %9.1f %9.1f %9.1f %9.1f %9.1f %9.1f %9d %10d %8.0f%%%n",
+                  "  %9s %9.1f %9.1f %9.1f %9.1f %9.1f %9.1f %5d/%5d %10d %8.0f%%%n",
                   entry.getKey(),
                   s.get("wall_seconds").asDouble(),
                   s.get("renders_per_second").asDouble(),
@@ -125,6 +125,7 @@ public final class BenchReport {
                   s.get("driver_seconds_outside_render_stages").asDouble(),
                   s.get("caption_wait_seconds").asDouble(),
                   s.get("plan_with_history_seconds").asDouble(),
+                  s.get("driver_heap_peak_after_collection_mib").asLong(),
                   s.get("heap_peak_after_collection_mib").asLong(),
                   s.get("delta_log_bytes").asLong(),
                   s.get("projection").get("64_gpus").get("driver_overhead_share").asDouble() * 100);

@@ -15,8 +15,11 @@ class ScaleGoalsTest {
     s.put("wall_seconds", wall);
     s.put("executor_idle_during_captions_share_of_render", 0.014);
     s.put("plan_with_history_seconds", 90.0);
-    s.put("heap_peak_after_collection_mib", 1200);
+    // the JVM's heap over 2 GiB, the driver's (the executors' Spark memory taken out) under it
+    s.put("heap_peak_after_collection_mib", 2300);
+    s.put("driver_heap_peak_after_collection_mib", 1200);
     s.put("plan_with_history_heap_peak_after_collection_mib", 900);
+    s.put("plan_with_history_driver_heap_peak_after_collection_mib", 700);
     s.put("heap_peak_mib", 2600);
     s.putObject("projection").putObject("64_gpus").put("driver_overhead_share", overhead64);
     return s;
@@ -35,8 +38,16 @@ class ScaleGoalsTest {
     assertEquals(0.05, goals.get("linear_wall").get("figure").asDouble(), 1e-4);
     assertTrue(goals.get("caption_idle_share_of_render_at_100000_rows").get("met").asBoolean());
     assertTrue(goals.get("plan_seconds_at_1000000_rows_of_history").get("met").asBoolean());
-    // judged after collections; the sampled peak (with garbage) is reported beside it
+    // judged on the driver's heap after collections; the JVM's and the sampled peak (with
+    // garbage) are reported beside it
     assertTrue(goals.get("driver_heap_peak_after_collection_mib").get("met").asBoolean());
+    assertEquals(1200, goals.get("driver_heap_peak_after_collection_mib").get("figure").asLong());
+    assertEquals(
+        2300,
+        goals
+            .get("driver_heap_peak_after_collection_mib")
+            .get("jvm_heap_peak_after_collection_mib_executors_included")
+            .asLong());
     assertEquals(
         2600,
         goals
