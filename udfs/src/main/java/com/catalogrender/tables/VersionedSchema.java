@@ -196,7 +196,7 @@ public record VersionedSchema(
 
   private void create(SparkSession spark, String path) {
     DeltaTable.createIfNotExists(spark)
-        .location(path)
+        .location(qualified(spark, path))
         .addColumns(schema)
         .partitionedBy(partitionedBy.toArray(new String[0]))
         .property(PROPERTY, Integer.toString(version))
@@ -206,12 +206,30 @@ public record VersionedSchema(
   private void setVersion(SparkSession spark, String path) {
     spark.sql(
         "ALTER TABLE delta.`"
-            + path.replace("`", "``")
+            + qualified(spark, path).replace("`", "``")
             + "` SET TBLPROPERTIES ('"
             + PROPERTY
             + "' = '"
             + version
             + "')");
+  }
+
+  /**
+   * {@code path} with its file system and, if relative, the working directory: Delta names a table
+   * by path as {@code delta.`path`} (its table builder too, given only a location) and takes only
+   * an absolute path there; a relative one ({@code --warehouse out/demo/warehouse}) was refused as
+   * an invalid table name.
+   */
+  private static String qualified(SparkSession spark, String path) {
+    org.apache.hadoop.fs.Path location = new org.apache.hadoop.fs.Path(path);
+    try {
+      return location
+          .getFileSystem(spark.sessionState().newHadoopConf())
+          .makeQualified(location)
+          .toString();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Cannot reach the file system of " + path, e);
+    }
   }
 
   private int recordedVersion(Map<String, String> properties, String path) {
