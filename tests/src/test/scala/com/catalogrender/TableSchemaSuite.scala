@@ -59,6 +59,17 @@ class TableSchemaSuite extends AnyFunSuite with LocalSpark {
   private def legacy(from: String, to: String, change: org.apache.spark.sql.DataFrame => org.apache.spark.sql.DataFrame): Unit =
     change(spark.read.format("delta").load(from).drop("run_date")).write.format("delta").save(to)
 
+  test("a warehouse given as a relative path (the demo's out/demo/warehouse) is created and versioned") {
+    // Delta names a path table delta.`path` and refused a relative one as an invalid table name
+    writeRows(workDir.resolve("catalog").toString, 4)
+    val relative = Path.of("").toAbsolutePath.relativize(workDir.resolve("relative").resolve("warehouse")).toString
+    assert(!Path.of(relative).isAbsolute, relative)
+    val first = run(settings("relative") + ("warehouse" -> relative))
+    assert(first.rowsOk == 4)
+    assert(version(path("relative", "renders")) == "2")
+    assert(version(path("relative", "current_images")) == "1")
+  }
+
   test("a new warehouse's tables carry their schema version; renders is partitioned by run date") {
     writeRows(workDir.resolve("catalog").toString, 6)
     val first = run(settings("fresh"))
