@@ -104,7 +104,7 @@ public final class BenchReport {
         "outside s",
         "capt wait",
         "plan+hist",
-        "heap driver/JVM",
+        "heap live/after GC",
         "delta log",
         "64 GPUs");
     scale
@@ -125,8 +125,8 @@ public final class BenchReport {
                   s.get("driver_seconds_outside_render_stages").asDouble(),
                   s.get("caption_wait_seconds").asDouble(),
                   s.get("plan_with_history_seconds").asDouble(),
+                  s.get("driver_live_heap_peak_mib").asLong(),
                   s.get("driver_heap_peak_after_collection_mib").asLong(),
-                  s.get("heap_peak_after_collection_mib").asLong(),
                   s.get("delta_log_bytes").asLong(),
                   s.get("projection").get("64_gpus").get("driver_overhead_share").asDouble() * 100);
             });

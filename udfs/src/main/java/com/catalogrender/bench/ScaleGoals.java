@@ -53,13 +53,17 @@ final class ScaleGoals {
         "plan_with_history_seconds",
         MAX_PLAN_SECONDS,
         " (about 50 minutes here)");
-    // the driver's heap: the JVM's after a collection, less what Spark's memory manager held for
-    // the executors sharing it in local mode (their pages and cached blocks)
+    // the driver's heap: its live data, measured by full collections during the run, less what
+    // Spark's memory manager held for the executors sharing the JVM in local mode (their pages and
+    // cached blocks); after young collections the old generation still holds uncollected garbage
+    long live = 0;
     long heap = 0;
     long jvm = 0;
     long sampled = 0;
     for (int rows : sizes) {
       JsonNode size = scale.get(Integer.toString(rows));
+      live = Math.max(live, size.get("driver_live_heap_peak_mib").asLong());
+      live = Math.max(live, size.get("plan_with_history_driver_live_heap_peak_mib").asLong());
       heap = Math.max(heap, size.get("driver_heap_peak_after_collection_mib").asLong());
       heap =
           Math.max(
@@ -68,8 +72,9 @@ final class ScaleGoals {
       jvm = Math.max(jvm, size.get("plan_with_history_heap_peak_after_collection_mib").asLong());
       sampled = Math.max(sampled, size.get("heap_peak_mib").asLong());
     }
-    ObjectNode heapGoal = goals.putObject("driver_heap_peak_after_collection_mib");
-    put(heapGoal, heap, "< " + MAX_HEAP_MIB, heap < MAX_HEAP_MIB);
+    ObjectNode heapGoal = goals.putObject("driver_live_heap_peak_mib");
+    put(heapGoal, live, "< " + MAX_HEAP_MIB, live < MAX_HEAP_MIB);
+    heapGoal.put("driver_heap_peak_after_any_collection_mib_old_garbage_included", heap);
     heapGoal.put("jvm_heap_peak_after_collection_mib_executors_included", jvm);
     heapGoal.put("sampled_peak_mib_with_garbage_not_yet_collected", sampled);
     int largest = sizes.get(sizes.size() - 1);
