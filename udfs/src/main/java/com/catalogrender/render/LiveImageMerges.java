@@ -1,7 +1,6 @@
 package com.catalogrender.render;
 
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -76,21 +75,8 @@ final class LiveImageMerges implements AutoCloseable {
     if (merging == null) {
       return;
     }
-    try {
-      merging.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while the live images were merged", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (cause instanceof Error error) {
-        throw error;
-      }
-      throw new IllegalStateException("Merging the live images failed: " + cause, cause);
-    }
+    DriverThreadResult.await(
+        merging, "the live images were merged", "Merging the live images failed");
   }
 
   /** Waits for the running merge whatever its outcome (the run is failing already). */
