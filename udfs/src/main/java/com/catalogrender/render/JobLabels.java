@@ -55,14 +55,6 @@ final class JobLabels {
     since = now;
   }
 
-  /**
-   * Records {@code seconds} of work a driver thread of the run's own did beside the main thread's
-   * phases (so not part of their sum, which is the run's wall time), under {@code what}.
-   */
-  void beside(String what, double seconds) {
-    this.seconds.merge(what, seconds, Double::sum);
-  }
-
   /** Seconds per phase so far, the current one up to now (where a run's driver time went). */
   java.util.Map<String, Double> seconds() {
     lap();

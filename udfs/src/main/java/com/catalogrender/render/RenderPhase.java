@@ -171,13 +171,6 @@ final class RenderPhase {
                 thread.setDaemon(true);
                 return thread;
               });
-      LiveImageMerges merges =
-          new LiveImageMerges(
-              ofWaves -> {
-                labels.labelThisThread(
-                    String.format("merge %d wave(s) into the live images", ofWaves.size()));
-                mergeLiveImages(opened.runId(), waved, ofWaves, waves);
-              });
       try {
         for (int wave = 0; wave < waves; wave++) {
           labels.phase(String.format("wait for the captions of wave %d/%d", wave + 1, waves));
@@ -227,47 +220,31 @@ final class RenderPhase {
             LOG.info(
                 "Checkpoint {}/{} of run {} committed", done.wave() + 1, waves, opened.runId());
             unmerged.add(done.wave());
-            // the live images follow the committed rows about checkpoint_seconds behind, and at
+            // the live images follow the committed rows at most checkpoint_seconds behind, and at
             // the end: a MERGE per wave cost seconds each (10^6 rows: hundreds of waves), and a
-            // driver that dies before merging loses nothing (the next run merges its rows first).
-            // The merge runs beside the waves; the main thread goes on submitting them
-            boolean last = wave == waves - 1 && inFlight.isEmpty();
-            if (!last
-                && (System.nanoTime() - lastMerge) / 1e9 >= config.run().checkpointSeconds()
-                && merges.idle()) {
-              merges.start(unmerged);
+            // driver that dies before merging loses nothing (the next run merges its rows first)
+            if ((wave == waves - 1 && inFlight.isEmpty())
+                || (System.nanoTime() - lastMerge) / 1e9 >= config.run().checkpointSeconds()) {
+              mergeLiveImages(opened.runId(), waved, unmerged, waves);
               unmerged.clear();
               lastMerge = System.nanoTime();
             }
           }
-        }
-        labels.phase("merge the last wave(s) into the live images");
-        merges.await();
-        if (!unmerged.isEmpty()) {
-          mergeLiveImages(opened.runId(), waved, unmerged, waves);
-          unmerged.clear();
-        }
-        if (merges.merges() > 0) {
-          labels.beside(
-              String.format("%d merge(s) into the live images beside the waves", merges.merges()),
-              merges.seconds());
         }
         wavesSeconds = (System.nanoTime() - wavesStart) / 1e9;
         captionFigures = captions.figures();
         captionSeconds = captions.seconds();
       } catch (RuntimeException | Error e) {
         // a failed wave stops the run: the wave still in flight is cancelled, not committed later
-        if (!inFlight.isEmpty() || merges.running()) {
+        if (!inFlight.isEmpty()) {
           labels.cancelRunJobs();
           for (WaveWrite write : inFlight) {
             write.awaitQuietly();
           }
-          merges.awaitQuietly();
         }
         throw e;
       } finally {
         writers.shutdownNow();
-        merges.close();
         context.removeSparkListener(progress);
         context.removeSparkListener(losses);
         context.removeSparkListener(attempts);
@@ -319,6 +296,7 @@ final class RenderPhase {
 
   /** Merges the committed rows of {@code run}'s waves {@code ofWaves} into the live images. */
   private void mergeLiveImages(String run, Dataset<Row> waved, List<Integer> ofWaves, int waves) {
+    labels.phase(String.format("merge %d wave(s) into the live images", ofWaves.size()));
     Dataset<Row> committed =
         spark
             .read()

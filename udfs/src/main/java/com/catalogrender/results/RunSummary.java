@@ -48,9 +48,7 @@ public record RunSummary(
    *     idle)
    * @param commitSeconds wall seconds of the waves outside their render stages: starting each
    *     wave's job, its Delta commit and the live images' merge (driver)
-   * @param phaseSeconds the driver's wall seconds per labelled phase of its main thread, up to
-   *     recording the run (they add up to its wall time); and the seconds of the live images'
-   *     merges that ran beside the waves on a thread of their own, under "... beside the waves"
+   * @param phaseSeconds the driver's wall seconds per labelled phase, up to recording the run
    */
   public record Work(
       long executors,
