@@ -70,8 +70,21 @@ final class WaveWrite {
 
   /** Waits for the wave's commit; rethrows what the write threw. */
   void await() {
-    DriverThreadResult.await(
-        future, "wave " + (wave + 1) + " rendered", "Wave " + (wave + 1) + " failed");
+    try {
+      future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while wave " + (wave + 1) + " rendered", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (cause instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException("Wave " + (wave + 1) + " failed: " + cause, cause);
+    }
   }
 
   /** Waits for the write to end, whatever its outcome (after its jobs were cancelled). */
