@@ -35,12 +35,13 @@ import org.apache.spark.sql.expressions.Window;
 /**
  * {@code calibrate}: renders a small generated catalog, a few batches per size, through the same
  * job a render runs (same model, variant policy, device, batch size, steps, tasks), in a scratch
- * warehouse under {@code <warehouse>/_calibration/}; the first pass warms the executors up and is
- * discarded, the next {@value #MEASURED_PASSES} are measured and pooled (a pass the machine slowed
- * down moves the medians less); per model, variant, device class and size bucket its seconds and
- * marginal EUR per render are appended to the warehouse's {@code calibration} table, and the
- * scratch files are removed. Estimates ({@code --dry-run}, budgets) read it where a catalog row has
- * no history.
+ * warehouse under {@code <warehouse>/_calibration/}; warm-up passes are discarded until two in a
+ * row agree on the marginal EUR per render within {@value #STEADY_CHANGE} (at most {@value
+ * #MAX_WARM_UP_PASSES}), the next {@value #MEASURED_PASSES} are measured and pooled (a pass the
+ * machine slowed down moves the medians less); per model, variant, device class and size bucket its
+ * seconds and marginal EUR per render are appended to the warehouse's {@code calibration} table,
+ * and the scratch files are removed. Estimates ({@code --dry-run}, budgets) read it where a catalog
+ * row has no history.
  */
 public final class Calibration {
   private static final String[][] PRODUCTS = {
@@ -51,6 +52,18 @@ public final class Calibration {
 
   /** Passes measured after the warm-up, their renders pooled into each bucket's medians. */
   static final int MEASURED_PASSES = 2;
+
+  /**
+   * The warm-up ends when a pass's marginal EUR per render is within this of the pass before. One
+   * fixed warm-up pass was not enough on a CI machine: the three runs after the calibration got
+   * faster run by run (EUR 0.0000155, 0.0000115, 0.0000099 for the same 16 rows), and a second
+   * calibration after them was 11-31% cheaper per bucket than the first: an estimate from the first
+   * was off by -18.7%, one from the second by +7.5%.
+   */
+  static final double STEADY_CHANGE = 0.05;
+
+  /** Warm-up passes at most, when the machine never settles. */
+  static final int MAX_WARM_UP_PASSES = 5;
 
   private Calibration() {}
 
@@ -160,8 +173,7 @@ public final class Calibration {
           .save(plan.scratch() + "/catalog");
       // steps and batch size as the model decides them, recorded with the figures
       RenderConfig decided = RenderRun.forModel(spark, scratchConfig);
-      console.accept("calibrate: warm-up pass (discarded)");
-      new RenderRun(spark, scratchConfig, console).execute("calibrate (warm-up)");
+      warmUp(spark, scratchConfig, console);
       List<String> measured = new ArrayList<>();
       long ok = 0;
       for (int pass = 1; pass <= MEASURED_PASSES; pass++) {
@@ -195,6 +207,47 @@ public final class Calibration {
     } finally {
       fs.delete(scratch, true);
     }
+  }
+
+  /**
+   * Renders the calibration catalog, discarded, until two passes in a row agree on the marginal EUR
+   * per render within {@link #STEADY_CHANGE} (the JIT, the model's graph optimisations and the
+   * machine have settled), or {@link #MAX_WARM_UP_PASSES} passes; says which.
+   */
+  private static void warmUp(SparkSession spark, RenderConfig config, Consumer<String> console)
+      throws IOException {
+    double previous = Double.NaN;
+    for (int pass = 1; pass <= MAX_WARM_UP_PASSES; pass++) {
+      RunSummary run = new RenderRun(spark, config, console).execute("calibrate (warm-up)");
+      double perRender = run.costPerRenderEur();
+      double change = Math.abs(perRender / previous - 1);
+      boolean steady = change <= STEADY_CHANGE;
+      console.accept(
+          String.format(
+              Locale.ROOT,
+              "calibrate: warm-up pass %d (discarded): EUR %.9f per render%s",
+              pass,
+              perRender,
+              Double.isNaN(change)
+                  ? ""
+                  : String.format(
+                      Locale.ROOT,
+                      ", %+.1f%% against the pass before%s",
+                      (perRender / previous - 1) * 100,
+                      steady ? ": steady" : "")));
+      if (steady) {
+        return;
+      }
+      previous = perRender;
+    }
+    console.accept(
+        String.format(
+            Locale.ROOT,
+            "calibrate: WARNING the cost per render still moved more than %.0f%% between the last"
+                + " two of %d warm-up passes: the machine is busy or its speed changes (other"
+                + " processes, CPU frequency); figures measured now may not hold for a run",
+            STEADY_CHANGE * 100,
+            MAX_WARM_UP_PASSES));
   }
 
   private static List<Row> catalogRows(Plan plan) {
