@@ -129,6 +129,22 @@ public final class BenchReport {
                   s.get("driver_heap_peak_after_collection_mib").asLong(),
                   s.get("delta_log_bytes").asLong(),
                   s.get("projection").get("64_gpus").get("driver_overhead_share").asDouble() * 100);
+              JsonNode byPhase = s.get("driver_seconds_outside_render_stages_by_phase");
+              if (byPhase != null) {
+                StringBuilder line = new StringBuilder();
+                byPhase
+                    .fields()
+                    .forEachRemaining(
+                        phase ->
+                            line.append(line.length() == 0 ? "" : ", ")
+                                .append(
+                                    String.format(
+                                        Locale.ROOT,
+                                        "%s %.1f",
+                                        phase.getKey(),
+                                        phase.getValue().asDouble())));
+                System.out.printf("  %9s outside s by phase: %s%n", "", line);
+              }
             });
     scale
         .get("goals")

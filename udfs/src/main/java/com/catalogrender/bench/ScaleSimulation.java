@@ -127,6 +127,10 @@ public final class ScaleSimulation {
                     / Math.max(1, gateway.requests() - requestsBefore)));
         double idle = work.driverSeconds();
         size.put("driver_seconds_outside_render_stages", round(idle));
+        ObjectNode outside = size.putObject("driver_seconds_outside_render_stages_by_phase");
+        work.outsideRenderStageSeconds().entrySet().stream()
+            .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+            .forEach(e -> outside.put(e.getKey(), round(e.getValue())));
         size.put("executor_idle_seconds_during_driver_phases", round(idle * slots));
         size.put(
             "executor_idle_during_captions_share_of_render",

@@ -11,8 +11,16 @@ final class JobLabels {
   private final String runId;
   private final String group;
   private final java.util.Map<String, Double> seconds = new java.util.LinkedHashMap<>();
+  private final java.util.List<Stretch> stretches = new java.util.ArrayList<>();
   private String current;
   private long since = System.nanoTime();
+  private long sinceMillis = System.currentTimeMillis();
+
+  /**
+   * A phase's stretch of the driver's wall time, in epoch milliseconds (the clock of Spark's task
+   * launch and finish times).
+   */
+  record Stretch(String phase, long startMillis, long endMillis) {}
 
   JobLabels(SparkContext context, String runId) {
     this.context = context;
@@ -49,10 +57,19 @@ final class JobLabels {
 
   private void lap() {
     long now = System.nanoTime();
+    long nowMillis = System.currentTimeMillis();
     if (current != null) {
       seconds.merge(current, (now - since) / 1e9, Double::sum);
+      stretches.add(new Stretch(current, sinceMillis, nowMillis));
     }
     since = now;
+    sinceMillis = nowMillis;
+  }
+
+  /** The phases' stretches so far, in order, the current one up to now. */
+  java.util.List<Stretch> stretches() {
+    lap();
+    return java.util.List.copyOf(stretches);
   }
 
   /** Seconds per phase so far, the current one up to now (where a run's driver time went). */

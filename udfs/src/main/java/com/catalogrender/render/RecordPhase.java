@@ -69,8 +69,10 @@ final class RecordPhase {
       RenderPhase.Rendered rendered,
       RunMeters meters,
       String arguments,
-      Map<String, Double> phaseSeconds) {
+      JobLabels labels) {
     String runId = opened.runId();
+    Map<String, Double> phaseSeconds = labels.seconds();
+    List<JobLabels.Stretch> stretches = labels.stretches();
     Dataset<Row> mine =
         plan.rowsToRender() == 0
             ? null
@@ -134,6 +136,8 @@ final class RecordPhase {
     reconciliation.problems().forEach(p -> LOG.warn("Run {} does not reconcile: {}", runId, p));
     List<Double> busy = meters.deviceBusySharePerTask().value();
     List<String> lost = rendered.executorsLost();
+    double wallSeconds = (System.nanoTime() - opened.startNanos()) / 1e9;
+    double renderStageSeconds = attempts.spanSeconds(stages);
     RunSummary summary =
         new RunSummary(
             runId,
@@ -141,13 +145,15 @@ final class RecordPhase {
             new RunSummary.Work(
                 totals.executors(),
                 meters.modelLoads().value(),
-                (System.nanoTime() - opened.startNanos()) / 1e9,
+                wallSeconds,
                 rendered.seconds(),
-                attempts.spanSeconds(stages),
+                renderStageSeconds,
                 rendered.captionSeconds(),
                 rendered.captionWaitSeconds(),
-                Math.max(0, rendered.wavesSeconds() - attempts.spanSeconds(stages)),
-                phaseSeconds),
+                Math.max(0, rendered.wavesSeconds() - renderStageSeconds),
+                phaseSeconds,
+                outsideRenderStages(
+                    stretches, attempts, stages, Math.max(0, wallSeconds - renderStageSeconds))),
             new RunSummary.Locations(
                 config.images().root(),
                 config.run().warehouse().renders(),
@@ -251,5 +257,27 @@ final class RecordPhase {
         ok == 0
             ? 0
             : (summary.costs().marginalEur() + summary.costs().fixedEur() + wastedEur) / ok);
+  }
+
+  /**
+   * Per phase, its seconds during which no render task ran; the driver seconds left over (recording
+   * the run after its last label) go to {@code record run}, so the values add up to {@code
+   * driverSeconds}.
+   */
+  static Map<String, Double> outsideRenderStages(
+      List<JobLabels.Stretch> stretches,
+      TaskAttemptMeter.Figures attempts,
+      Set<Integer> stages,
+      double driverSeconds) {
+    Map<String, Double> outside = new java.util.LinkedHashMap<>();
+    for (JobLabels.Stretch stretch : stretches) {
+      double seconds =
+          (stretch.endMillis() - stretch.startMillis()) / 1000.0
+              - attempts.coveredSeconds(stages, stretch.startMillis(), stretch.endMillis());
+      outside.merge(stretch.phase(), Math.max(0, seconds), Double::sum);
+    }
+    double labelled = outside.values().stream().mapToDouble(Double::doubleValue).sum();
+    outside.merge("record run", Math.max(0, driverSeconds - labelled), Double::sum);
+    return Map.copyOf(outside);
   }
 }

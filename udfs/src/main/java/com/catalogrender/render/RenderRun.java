@@ -87,7 +87,7 @@ public final class RenderRun {
           labels.phase("record run");
           RunSummary summary =
               new RecordPhase(spark, config)
-                  .record(opened, plan, estimate, rendered, meters, arguments, labels.seconds());
+                  .record(opened, plan, estimate, rendered, meters, arguments, labels);
           if (config.run().database() != null) {
             labels.phase("register tables and views in database " + config.run().database());
             config.run().warehouse().registerViews(spark, null, config.run().database());

@@ -43,6 +43,15 @@ final class TaskAttemptMeter extends SparkListener {
      * overlap: the next wave's tasks start as the slots of the one before free up).
      */
     double spanSeconds(java.util.Collection<Integer> renderStages) {
+      return coveredSeconds(renderStages, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    /**
+     * Wall seconds from {@code startMillis} to {@code endMillis} (epoch) during which any of {@code
+     * renderStages} ran.
+     */
+    double coveredSeconds(
+        java.util.Collection<Integer> renderStages, long startMillis, long endMillis) {
       long[][] spans =
           spanMillisByStage.entrySet().stream()
               .filter(e -> renderStages.contains(e.getKey()))
@@ -52,10 +61,12 @@ final class TaskAttemptMeter extends SparkListener {
       long covered = 0;
       long end = Long.MIN_VALUE;
       for (long[] span : spans) {
-        if (span[1] > end) {
-          covered += span[1] - Math.max(span[0], end);
-          end = span[1];
+        long from = Math.max(Math.max(span[0], end), startMillis);
+        long to = Math.min(span[1], endMillis);
+        if (to > from) {
+          covered += to - from;
         }
+        end = Math.max(end, span[1]);
       }
       return covered / 1000.0;
     }

@@ -49,6 +49,9 @@ public record RunSummary(
    * @param commitSeconds wall seconds of the waves outside their render stages: starting each
    *     wave's job, its Delta commit and the live images' merge (driver)
    * @param phaseSeconds the driver's wall seconds per labelled phase, up to recording the run
+   * @param outsideRenderStageSeconds of {@link #driverSeconds}, the seconds per phase during which
+   *     no render task ran (where the executors waited for the driver); recording the run is the
+   *     phase {@code record run}
    */
   public record Work(
       long executors,
@@ -59,7 +62,8 @@ public record RunSummary(
       double captionSeconds,
       double captionWaitSeconds,
       double commitSeconds,
-      java.util.Map<String, Double> phaseSeconds) {
+      java.util.Map<String, Double> phaseSeconds,
+      java.util.Map<String, Double> outsideRenderStageSeconds) {
     /** Everything but the render stages: planning, captions, commits, recording the run. */
     public double driverSeconds() {
       return Math.max(0, wallSeconds - renderStageSeconds);

@@ -26,4 +26,32 @@ class TaskAttemptMeterTest {
     assertEquals(10.0, figures.spanSeconds(List.of(1)), 1e-9);
     assertEquals(0.0, figures.spanSeconds(List.of(9)), 1e-9);
   }
+
+  @Test
+  void aPhaseOutsideTheRenderStagesIsTheWallNoRenderTaskCovered() {
+    // render stages from 10 s to 20 s and 18 s to 30 s, and 40 s to 45 s
+    TaskAttemptMeter.Figures figures =
+        spans(
+            Map.of(
+                1, new long[] {10_000, 20_000},
+                2, new long[] {18_000, 30_000},
+                3, new long[] {40_000, 45_000}));
+    List<Integer> stages = List.of(1, 2, 3);
+    assertEquals(5.0, figures.coveredSeconds(stages, 5_000, 15_000), 1e-9);
+    assertEquals(13.0, figures.coveredSeconds(stages, 19_000, 42_000), 1e-9);
+    assertEquals(0.0, figures.coveredSeconds(stages, 30_000, 40_000), 1e-9);
+    Map<String, Double> outside =
+        RecordPhase.outsideRenderStages(
+            List.of(
+                new JobLabels.Stretch("plan", 0, 10_000),
+                new JobLabels.Stretch("render wave", 10_000, 35_000),
+                new JobLabels.Stretch("merge", 35_000, 42_000),
+                new JobLabels.Stretch("render wave", 42_000, 45_000)),
+            figures,
+            java.util.Set.copyOf(stages),
+            // wall 48 s less 25 s of render stages; recording after the last label: 3 s
+            23.0);
+    assertEquals(
+        Map.of("plan", 10.0, "render wave", 5.0, "merge", 5.0, "record run", 3.0), outside);
+  }
 }
