@@ -129,21 +129,19 @@ public final class BenchReport {
                   s.get("driver_heap_peak_after_collection_mib").asLong(),
                   s.get("delta_log_bytes").asLong(),
                   s.get("projection").get("64_gpus").get("driver_overhead_share").asDouble() * 100);
-              JsonNode byPhase = s.get("driver_seconds_outside_render_stages_by_phase");
-              if (byPhase != null) {
-                StringBuilder line = new StringBuilder();
-                byPhase
-                    .fields()
-                    .forEachRemaining(
-                        phase ->
-                            line.append(line.length() == 0 ? "" : ", ")
-                                .append(
-                                    String.format(
-                                        Locale.ROOT,
-                                        "%s %.1f",
-                                        phase.getKey(),
-                                        phase.getValue().asDouble())));
-                System.out.printf("  %9s outside s by phase: %s%n", "", line);
+              printPhases(
+                  "outside s by phase", s.get("driver_seconds_outside_render_stages_by_phase"));
+              printPhases("no task s by phase", s.get("driver_alone_seconds_by_phase"));
+              JsonNode spread = s.get("projection").get("64_gpus");
+              if (spread.has("driver_overhead_share_if_other_tasks_spread")) {
+                System.out.printf(
+                    Locale.ROOT,
+                    "  %9s driver alone %.1f s; 64 GPUs if the other tasks spread over 64 slots:"
+                        + " %.1f s outside, %.1f%% overhead%n",
+                    "",
+                    s.get("driver_alone_seconds").asDouble(),
+                    spread.get("driver_seconds_if_other_tasks_spread").asDouble(),
+                    spread.get("driver_overhead_share_if_other_tasks_spread").asDouble() * 100);
               }
             });
     scale
@@ -237,5 +235,22 @@ public final class BenchReport {
           c.get("naive").get(stage).asDouble(),
           c.get("optimized").get(stage).asDouble());
     }
+  }
+
+  /** One line of seconds per phase ({@code byPhase}: phase to seconds), when the run has them. */
+  private static void printPhases(String label, JsonNode byPhase) {
+    if (byPhase == null) {
+      return;
+    }
+    StringBuilder line = new StringBuilder();
+    byPhase
+        .fields()
+        .forEachRemaining(
+            phase ->
+                line.append(line.length() == 0 ? "" : ", ")
+                    .append(
+                        String.format(
+                            Locale.ROOT, "%s %.1f", phase.getKey(), phase.getValue().asDouble())));
+    System.out.printf("  %9s %s: %s%n", "", label, line);
   }
 }

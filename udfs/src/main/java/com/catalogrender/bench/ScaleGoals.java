@@ -78,13 +78,8 @@ final class ScaleGoals {
     heapGoal.put("jvm_heap_peak_after_collection_mib_executors_included", jvm);
     heapGoal.put("sampled_peak_mib_with_garbage_not_yet_collected", sampled);
     int largest = sizes.get(sizes.size() - 1);
-    double overhead =
-        scale
-            .get(Integer.toString(largest))
-            .get("projection")
-            .get("64_gpus")
-            .get("driver_overhead_share")
-            .asDouble();
+    JsonNode cluster = scale.get(Integer.toString(largest)).get("projection").get("64_gpus");
+    double overhead = cluster.get("driver_overhead_share").asDouble();
     ObjectNode projected = goals.putObject("projected_driver_overhead_share_64_gpus");
     put(
         projected,
@@ -92,6 +87,12 @@ final class ScaleGoals {
         "< " + MAX_DRIVER_OVERHEAD_SHARE,
         overhead < MAX_DRIVER_OVERHEAD_SHARE);
     projected.put("at_rows", largest);
+    if (cluster.has("driver_overhead_share_if_other_tasks_spread")) {
+      // not the goal's figure: an assumption (the phases' other tasks would spread over 64 slots)
+      projected.put(
+          "not_judged_if_other_tasks_spread_over_64_slots",
+          round(cluster.get("driver_overhead_share_if_other_tasks_spread").asDouble()));
+    }
     ObjectNode linear = goals.putObject("linear_wall");
     if (sizes.size() < 3) {
       linear.put("not_measured", "needs three sizes (two always fit a line)");

@@ -131,6 +131,23 @@ public final class ScaleSimulation {
         work.outsideRenderStageSeconds().entrySet().stream()
             .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
             .forEach(e -> outside.put(e.getKey(), round(e.getValue())));
+        // of those, the seconds during which no task ran at all: the driver alone
+        Map<String, RunSummary.PhaseTasks> tasks = work.outsideRenderStageTasks();
+        size.put(
+            "driver_alone_seconds",
+            round(tasks.values().stream().mapToDouble(RunSummary.PhaseTasks::noTaskSeconds).sum()));
+        ObjectNode aloneByPhase = size.putObject("driver_alone_seconds_by_phase");
+        tasks.entrySet().stream()
+            .sorted(
+                java.util.Comparator.comparingDouble(
+                    (Map.Entry<String, RunSummary.PhaseTasks> e) -> -e.getValue().noTaskSeconds()))
+            .forEach(e -> aloneByPhase.put(e.getKey(), round(e.getValue().noTaskSeconds())));
+        size.put(
+            "other_stage_task_seconds_outside_render_stages",
+            round(
+                tasks.values().stream()
+                    .mapToDouble(RunSummary.PhaseTasks::otherTaskSeconds)
+                    .sum()));
         size.put("executor_idle_seconds_during_driver_phases", round(idle * slots));
         size.put(
             "executor_idle_during_captions_share_of_render",
@@ -164,18 +181,24 @@ public final class ScaleSimulation {
         size.put("plan_with_history_seconds", round((System.nanoTime() - planStart) / 1e9));
         size.put("plan_with_history_rows_to_render", dry.rows().total() - dry.rows().skipped());
         // projection: GPUs render at the seed's rate; the driver's phases measured here do not
-        // shrink with more GPUs (they run on the driver, or are this catalog's planning work)
+        // shrink with more GPUs (the goal's figure). Beside it, one in which the phases' other
+        // stages' tasks (reading, shuffles, merges) spread over the cluster's slots, one per GPU
         ObjectNode projection = size.putObject("projection");
         for (int gpus : new int[] {8, 64}) {
           double renderWall = rows / SEED_H100_RENDERS_PER_SECOND / gpus;
           double gpuEur = rows / SEED_H100_RENDERS_PER_SECOND * gpuEurPerSecond;
           double idleEur = idle * gpus * gpuEurPerSecond;
+          double spread = secondsIfOtherTasksSpread(work.outsideRenderStageSeconds(), tasks, gpus);
           ObjectNode p = projection.putObject(gpus + "_gpus");
           p.put("render_wall_seconds", round(renderWall));
           p.put("wall_seconds", round(renderWall + idle));
           p.put("gpu_eur", round(gpuEur));
           p.put("idle_gpu_eur_during_driver_phases", round(idleEur));
           p.put("driver_overhead_share", round(idleEur / gpuEur));
+          p.put("driver_seconds_if_other_tasks_spread", round(spread));
+          p.put(
+              "driver_overhead_share_if_other_tasks_spread",
+              round(spread * gpus * gpuEurPerSecond / gpuEur));
         }
         double wallPerRow = work.wallSeconds() / rows;
         if (firstWallPerRow == null) {
@@ -188,6 +211,30 @@ public final class ScaleSimulation {
       }
     }
     ScaleGoals.judge(scale, sizes);
+  }
+
+  /**
+   * The driver's seconds outside the render stages ({@code outside}, per phase) on a cluster of
+   * {@code slots} task slots, if each phase's other stages' task attempts spread evenly over the
+   * slots: per phase, its seconds with no task running, plus its stages' longest attempts (however
+   * many slots, a stage takes as long as its longest task), plus their slot-seconds over the slots;
+   * never more than measured here. A phase without a record of its tasks stays as measured.
+   */
+  static double secondsIfOtherTasksSpread(
+      Map<String, Double> outside, Map<String, RunSummary.PhaseTasks> tasks, int slots) {
+    double seconds = 0;
+    for (Map.Entry<String, Double> phase : outside.entrySet()) {
+      RunSummary.PhaseTasks ran = tasks.get(phase.getKey());
+      seconds +=
+          ran == null
+              ? phase.getValue()
+              : Math.min(
+                  phase.getValue(),
+                  ran.noTaskSeconds()
+                      + ran.longestOtherTaskSeconds()
+                      + ran.otherTaskSeconds() / slots);
+    }
+    return seconds;
   }
 
   /**

@@ -34,7 +34,8 @@ final class DryRun {
     return new RunSummary(
         runId,
         new RunSummary.RowCounts(plan.rowsTotal(), 0, 0, plan.rowsSkipped(), plan.rowsToRender()),
-        new RunSummary.Work(0, 0, 0, 0, 0, 0, 0, 0, java.util.Map.of(), java.util.Map.of()),
+        new RunSummary.Work(
+            0, 0, 0, 0, 0, 0, 0, 0, java.util.Map.of(), java.util.Map.of(), java.util.Map.of()),
         new RunSummary.Locations(
             config.images().root(),
             config.run().warehouse().renders(),

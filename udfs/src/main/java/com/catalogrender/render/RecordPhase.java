@@ -69,10 +69,9 @@ final class RecordPhase {
       RenderPhase.Rendered rendered,
       RunMeters meters,
       String arguments,
-      JobLabels labels) {
+      JobLabels labels,
+      TaskAttemptMeter runTasks) {
     String runId = opened.runId();
-    Map<String, Double> phaseSeconds = labels.seconds();
-    List<JobLabels.Stretch> stretches = labels.stretches();
     Dataset<Row> mine =
         plan.rowsToRender() == 0
             ? null
@@ -136,6 +135,9 @@ final class RecordPhase {
     reconciliation.problems().forEach(p -> LOG.warn("Run {} does not reconcile: {}", runId, p));
     List<Double> busy = meters.deviceBusySharePerTask().value();
     List<String> lost = rendered.executorsLost();
+    // the phases up to now, recording included (what follows is the runs row's commit)
+    Map<String, Double> phaseSeconds = labels.seconds();
+    List<JobLabels.Stretch> stretches = labels.stretches();
     double wallSeconds = (System.nanoTime() - opened.startNanos()) / 1e9;
     double renderStageSeconds = attempts.spanSeconds(stages);
     RunSummary summary =
@@ -153,7 +155,8 @@ final class RecordPhase {
                 Math.max(0, rendered.wavesSeconds() - renderStageSeconds),
                 phaseSeconds,
                 outsideRenderStages(
-                    stretches, attempts, stages, Math.max(0, wallSeconds - renderStageSeconds))),
+                    stretches, attempts, stages, Math.max(0, wallSeconds - renderStageSeconds)),
+                outsideRenderStageTasks(stretches, runTasks.figures(), stages)),
             new RunSummary.Locations(
                 config.images().root(),
                 config.run().warehouse().renders(),
@@ -279,5 +282,23 @@ final class RecordPhase {
     double labelled = outside.values().stream().mapToDouble(Double::doubleValue).sum();
     outside.merge("record run", Math.max(0, driverSeconds - labelled), Double::sum);
     return Map.copyOf(outside);
+  }
+
+  /**
+   * What ran during each phase's seconds outside the render stages ({@code tasks}: the run's every
+   * task attempt, of every stage; {@code renderStages} among them).
+   */
+  static Map<String, RunSummary.PhaseTasks> outsideRenderStageTasks(
+      List<JobLabels.Stretch> stretches,
+      TaskAttemptMeter.Figures tasks,
+      Set<Integer> renderStages) {
+    Map<String, RunSummary.PhaseTasks> phases = new java.util.LinkedHashMap<>();
+    for (JobLabels.Stretch stretch : stretches) {
+      phases.merge(
+          stretch.phase(),
+          tasks.outsideRenderStages(renderStages, stretch.startMillis(), stretch.endMillis()),
+          RunSummary.PhaseTasks::plus);
+    }
+    return Map.copyOf(phases);
   }
 }

@@ -55,6 +55,9 @@ public final class RenderRun {
   public RunSummary execute(String arguments) throws IOException {
     String runId = OpenedRun.newRunId();
     JobLabels labels = new JobLabels(spark.sparkContext(), runId);
+    // every task attempt of the run, each phase's: when the driver worked alone
+    TaskAttemptMeter runTasks = new TaskAttemptMeter();
+    spark.sparkContext().addSparkListener(runTasks);
     try {
       OpenedRun opened = OpenedRun.open(spark, config, runId, labels);
       RenderPlan plan;
@@ -87,7 +90,7 @@ public final class RenderRun {
           labels.phase("record run");
           RunSummary summary =
               new RecordPhase(spark, config)
-                  .record(opened, plan, estimate, rendered, meters, arguments, labels);
+                  .record(opened, plan, estimate, rendered, meters, arguments, labels, runTasks);
           if (config.run().database() != null) {
             labels.phase("register tables and views in database " + config.run().database());
             config.run().warehouse().registerViews(spark, null, config.run().database());
@@ -105,6 +108,7 @@ public final class RenderRun {
         plan.todo().unpersist();
       }
     } finally {
+      spark.sparkContext().removeSparkListener(runTasks);
       labels.clear();
     }
   }

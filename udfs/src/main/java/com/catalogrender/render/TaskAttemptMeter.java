@@ -1,5 +1,6 @@
 package com.catalogrender.render;
 
+import com.catalogrender.results.RunSummary;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -32,9 +33,41 @@ final class TaskAttemptMeter extends SparkListener {
       double wastedSeconds,
       String wastedReasons,
       Map<Integer, Double> successfulSecondsByStage,
-      Map<Integer, long[]> spanMillisByStage) {
+      Map<Integer, long[]> spanMillisByStage,
+      Map<Integer, double[]> durationSecondsByStage) {
     static Figures none() {
-      return new Figures(0, 0, 0, 0, null, Map.of(), Map.of());
+      return new Figures(0, 0, 0, 0, null, Map.of(), Map.of(), Map.of());
+    }
+
+    /**
+     * What ran from {@code startMillis} to {@code endMillis} (epoch) while no render stage ran: the
+     * seconds with no task of any stage, and the other stages' attempts (their seconds and their
+     * longest, each stage in the share of its span that falls there).
+     */
+    RunSummary.PhaseTasks outsideRenderStages(
+        java.util.Collection<Integer> renderStages, long startMillis, long endMillis) {
+      double noTask =
+          (endMillis - startMillis) / 1000.0
+              - coveredSeconds(spanMillisByStage.keySet(), startMillis, endMillis);
+      double seconds = 0;
+      double longest = 0;
+      for (Map.Entry<Integer, long[]> stage : spanMillisByStage.entrySet()) {
+        double[] durations = durationSecondsByStage.get(stage.getKey());
+        long[] span = stage.getValue();
+        long from = Math.max(span[0], startMillis);
+        long to = Math.min(span[1], endMillis);
+        if (renderStages.contains(stage.getKey())
+            || durations == null
+            || to <= from
+            || span[1] <= span[0]) {
+          continue;
+        }
+        double outside = (to - from) / 1000.0 - coveredSeconds(renderStages, from, to);
+        double share = Math.max(0, outside) / ((span[1] - span[0]) / 1000.0);
+        seconds += durations[0] * share;
+        longest += durations[1] * share;
+      }
+      return new RunSummary.PhaseTasks(Math.max(0, noTask), seconds, longest);
     }
 
     /**
@@ -96,6 +129,7 @@ final class TaskAttemptMeter extends SparkListener {
   private final Map<String, Integer> reasons = new TreeMap<>();
   private final Map<Integer, Double> successfulByStage = new TreeMap<>();
   private final Map<Integer, long[]> spans = new TreeMap<>();
+  private final Map<Integer, double[]> durations = new TreeMap<>();
 
   @Override
   public synchronized void onTaskEnd(SparkListenerTaskEnd end) {
@@ -110,6 +144,10 @@ final class TaskAttemptMeter extends SparkListener {
         spans.computeIfAbsent(end.stageId(), id -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE});
     span[0] = Math.min(span[0], info.launchTime());
     span[1] = Math.max(span[1], info.finishTime());
+    double duration = Math.max(0, info.finishTime() - info.launchTime()) / 1000.0;
+    double[] stage = durations.computeIfAbsent(end.stageId(), id -> new double[2]);
+    stage[0] += duration;
+    stage[1] = Math.max(stage[1], duration);
     if (info.successful()) {
       successfulByStage.merge(end.stageId(), seconds, Double::sum);
     } else {
@@ -147,6 +185,15 @@ final class TaskAttemptMeter extends SparkListener {
         wastedSeconds,
         text.length() == 0 ? null : text.toString(),
         Map.copyOf(successfulByStage),
-        Map.copyOf(spans));
+        copyOf(spans, long[]::clone),
+        copyOf(durations, double[]::clone));
+  }
+
+  /** A copy of {@code byStage} whose arrays later task ends do not change. */
+  private static <T> Map<Integer, T> copyOf(
+      Map<Integer, T> byStage, java.util.function.UnaryOperator<T> clone) {
+    Map<Integer, T> copy = new TreeMap<>();
+    byStage.forEach((stage, values) -> copy.put(stage, clone.apply(values)));
+    return java.util.Collections.unmodifiableMap(copy);
   }
 }

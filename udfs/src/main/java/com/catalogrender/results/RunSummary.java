@@ -52,6 +52,8 @@ public record RunSummary(
    * @param outsideRenderStageSeconds of {@link #driverSeconds}, the seconds per phase during which
    *     no render task ran (where the executors waited for the driver); recording the run is the
    *     phase {@code record run}
+   * @param outsideRenderStageTasks per phase of {@code outsideRenderStageSeconds} (recording's
+   *     remainder aside), what ran during those seconds
    */
   public record Work(
       long executors,
@@ -63,10 +65,32 @@ public record RunSummary(
       double captionWaitSeconds,
       double commitSeconds,
       java.util.Map<String, Double> phaseSeconds,
-      java.util.Map<String, Double> outsideRenderStageSeconds) {
+      java.util.Map<String, Double> outsideRenderStageSeconds,
+      java.util.Map<String, PhaseTasks> outsideRenderStageTasks) {
     /** Everything but the render stages: planning, captions, commits, recording the run. */
     public double driverSeconds() {
       return Math.max(0, wallSeconds - renderStageSeconds);
+    }
+  }
+
+  /**
+   * What ran during a phase's seconds outside the render stages.
+   *
+   * @param noTaskSeconds seconds with no task of any stage running: the driver alone (Delta log
+   *     reads and commits, planning and scheduling jobs, waiting on the gateway), which more
+   *     executors would not shorten
+   * @param otherTaskSeconds the other stages' task attempts (reading, shuffles, merges), launch to
+   *     finish, summed: slot-seconds a cluster spreads over its task slots
+   * @param longestOtherTaskSeconds those stages' longest attempts, summed: what the phase takes
+   *     however many slots run them
+   */
+  public record PhaseTasks(
+      double noTaskSeconds, double otherTaskSeconds, double longestOtherTaskSeconds) {
+    public PhaseTasks plus(PhaseTasks other) {
+      return new PhaseTasks(
+          noTaskSeconds + other.noTaskSeconds,
+          otherTaskSeconds + other.otherTaskSeconds,
+          longestOtherTaskSeconds + other.longestOtherTaskSeconds);
     }
   }
 

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.catalogrender.results.RunSummary;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ScaleGoalsTest {
@@ -74,5 +76,39 @@ class ScaleGoalsTest {
     assertTrue(goals.get("plan_seconds_at_1000000_rows_of_history").has("not_measured"));
     assertTrue(goals.get("linear_wall").has("not_measured"));
     assertTrue(goals.get("caption_idle_share_of_render_at_100000_rows").get("met").asBoolean());
+  }
+
+  @Test
+  void theOverheadGoalIsJudgedOnTheMeasuredPhasesNotOnTheirSpreadOverTheCluster() {
+    ObjectNode scale = new ObjectMapper().createObjectNode();
+    size(scale, 10_000, 60, 5.6);
+    ObjectNode largest = size(scale, 100_000, 240, 0.2);
+    ((ObjectNode) largest.get("projection").get("64_gpus"))
+        .put("driver_overhead_share_if_other_tasks_spread", 0.004);
+    ScaleGoals.judge(scale, List.of(10_000, 100_000));
+    ObjectNode goal =
+        (ObjectNode) scale.get("goals").get("projected_driver_overhead_share_64_gpus");
+    assertFalse(goal.get("met").asBoolean(), goal.toString());
+    assertEquals(0.2, goal.get("figure").asDouble(), 1e-9);
+    assertEquals(
+        0.004, goal.get("not_judged_if_other_tasks_spread_over_64_slots").asDouble(), 1e-9);
+  }
+
+  @Test
+  void onlyTheOtherStagesTasksSpreadOverTheClustersSlots() {
+    // plan: 10 s outside, 4 s alone, 12 slot-seconds of tasks, longest 1 s; merge: 30 s outside,
+    // 2 s alone, 56 slot-seconds, one 20 s task; record: no record of its tasks
+    Map<String, Double> outside = Map.of("plan", 10.0, "merge", 30.0, "record run", 3.0);
+    Map<String, RunSummary.PhaseTasks> tasks =
+        Map.of(
+            "plan", new RunSummary.PhaseTasks(4, 12, 1),
+            "merge", new RunSummary.PhaseTasks(2, 56, 20));
+    assertEquals(
+        (4 + 1 + 12 / 64.0) + (2 + 20 + 56 / 64.0) + 3,
+        ScaleSimulation.secondsIfOtherTasksSpread(outside, tasks, 64),
+        1e-9);
+    // never more than measured: on 2 slots the plan's formula (4 + 1 + 6) is over its 10 s, the
+    // merge's (2 + 20 + 28) over its 30 s
+    assertEquals(10 + 30 + 3, ScaleSimulation.secondsIfOtherTasksSpread(outside, tasks, 2), 1e-9);
   }
 }

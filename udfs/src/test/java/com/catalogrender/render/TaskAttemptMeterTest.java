@@ -2,13 +2,14 @@ package com.catalogrender.render;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.catalogrender.results.RunSummary;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TaskAttemptMeterTest {
   private static TaskAttemptMeter.Figures spans(Map<Integer, long[]> spans) {
-    return new TaskAttemptMeter.Figures(0, 0, 0, 0, null, Map.of(), spans);
+    return new TaskAttemptMeter.Figures(0, 0, 0, 0, null, Map.of(), spans, Map.of());
   }
 
   @Test
@@ -53,5 +54,43 @@ class TaskAttemptMeterTest {
             23.0);
     assertEquals(
         Map.of("plan", 10.0, "render wave", 5.0, "merge", 5.0, "record run", 3.0), outside);
+  }
+
+  @Test
+  void outsideTheRenderStagesTheDriverIsAloneOrOtherStagesRun() {
+    // plan: stage 7, two 4 s tasks from 0 to 8 s; render stage 1 from 10 s to 20 s; a merge's
+    // stage 8 from 16 s to 40 s (three tasks, 30 s in all, the longest 12 s), 4 s of its span
+    // under the render stage
+    TaskAttemptMeter.Figures figures =
+        new TaskAttemptMeter.Figures(
+            0,
+            0,
+            0,
+            0,
+            null,
+            Map.of(),
+            Map.of(
+                7, new long[] {0, 8_000},
+                1, new long[] {10_000, 20_000},
+                8, new long[] {16_000, 40_000}),
+            Map.of(7, new double[] {8, 4}, 1, new double[] {20, 10}, 8, new double[] {30, 12}));
+    Map<String, RunSummary.PhaseTasks> tasks =
+        RecordPhase.outsideRenderStageTasks(
+            List.of(
+                new JobLabels.Stretch("plan", 0, 10_000),
+                new JobLabels.Stretch("render wave", 10_000, 20_000),
+                new JobLabels.Stretch("merge", 20_000, 42_000),
+                new JobLabels.Stretch("plan", 42_000, 43_000)),
+            figures,
+            java.util.Set.of(1));
+    // plan: 2 s + 1 s with no task, all of stage 7's attempts
+    assertEquals(new RunSummary.PhaseTasks(3, 8, 4), tasks.get("plan"));
+    // render wave: covered by the render stage; stage 8 ran under it, not outside
+    assertEquals(new RunSummary.PhaseTasks(0, 0, 0), tasks.get("render wave"));
+    // merge: 2 s alone; 20 of stage 8's 24 s of span fall here outside the render stage
+    RunSummary.PhaseTasks merge = tasks.get("merge");
+    assertEquals(2, merge.noTaskSeconds(), 1e-9);
+    assertEquals(30 * 20 / 24.0, merge.otherTaskSeconds(), 1e-9);
+    assertEquals(12 * 20 / 24.0, merge.longestOtherTaskSeconds(), 1e-9);
   }
 }
