@@ -117,6 +117,11 @@ public final class ScaleSimulation {
         work.phaseSeconds().forEach((phase, seconds) -> phases.put(phase, round(seconds)));
         size.put("caption_seconds", round(work.captionSeconds()));
         size.put("captions_per_second", round(prompts / Math.max(1e-9, work.captionSeconds())));
+        // the gateway's pace the render stages would have consumed: above captions_per_second,
+        // the waves wait for captions (gateway.concurrency too low for this render rate)
+        size.put(
+            "captions_per_second_the_render_took",
+            round(prompts / Math.max(1e-9, work.renderStageSeconds())));
         size.put("caption_wait_seconds", round(work.captionWaitSeconds()));
         size.put("commit_seconds", round(work.commitSeconds()));
         size.put("gateway_requests", gateway.requests() - requestsBefore);

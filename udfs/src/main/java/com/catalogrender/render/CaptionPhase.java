@@ -438,6 +438,54 @@ public final class CaptionPhase {
         c.apiEur());
   }
 
+  /** Waiting for captions above this share of the waves' wall time gets advice. */
+  static final double ADVISED_WAIT_SHARE = 0.05;
+
+  /**
+   * Advice when the render waited for the gateway's captions for more than {@value
+   * #ADVISED_WAIT_SHARE} of the waves' wall time: the prompts per second the gateway answered, the
+   * prompts per second the render would have consumed without waiting, and the concurrency that
+   * would have kept up (with a quarter to spare, at most the setting's 256); null when it kept up
+   * or no gateway answered.
+   *
+   * @param captionSeconds wall seconds from the first caption to the last
+   * @param waitSeconds wall seconds the waves waited for captions with nothing to render
+   * @param wavesSeconds wall seconds of the waves
+   */
+  static String concurrencyAdvice(
+      CaptionFigures c,
+      CaptionSettings settings,
+      double captionSeconds,
+      double waitSeconds,
+      double wavesSeconds) {
+    if (!settings.usesGateway()
+        || c.httpRequests() == 0
+        || captionSeconds <= 0
+        || waitSeconds <= ADVISED_WAIT_SHARE * wavesSeconds) {
+      return null;
+    }
+    int concurrency = settings.gateway().concurrency();
+    double answered = c.rewrites() / captionSeconds;
+    double needed = c.rewrites() / Math.max(1e-9, wavesSeconds - waitSeconds);
+    int advised =
+        (int) Math.min(256, Math.ceil(concurrency * Math.max(1, needed / answered) * 1.25));
+    return String.format(
+        Locale.ROOT,
+        "captions held the render back: it waited %.1f s (%.0f%% of the waves' %.1f s) for the"
+            + " gateway, which answered %.0f prompts/s with %d requests in flight; the render"
+            + " would have taken %.0f prompts/s. Set %s=%d (--gateway-concurrency %d) if the"
+            + " gateway's rate limits allow it",
+        waitSeconds,
+        100 * waitSeconds / wavesSeconds,
+        wavesSeconds,
+        answered,
+        concurrency,
+        needed,
+        GatewaySettings.CONCURRENCY,
+        advised,
+        advised);
+  }
+
   private boolean bypass(String category, Map<String, Long> rowsPerCategory, long totalRows) {
     if (!settings.usesGateway()) {
       return false;

@@ -267,6 +267,13 @@ final class RenderPhase {
             captionSeconds > 0 ? captionFigures.distinctPrompts() / captionSeconds : 0.0,
             captionWaitSeconds,
             captionWaitSeconds * spark.sparkContext().defaultParallelism()));
+    String advice =
+        CaptionPhase.concurrencyAdvice(
+            captionFigures, config.captions(), captionSeconds, captionWaitSeconds, wavesSeconds);
+    if (advice != null) {
+      LOG.warn("Run {}: {}", opened.runId(), advice);
+      console.accept(advice);
+    }
     sweep(opened.runId());
     return new Rendered(
         captionFigures,
