@@ -37,18 +37,34 @@ public final class ImageStore {
 
   /**
    * Deletes the temporary files that attempts of run {@code runId} left behind (an executor killed
-   * between write and rename); their rows were rendered again by a retry. Returns how many.
+   * between write and rename); their rows were rendered again by a retry. Returns how many. On a
+   * local disk it reads the directory's names only (10^6 images: Hadoop's listing built a status
+   * per file, about 25 s on the driver).
    */
   public int sweepTemporary(String runId) throws IOException {
     if (objectStore || !fileSystem.exists(root)) {
       return 0; // object stores have no temporary names: an upload appears whole on close
     }
+    String marker = ".tmp-" + runId + "-";
     int deleted = 0;
-    for (org.apache.hadoop.fs.FileStatus status : fileSystem.listStatus(root)) {
-      String name = status.getPath().getName();
-      if (name.startsWith(".") && name.contains(".tmp-" + runId + "-")) {
-        deleted += fileSystem.delete(status.getPath(), false) ? 1 : 0;
+    if (localRoot != null) {
+      try (java.nio.file.DirectoryStream<java.nio.file.Path> names =
+          java.nio.file.Files.newDirectoryStream(
+              localRoot,
+              path -> {
+                String name = path.getFileName().toString();
+                return name.startsWith(".") && name.contains(marker);
+              })) {
+        for (java.nio.file.Path temporary : names) {
+          deleted += java.nio.file.Files.deleteIfExists(temporary) ? 1 : 0;
+        }
       }
+      return deleted;
+    }
+    for (org.apache.hadoop.fs.FileStatus status :
+        fileSystem.listStatus(
+            root, path -> path.getName().startsWith(".") && path.getName().contains(marker))) {
+      deleted += fileSystem.delete(status.getPath(), false) ? 1 : 0;
     }
     return deleted;
   }

@@ -274,7 +274,12 @@ final class RenderPhase {
       LOG.warn("Run {}: {}", opened.runId(), advice);
       console.accept(advice);
     }
-    sweep(opened.runId());
+    TaskAttemptMeter.Figures attempted = attempts.figures();
+    if (attempted.failed() > 0 || !losses.lost().isEmpty()) {
+      // only an attempt that died between an image's write and its rename leaves a temporary file
+      labels.phase("sweep temporary images of failed attempts");
+      sweep(opened.runId());
+    }
     return new Rendered(
         captionFigures,
         losses.lost(),
@@ -283,7 +288,7 @@ final class RenderPhase {
         captionSeconds,
         captionWaitSeconds,
         wavesSeconds,
-        attempts.figures());
+        attempted);
   }
 
   /**
