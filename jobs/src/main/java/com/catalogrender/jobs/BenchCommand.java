@@ -199,7 +199,7 @@ final class BenchCommand implements SparkJob, OptionTable.Declared {
       --scale-sizes          LIST  text    10000,100000  catalog sizes of --scale-simulated (add 1000000 for the opt-in million rows)
       --scale-device-seconds  S  double  0.02  simulated device seconds per batch of 8
       --scale-distinct       D     double  0.3       distinct prompts per catalog row
-      --scale-concurrency    N     int     32        gateway requests in flight
+      --scale-concurrency    N     int     64        gateway requests in flight
       --json                 -     flag    -         print the figures as one JSON object
       """;
   }

@@ -155,7 +155,7 @@ public record GatewaySettings(
         GatewayFlavor.parse(FLAVOR, s.getOrDefault(FLAVOR, "openai")),
         model,
         list(s.get(FALLBACK_MODELS)),
-        integer(s, CONCURRENCY, "32", 1, 256),
+        integer(s, CONCURRENCY, "64", 1, 256),
         Duration.ofMillis(Math.round(1000 * decimal(s, TIMEOUT_SECONDS, "20", 0.01, 600))),
         integer(s, MAX_ATTEMPTS, "4", 1, 20),
         backoff,
