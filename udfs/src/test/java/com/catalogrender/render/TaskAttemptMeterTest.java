@@ -9,7 +9,12 @@ import org.junit.jupiter.api.Test;
 
 class TaskAttemptMeterTest {
   private static TaskAttemptMeter.Figures spans(Map<Integer, long[]> spans) {
-    return new TaskAttemptMeter.Figures(0, 0, 0, 0, null, Map.of(), spans, Map.of());
+    return spans(spans, Map.of());
+  }
+
+  private static TaskAttemptMeter.Figures spans(
+      Map<Integer, long[]> spans, Map<Integer, double[]> durations) {
+    return new TaskAttemptMeter.Figures(0, 0, 0, 0, null, Map.of(), spans, durations);
   }
 
   @Test
@@ -62,13 +67,7 @@ class TaskAttemptMeterTest {
     // stage 8 from 16 s to 40 s (three tasks, 30 s in all, the longest 12 s), 4 s of its span
     // under the render stage
     TaskAttemptMeter.Figures figures =
-        new TaskAttemptMeter.Figures(
-            0,
-            0,
-            0,
-            0,
-            null,
-            Map.of(),
+        spans(
             Map.of(
                 7, new long[] {0, 8_000},
                 1, new long[] {10_000, 20_000},
