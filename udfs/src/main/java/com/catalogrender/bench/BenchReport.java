@@ -132,6 +132,13 @@ public final class BenchReport {
               printPhases(
                   "outside s by phase", s.get("driver_seconds_outside_render_stages_by_phase"));
               printPhases("no task s by phase", s.get("driver_alone_seconds_by_phase"));
+              if (s.has("other_stage_task_seconds_during_render_stages")) {
+                System.out.printf(
+                    Locale.ROOT,
+                    "  %9s other stages' tasks beside the render: %.1f slot-s (in the overhead)%n",
+                    "",
+                    s.get("other_stage_task_seconds_during_render_stages").asDouble());
+              }
               JsonNode spread = s.get("projection").get("64_gpus");
               if (spread.has("driver_overhead_share_if_other_tasks_spread")) {
                 System.out.printf(

@@ -153,6 +153,10 @@ public final class ScaleSimulation {
                 tasks.values().stream()
                     .mapToDouble(RunSummary.PhaseTasks::otherTaskSeconds)
                     .sum()));
+        // slots the render did not get while it ran: on a GPU cluster, GPU-seconds lost however
+        // many GPUs (the projection counts them beside the driver's seconds times the GPUs)
+        double overlapped = work.otherTaskSecondsDuringRenderStages();
+        size.put("other_stage_task_seconds_during_render_stages", round(overlapped));
         size.put("executor_idle_seconds_during_driver_phases", round(idle * slots));
         size.put(
             "executor_idle_during_captions_share_of_render",
@@ -186,13 +190,15 @@ public final class ScaleSimulation {
         size.put("plan_with_history_seconds", round((System.nanoTime() - planStart) / 1e9));
         size.put("plan_with_history_rows_to_render", dry.rows().total() - dry.rows().skipped());
         // projection: GPUs render at the seed's rate; the driver's phases measured here do not
-        // shrink with more GPUs (the goal's figure). Beside it, one in which the phases' other
+        // shrink with more GPUs, and while they run every GPU waits; the slots other tasks took
+        // from the render while it ran are GPU-seconds too (the goal's figure, both together).
+        // Beside it, one in which the phases' other
         // stages' tasks (reading, shuffles, merges) spread over the cluster's slots, one per GPU
         ObjectNode projection = size.putObject("projection");
         for (int gpus : new int[] {8, 64}) {
           double renderWall = rows / SEED_H100_RENDERS_PER_SECOND / gpus;
           double gpuEur = rows / SEED_H100_RENDERS_PER_SECOND * gpuEurPerSecond;
-          double idleEur = idle * gpus * gpuEurPerSecond;
+          double idleEur = (idle * gpus + overlapped) * gpuEurPerSecond;
           double spread = secondsIfOtherTasksSpread(work.outsideRenderStageSeconds(), tasks, gpus);
           ObjectNode p = projection.putObject(gpus + "_gpus");
           p.put("render_wall_seconds", round(renderWall));
@@ -203,7 +209,7 @@ public final class ScaleSimulation {
           p.put("driver_seconds_if_other_tasks_spread", round(spread));
           p.put(
               "driver_overhead_share_if_other_tasks_spread",
-              round(spread * gpus * gpuEurPerSecond / gpuEur));
+              round((spread * gpus + overlapped) * gpuEurPerSecond / gpuEur));
         }
         double wallPerRow = work.wallSeconds() / rows;
         if (firstWallPerRow == null) {

@@ -35,7 +35,7 @@ final class DryRun {
         runId,
         new RunSummary.RowCounts(plan.rowsTotal(), 0, 0, plan.rowsSkipped(), plan.rowsToRender()),
         new RunSummary.Work(
-            0, 0, 0, 0, 0, 0, 0, 0, java.util.Map.of(), java.util.Map.of(), java.util.Map.of()),
+            0, 0, 0, 0, 0, 0, 0, 0, java.util.Map.of(), java.util.Map.of(), java.util.Map.of(), 0),
         new RunSummary.Locations(
             config.images().root(),
             config.run().warehouse().renders(),

@@ -140,6 +140,7 @@ final class RecordPhase {
     List<JobLabels.Stretch> stretches = labels.stretches();
     double wallSeconds = (System.nanoTime() - opened.startNanos()) / 1e9;
     double renderStageSeconds = attempts.spanSeconds(stages);
+    TaskAttemptMeter.Figures runFigures = runTasks.figures();
     RunSummary summary =
         new RunSummary(
             runId,
@@ -156,7 +157,8 @@ final class RecordPhase {
                 phaseSeconds,
                 outsideRenderStages(
                     stretches, attempts, stages, Math.max(0, wallSeconds - renderStageSeconds)),
-                outsideRenderStageTasks(stretches, runTasks.figures(), stages)),
+                outsideRenderStageTasks(stretches, runFigures, stages),
+                runFigures.otherTaskSecondsDuringRenderStages(stages)),
             new RunSummary.Locations(
                 config.images().root(),
                 config.run().warehouse().renders(),

@@ -153,8 +153,19 @@ final class RenderPhase {
         context.addSparkListener(releases);
       }
       long wavesStart = System.nanoTime();
-      long lastMerge = wavesStart;
-      List<Integer> unmerged = new java.util.ArrayList<>();
+      int committedWaves = 0;
+      Dataset<Row> wavedRows = waved;
+      int allWaves = waves;
+      LiveImagesMerger merger =
+          new LiveImagesMerger(
+              ofWaves -> {
+                labels.labelThisThread(
+                    String.format(
+                        "merge %d wave(s) into the live images, beside the render",
+                        ofWaves.size()));
+                mergeLiveImages(opened.runId(), wavedRows, ofWaves, allWaves);
+              },
+              config.run().checkpointSeconds());
       // created before the first wave's commit, so two waves' commits never race to create it
       RendersTable.VERSIONED.ensure(spark, config.run().warehouse().renders());
       com.catalogrender.tables.CheckpointCommits commits =
@@ -219,24 +230,28 @@ final class RenderPhase {
             done.await();
             LOG.info(
                 "Checkpoint {}/{} of run {} committed", done.wave() + 1, waves, opened.runId());
-            unmerged.add(done.wave());
-            // the live images follow the committed rows at most checkpoint_seconds behind, and at
-            // the end: a MERGE per wave cost seconds each (10^6 rows: hundreds of waves), and a
-            // driver that dies before merging loses nothing (the next run merges its rows first)
-            if ((wave == waves - 1 && inFlight.isEmpty())
-                || (System.nanoTime() - lastMerge) / 1e9 >= config.run().checkpointSeconds()) {
-              mergeLiveImages(opened.runId(), waved, unmerged, waves);
-              unmerged.clear();
-              lastMerge = System.nanoTime();
+            merger.committed(done.wave());
+            committedWaves++;
+            if (!merger.inLastStretch()
+                && lastStretch(
+                    wave == waves - 1,
+                    waves - committedWaves,
+                    (System.nanoTime() - wavesStart) / 1e9 / committedWaves,
+                    merger.lastMergeSeconds())) {
+              merger.lastStretch();
             }
           }
         }
+        labels.phase("merge the last waves into the live images");
+        String merges = merger.finish();
+        LOG.info("Run {}: {}", opened.runId(), merges);
         wavesSeconds = (System.nanoTime() - wavesStart) / 1e9;
         captionFigures = captions.figures();
         captionSeconds = captions.seconds();
       } catch (RuntimeException | Error e) {
-        // a failed wave stops the run: the wave still in flight is cancelled, not committed later
-        if (!inFlight.isEmpty()) {
+        // a failed wave stops the run: the waves still in flight are cancelled, not committed
+        // later, and so is a merge under way (the next run merges what this one committed)
+        if (!inFlight.isEmpty() || merger.unmerged() > 0) {
           labels.cancelRunJobs();
           for (WaveWrite write : inFlight) {
             write.awaitQuietly();
@@ -244,6 +259,7 @@ final class RenderPhase {
         }
         throw e;
       } finally {
+        merger.close();
         writers.shutdownNow();
         context.removeSparkListener(progress);
         context.removeSparkListener(losses);
@@ -306,9 +322,22 @@ final class RenderPhase {
     return Math.max(0, end - Math.max(start, WaveWrite.lastFinishedNanos(inFlight))) / 1e9;
   }
 
+  /**
+   * Whether the run's last stretch begins: the last wave was submitted, or the waves left would
+   * render in about the time the last merge took ({@code lastMergeSeconds}, -1 before any), so the
+   * merges from now on end about when the last wave is committed.
+   *
+   * @param wavesLeft waves not yet committed
+   * @param secondsPerWave wall seconds per committed wave so far
+   */
+  static boolean lastStretch(
+      boolean lastSubmitted, int wavesLeft, double secondsPerWave, double lastMergeSeconds) {
+    return lastSubmitted
+        || (lastMergeSeconds >= 0 && wavesLeft * secondsPerWave <= 1.25 * lastMergeSeconds);
+  }
+
   /** Merges the committed rows of {@code run}'s waves {@code ofWaves} into the live images. */
   private void mergeLiveImages(String run, Dataset<Row> waved, List<Integer> ofWaves, int waves) {
-    labels.phase(String.format("merge %d wave(s) into the live images", ofWaves.size()));
     Dataset<Row> committed =
         spark
             .read()

@@ -71,6 +71,26 @@ final class TaskAttemptMeter extends SparkListener {
     }
 
     /**
+     * Slot-seconds of other stages' attempts (launch to finish) while a render stage ran: each
+     * stage in the share of its span that render stages cover. Task slots the render did not get:
+     * on a cluster whose every slot holds a GPU, GPU-seconds that rendered nothing, however many
+     * GPUs (a MERGE beside the render, the Delta jobs of a wave's commit).
+     */
+    double otherTaskSecondsDuringRenderStages(java.util.Collection<Integer> renderStages) {
+      double seconds = 0;
+      for (Map.Entry<Integer, long[]> stage : spanMillisByStage.entrySet()) {
+        double[] durations = durationSecondsByStage.get(stage.getKey());
+        long[] span = stage.getValue();
+        if (renderStages.contains(stage.getKey()) || durations == null || span[1] <= span[0]) {
+          continue;
+        }
+        double covered = coveredSeconds(renderStages, span[0], span[1]);
+        seconds += durations[0] * covered / ((span[1] - span[0]) / 1000.0);
+      }
+      return seconds;
+    }
+
+    /**
      * Wall seconds during which any of {@code renderStages} ran: per stage, its first attempt's
      * launch to its last attempt's end, and the union of those spans (waves in flight at once
      * overlap: the next wave's tasks start as the slots of the one before free up).

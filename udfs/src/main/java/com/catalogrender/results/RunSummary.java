@@ -54,6 +54,9 @@ public record RunSummary(
    *     phase {@code record run}
    * @param outsideRenderStageTasks per phase of {@code outsideRenderStageSeconds} (recording's
    *     remainder aside), what ran during those seconds
+   * @param otherTaskSecondsDuringRenderStages slot-seconds of other stages' tasks while render
+   *     tasks ran (merges beside the render, the Delta jobs of commits): slots the render did not
+   *     get
    */
   public record Work(
       long executors,
@@ -66,7 +69,8 @@ public record RunSummary(
       double commitSeconds,
       java.util.Map<String, Double> phaseSeconds,
       java.util.Map<String, Double> outsideRenderStageSeconds,
-      java.util.Map<String, PhaseTasks> outsideRenderStageTasks) {
+      java.util.Map<String, PhaseTasks> outsideRenderStageTasks,
+      double otherTaskSecondsDuringRenderStages) {
     /** Everything but the render stages: planning, captions, commits, recording the run. */
     public double driverSeconds() {
       return Math.max(0, wallSeconds - renderStageSeconds);

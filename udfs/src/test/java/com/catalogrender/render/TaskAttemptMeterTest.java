@@ -92,4 +92,25 @@ class TaskAttemptMeterTest {
     assertEquals(30 * 20 / 24.0, merge.otherTaskSeconds(), 1e-9);
     assertEquals(12 * 20 / 24.0, merge.longestOtherTaskSeconds(), 1e-9);
   }
+
+  @Test
+  void otherStagesUnderTheRenderTakeTheirCoveredShareOfSlotSeconds() {
+    // render stages 1 (10-20 s) and 2 (30-35 s); a merge's stage 8 from 16 s to 40 s (30 slot-s
+    // over its 24 s span, 4 + 5 s of it under render stages); stage 7 before any render
+    TaskAttemptMeter.Figures figures =
+        spans(
+            Map.of(
+                7, new long[] {0, 8_000},
+                1, new long[] {10_000, 20_000},
+                2, new long[] {30_000, 35_000},
+                8, new long[] {16_000, 40_000}),
+            Map.of(
+                7, new double[] {8, 4},
+                1, new double[] {20, 10},
+                2, new double[] {10, 5},
+                8, new double[] {30, 12}));
+    assertEquals(
+        30 * 9 / 24.0, figures.otherTaskSecondsDuringRenderStages(java.util.Set.of(1, 2)), 1e-9);
+    assertEquals(0, figures.otherTaskSecondsDuringRenderStages(java.util.Set.of()), 1e-9);
+  }
 }

@@ -1,0 +1,116 @@
+package com.catalogrender.render;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class LiveImagesMergerTest {
+  @Test
+  void beforeTheIntervalWavesWaitAndTheFinishMergesThemAll() {
+    List<List<Integer>> merged = java.util.Collections.synchronizedList(new ArrayList<>());
+    LiveImagesMerger merger = new LiveImagesMerger(merged::add, 3600);
+    merger.committed(0);
+    merger.committed(1);
+    sleep(200);
+    assertTrue(merged.isEmpty(), "merged before checkpoint_seconds: " + merged);
+    assertEquals(2, merger.unmerged());
+    merger.finish();
+    assertEquals(List.of(List.of(0, 1)), merged);
+    assertEquals(0, merger.unmerged());
+  }
+
+  @Test
+  void theMainThreadGoesOnWhileAMergeRuns() throws InterruptedException {
+    CountDownLatch mergeStarted = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    List<List<Integer>> merged = java.util.Collections.synchronizedList(new ArrayList<>());
+    LiveImagesMerger merger =
+        new LiveImagesMerger(
+            waves -> {
+              mergeStarted.countDown();
+              await(release);
+              merged.add(waves);
+            },
+            0);
+    merger.committed(0);
+    assertTrue(mergeStarted.await(10, TimeUnit.SECONDS));
+    // the merge of wave 0 is under way: committing more waves does not wait for it
+    merger.committed(1);
+    merger.committed(2);
+    assertTrue(merged.isEmpty());
+    release.countDown();
+    merger.finish();
+    assertEquals(List.of(List.of(0), List.of(1, 2)), merged);
+  }
+
+  @Test
+  void inTheLastStretchCommittedWavesMergeAtOnce() {
+    List<List<Integer>> merged = java.util.Collections.synchronizedList(new ArrayList<>());
+    LiveImagesMerger merger = new LiveImagesMerger(merged::add, 3600);
+    merger.lastStretch();
+    merger.committed(4);
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (merged.isEmpty() && System.nanoTime() < deadline) {
+      sleep(10);
+    }
+    assertEquals(List.of(List.of(4)), merged);
+    assertTrue(merger.lastMergeSeconds() >= 0);
+    merger.finish();
+  }
+
+  @Test
+  void aFailedMergeFailsTheRunAtTheNextCommitOrAtTheFinish() {
+    LiveImagesMerger merger =
+        new LiveImagesMerger(
+            waves -> {
+              throw new IllegalStateException("MERGE conflict on current_images");
+            },
+            0);
+    merger.committed(0);
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    IllegalStateException failure = null;
+    while (failure == null && System.nanoTime() < deadline) {
+      try {
+        merger.committed(1);
+        sleep(10);
+      } catch (IllegalStateException e) {
+        failure = e;
+      }
+    }
+    assertEquals("MERGE conflict on current_images", failure.getMessage());
+    assertThrows(IllegalStateException.class, merger::finish);
+  }
+
+  @Test
+  void theLastStretchBeginsWhenTheWavesLeftRenderInAboutOneMerge() {
+    // no merge yet: only once the last wave was submitted
+    assertFalse(RenderPhase.lastStretch(false, 3, 7.0, -1));
+    assertTrue(RenderPhase.lastStretch(true, 3, 7.0, -1));
+    // a merge took 20 s: 3 waves of 7 s left (21 s) is within 25 s, 4 waves (28 s) is not
+    assertTrue(RenderPhase.lastStretch(false, 3, 7.0, 20));
+    assertFalse(RenderPhase.lastStretch(false, 4, 7.0, 20));
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
