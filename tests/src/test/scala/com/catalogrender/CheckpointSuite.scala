@@ -69,6 +69,31 @@ class CheckpointSuite extends AnyFunSuite with LocalSpark {
     assert(fresh.committed(runId, 0) && !fresh.committed(runId, 1)) // four rows: one wave
   }
 
+  test("a checkpoint's rows are read back from its own data files, once, for the live images' merge") {
+    val catalog = workDir.resolve("files-catalog").toString
+    writeRows(catalog, 0 until 4, i => s"blue lamp on linen $i")
+    run(settings("files", catalog))
+    val renders = workDir.resolve("files/warehouse/renders").toString
+    val rows = table("files", "renders")
+    val skus = rows.select("sku").collect().map(_.getString(0)).sorted
+    val commits = CheckpointCommits.fromNow(spark, renders)
+    def checkpoint(n: Int, of: Seq[String]): Unit =
+      assert(RendersTable.appendCheckpoint(rows.where(col("sku").isin(of: _*)).withColumn("run_id",
+        org.apache.spark.sql.functions.lit("run-y")), renders, "run-y", n, commits))
+    checkpoint(0, skus.take(1))
+    checkpoint(1, skus.slice(1, 3))
+    checkpoint(2, skus.drop(3))
+    def skusOf(ds: org.apache.spark.sql.Dataset[Row]) = ds.select("sku").collect().map(_.getString(0)).sorted.toSeq
+    // checkpoints 0 and 2: their three rows, not checkpoint 1's, and the table's columns
+    val read = commits.rowsOf("run-y", Seq(Integer.valueOf(0), Integer.valueOf(2)).asJava)
+    assert(skusOf(read) == (skus.take(1) ++ skus.drop(3)).toSeq)
+    assert(read.columns.toSet == rows.columns.toSet)
+    // read once: the merge of a checkpoint already merged, or of one not committed, reads the table
+    assert(commits.rowsOf("run-y", Seq(Integer.valueOf(0)).asJava) == null)
+    assert(commits.rowsOf("run-y", Seq(Integer.valueOf(3)).asJava) == null)
+    assert(skusOf(commits.rowsOf("run-y", Seq(Integer.valueOf(1)).asJava)) == skus.slice(1, 3).toSeq)
+  }
+
   test("current_images equals the latest ok render per SKU after changes, failures and deletions") {
     val catalog = workDir.resolve("live-catalog").toString
     val s = settings("live", catalog)

@@ -41,6 +41,7 @@ trait LocalSpark extends BeforeAndAfterAll { self: Suite =>
     .config("spark.databricks.delta.snapshotPartitions", "2")
     .config("spark.ui.enabled", "false")
     .config("spark.executor.heartbeatInterval", "2s")
+    .config("spark.scheduler.mode", "FAIR") // as the job's own session (SparkSessions)
     .getOrCreate()
 
   override protected def afterAll(): Unit = {

@@ -40,6 +40,9 @@ final class SparkSessions {
     conf.setIfMissing(
         "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
     conf.setIfMissing("spark.executor.heartbeatInterval", "2s");
+    // the live images merge beside the render in a pool of their own: FIFO would queue a merge's
+    // tasks behind every wave submitted before it, and the waves after it behind the merge
+    conf.setIfMissing("spark.scheduler.mode", "FAIR");
     conf.setIfMissing("spark.ui.showConsoleProgress", "true");
     if (appName.endsWith("sql-server")) {
       // every JDBC connection shares this session, so it sees the registered views

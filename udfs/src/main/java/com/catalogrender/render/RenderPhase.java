@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * The caption and render phases: captions for the planned rows (driver), then every row through
  * {@link PartitionRenderer} on the executors, in waves ({@link CheckpointWaves}), each wave
  * appended to {@code renders} in one idempotent Delta commit (a checkpoint) and merged into {@code
- * current_images}, under the run's budget when it has one. Temporary image files of lost attempts
- * are swept after.
+ * current_images} beside the render ({@link LiveImagesMerger}), under the run's budget when it has
+ * one. Temporary image files of failed attempts are swept after.
  */
 final class RenderPhase {
   private static final Logger LOG = LoggerFactory.getLogger(RenderPhase.class);
@@ -60,11 +60,18 @@ final class RenderPhase {
   /**
    * Waves written at once: a wave's render tasks queue behind the one before, so the executors go
    * on rendering while the driver commits the wave before (its Delta commit, the job's set-up).
-   * Three, not two: with two, a MERGE of the live images on the main thread (seconds at 10^5 rows)
-   * left only one wave queued behind the running one (bench --scale-simulated on this machine, 2
-   * slots: 10^4 rows 77.9 s with two, 66.5 s with three; 10^5 rows 260.6 s, 234.6 s).
+   * Three, not two: with two, a MERGE of the live images on the main thread (as it was then:
+   * seconds at 10^5 rows) left only one wave queued behind the running one (bench --scale-simulated
+   * on this machine, 2 slots: 10^4 rows 77.9 s with two, 66.5 s with three; 10^5 rows 260.6 s,
+   * 234.6 s).
    */
   private static final int WAVES_IN_FLIGHT = 3;
+
+  /**
+   * The FAIR scheduler pool the live images' merges run in: beside the waves' pool, each gets a
+   * share of the task slots while both have tasks.
+   */
+  static final String MERGE_POOL = "catalog-render-live-images";
 
   /** The column that says which checkpoint wave a row renders in. */
   private static final String WAVE = "checkpoint_wave";
@@ -156,6 +163,15 @@ final class RenderPhase {
       int committedWaves = 0;
       Dataset<Row> wavedRows = waved;
       int allWaves = waves;
+      // under FAIR scheduling a merge's tasks share the slots with the waves' (a pool of their
+      // own); under FIFO they wait for every wave queued before them, so a merge in the last
+      // stretch would only add a merge after the last wave
+      boolean beside = "FAIR".equals(context.getSchedulingMode().toString());
+      // created before the first wave's commit, so two waves' commits never race to create it
+      RendersTable.VERSIONED.ensure(spark, config.run().warehouse().renders());
+      com.catalogrender.tables.CheckpointCommits commits =
+          com.catalogrender.tables.CheckpointCommits.fromNow(
+              spark, config.run().warehouse().renders());
       LiveImagesMerger merger =
           new LiveImagesMerger(
               ofWaves -> {
@@ -163,14 +179,10 @@ final class RenderPhase {
                     String.format(
                         "merge %d wave(s) into the live images, beside the render",
                         ofWaves.size()));
-                mergeLiveImages(opened.runId(), wavedRows, ofWaves, allWaves);
+                context.setLocalProperty("spark.scheduler.pool", MERGE_POOL);
+                mergeLiveImages(opened.runId(), wavedRows, ofWaves, allWaves, commits);
               },
               config.run().checkpointSeconds());
-      // created before the first wave's commit, so two waves' commits never race to create it
-      RendersTable.VERSIONED.ensure(spark, config.run().warehouse().renders());
-      com.catalogrender.tables.CheckpointCommits commits =
-          com.catalogrender.tables.CheckpointCommits.fromNow(
-              spark, config.run().warehouse().renders());
       List<WaveWrite> inFlight = new java.util.ArrayList<>();
       java.util.concurrent.BlockingQueue<WaveWrite> finished =
           new java.util.concurrent.LinkedBlockingQueue<>();
@@ -232,7 +244,8 @@ final class RenderPhase {
                 "Checkpoint {}/{} of run {} committed", done.wave() + 1, waves, opened.runId());
             merger.committed(done.wave());
             committedWaves++;
-            if (!merger.inLastStretch()
+            if (beside
+                && !merger.inLastStretch()
                 && lastStretch(
                     wave == waves - 1,
                     waves - committedWaves,
@@ -336,8 +349,26 @@ final class RenderPhase {
         || (lastMergeSeconds >= 0 && wavesLeft * secondsPerWave <= 1.25 * lastMergeSeconds);
   }
 
-  /** Merges the committed rows of {@code run}'s waves {@code ofWaves} into the live images. */
-  private void mergeLiveImages(String run, Dataset<Row> waved, List<Integer> ofWaves, int waves) {
+  /**
+   * Merges the committed rows of {@code run}'s waves {@code ofWaves} into the live images: from the
+   * waves' own data files when {@code commits} has them, else from the run's rows in {@code
+   * renders} (those of the waves, by their SKUs in the plan).
+   */
+  private void mergeLiveImages(
+      String run,
+      Dataset<Row> waved,
+      List<Integer> ofWaves,
+      int waves,
+      com.catalogrender.tables.CheckpointCommits commits) {
+    Dataset<Row> ofTheirFiles = commits.rowsOf(run, ofWaves);
+    if (ofTheirFiles != null) {
+      CurrentImagesTable.merge(
+          spark,
+          config.run().warehouse().currentImages(),
+          ofTheirFiles.where(col("run_id").equalTo(run)));
+      return;
+    }
+    LOG.info("Run {}: merging {} wave(s) from the table, not their files", run, ofWaves.size());
     Dataset<Row> committed =
         spark
             .read()
