@@ -85,13 +85,15 @@ class CheckpointSuite extends AnyFunSuite with LocalSpark {
     checkpoint(2, skus.drop(3))
     def skusOf(ds: org.apache.spark.sql.Dataset[Row]) = ds.select("sku").collect().map(_.getString(0)).sorted.toSeq
     // checkpoints 0 and 2: their three rows, not checkpoint 1's, and the table's columns
-    val read = commits.rowsOf("run-y", Seq(Integer.valueOf(0), Integer.valueOf(2)).asJava)
+    val committed = commits.rowsOf("run-y", Seq(Integer.valueOf(0), Integer.valueOf(2)).asJava)
+    assert(committed.records == 2)
+    val read = committed.rows
     assert(skusOf(read) == (skus.take(1) ++ skus.drop(3)).toSeq)
     assert(read.columns.toSet == rows.columns.toSet)
     // read once: the merge of a checkpoint already merged, or of one not committed, reads the table
     assert(commits.rowsOf("run-y", Seq(Integer.valueOf(0)).asJava) == null)
     assert(commits.rowsOf("run-y", Seq(Integer.valueOf(3)).asJava) == null)
-    assert(skusOf(commits.rowsOf("run-y", Seq(Integer.valueOf(1)).asJava)) == skus.slice(1, 3).toSeq)
+    assert(skusOf(commits.rowsOf("run-y", Seq(Integer.valueOf(1)).asJava).rows) == skus.slice(1, 3).toSeq)
   }
 
   test("current_images equals the latest ok render per SKU after changes, failures and deletions") {

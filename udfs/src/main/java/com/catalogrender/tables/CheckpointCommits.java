@@ -66,13 +66,20 @@ public final class CheckpointCommits {
   }
 
   /**
+   * Rows read from checkpoints' data files.
+   *
+   * @param records the rows the files hold by their statistics, -1 when a file has none
+   */
+  public record CommittedRows(Dataset<Row> rows, long records) {}
+
+  /**
    * The rows checkpoints {@code checkpoints} of {@code runId} committed, read from their data files
    * alone (Delta's reader over those files: their partition values, deletion vectors and column
    * mapping as the table's); null when one of them was not committed since this reader began, or
    * its files were read before (the caller then reads the table). Each checkpoint's files are
-   * forgotten once read.
+   * forgotten once read. The rows are read by the calling thread's active session.
    */
-  public synchronized Dataset<Row> rowsOf(String runId, Collection<Integer> checkpoints) {
+  public synchronized CommittedRows rowsOf(String runId, Collection<Integer> checkpoints) {
     readNewCommits();
     List<AddFile> added = new ArrayList<>();
     for (int checkpoint : checkpoints) {
@@ -85,12 +92,19 @@ public final class CheckpointCommits {
     for (int checkpoint : checkpoints) {
       files.remove(name(runId, checkpoint));
     }
+    long records = 0;
+    for (AddFile add : added) {
+      scala.Option<Object> count = add.numLogicalRecords();
+      records = records < 0 || count.isEmpty() ? -1 : records + (Long) count.get();
+    }
     DeltaLog log = DeltaLog.forTable(spark, path);
-    return log.createDataFrame(
-        log.update(log.update$default$1(), log.update$default$2(), log.update$default$3()),
-        scala.collection.JavaConverters.asScalaBuffer(added).toSeq(),
-        false,
-        scala.Option.empty());
+    return new CommittedRows(
+        log.createDataFrame(
+            log.update(log.update$default$1(), log.update$default$2(), log.update$default$3()),
+            scala.collection.JavaConverters.asScalaBuffer(added).toSeq(),
+            false,
+            scala.Option.empty()),
+        records);
   }
 
   private void readNewCommits() {
