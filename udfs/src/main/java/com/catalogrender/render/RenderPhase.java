@@ -375,8 +375,8 @@ final class RenderPhase {
         commits.rowsOf(run, ofWaves);
     if (ofTheirFiles != null) {
       // Spark sizes a file scan by its compressed bytes, so it broadcast the rows of 80 waves
-      // (400,000 rows) to join them with the live images: built on the driver, where the live heap
-      // rose from 351 to 1,930 MiB (10^6 rows). A few waves' rows still go by broadcast
+      // (400,000 rows) to join them with the live images: a relation built on the driver. A few
+      // waves' rows still go by broadcast (the merge after the last wave: 1.9 s for 3 waves)
       if (ofTheirFiles.records() < 0 || ofTheirFiles.records() > BROADCAST_SOURCE_ROWS) {
         mergeSession.conf().set("spark.sql.autoBroadcastJoinThreshold", "-1");
       } else {
