@@ -192,8 +192,8 @@ public final class ScaleSimulation {
         // projection: GPUs render at the seed's rate; the driver's phases measured here do not
         // shrink with more GPUs, and while they run every GPU waits; the slots other tasks took
         // from the render while it ran are GPU-seconds too (the goal's figure, both together).
-        // Beside it, one in which the phases' other
-        // stages' tasks (reading, shuffles, merges) spread over the cluster's slots, one per GPU
+        // Beside it, one in which the phases' other stages' tasks (reading, shuffles, merges)
+        // spread over the cluster's slots, one per GPU
         ObjectNode projection = size.putObject("projection");
         for (int gpus : new int[] {8, 64}) {
           double renderWall = rows / SEED_H100_RENDERS_PER_SECOND / gpus;

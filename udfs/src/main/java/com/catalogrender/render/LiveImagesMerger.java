@@ -132,6 +132,7 @@ final class LiveImagesMerger implements AutoCloseable {
   private void run() {
     while (true) {
       List<Integer> waves;
+      long start;
       synchronized (this) {
         while (!due()) {
           if (closing && pending.isEmpty()) {
@@ -143,8 +144,8 @@ final class LiveImagesMerger implements AutoCloseable {
         pending.clear();
         merging = true;
         lastMergeStart = System.nanoTime();
+        start = lastMergeStart;
       }
-      long start = System.nanoTime();
       try {
         merge.accept(waves);
       } catch (Throwable t) {

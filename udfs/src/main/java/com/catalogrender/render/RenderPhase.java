@@ -167,8 +167,6 @@ final class RenderPhase {
       }
       long wavesStart = System.nanoTime();
       int committedWaves = 0;
-      Dataset<Row> wavedRows = waved;
-      int allWaves = waves;
       // under FAIR scheduling a merge's tasks share the slots with the waves' (a pool of their
       // own); under FIFO they wait for every wave queued before them, so a merge in the last
       // stretch would only add a merge after the last wave
@@ -189,8 +187,7 @@ final class RenderPhase {
                         ofWaves.size()));
                 context.setLocalProperty("spark.scheduler.pool", MERGE_POOL);
                 SparkSession.setActiveSession(mergeSession);
-                mergeLiveImages(
-                    mergeSession, opened.runId(), wavedRows, ofWaves, allWaves, commits);
+                mergeLiveImages(mergeSession, opened.runId(), waved, ofWaves, waves, commits);
               },
               config.run().checkpointSeconds());
       List<WaveWrite> inFlight = new java.util.ArrayList<>();
