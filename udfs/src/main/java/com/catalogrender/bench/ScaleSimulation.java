@@ -349,8 +349,14 @@ public final class ScaleSimulation {
     /** Seconds between the full collections that measure the live heap (each a pause of ~1 s). */
     static final int FULL_COLLECTION_SECONDS = 60;
 
+    static final String HISTOGRAM_PROPERTY = "catalogrender.bench.heapHistogramMib";
+
+    /** MiB the driver's live heap rises by between two histograms (0: none). */
+    private static final long HISTOGRAM_STEP_BYTES = Long.getLong(HISTOGRAM_PROPERTY, 0) << 20;
+
+    /** Diagnosing, a full collection every 15 s rather than every minute. */
     private static final long FULL_COLLECTION_EVERY_NANOS =
-        FULL_COLLECTION_SECONDS * 1_000_000_000L;
+        (HISTOGRAM_STEP_BYTES > 0 ? 15 : FULL_COLLECTION_SECONDS) * 1_000_000_000L;
 
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final AtomicLong peak = new AtomicLong();
@@ -441,8 +447,58 @@ public final class ScaleSimulation {
     /** A full collection (synchronous), then the driver's part of what it left. */
     private void measureLive() {
       System.gc();
-      driverLivePeak.accumulateAndGet(
-          memory.getHeapMemoryUsage().getUsed() - executorsHeld(), Math::max);
+      long held = executorsHeld();
+      long live = memory.getHeapMemoryUsage().getUsed() - held;
+      long before = driverLivePeak.getAndAccumulate(live, Math::max);
+      if (HISTOGRAM_STEP_BYTES > 0 && live > before + HISTOGRAM_STEP_BYTES) {
+        printHistogram(live, held);
+      }
+    }
+
+    /**
+     * Diagnosis of the live heap ({@code -D}{@value #HISTOGRAM_PROPERTY}{@code =N}, through
+     * CATALOG_RENDER_JAVA_OPTS): at each new peak N MiB above the last, the stages running and the
+     * classes holding the most live bytes, on standard error. Each costs another full collection
+     * and a heap walk (seconds at GiBs), so the run's other figures are not comparable.
+     */
+    private static void printHistogram(long live, long held) {
+      StringBuilder out = new StringBuilder();
+      out.append(
+          String.format(
+              "heap histogram: driver live %d MiB, executors' pages and blocks %d MiB%n",
+              live >> 20, held >> 20));
+      SparkSession.getDefaultSession()
+          .foreach(
+              session -> {
+                org.apache.spark.SparkStatusTracker tracker =
+                    session.sparkContext().statusTracker();
+                for (int stage : tracker.getActiveStageIds()) {
+                  tracker
+                      .getStageInfo(stage)
+                      .foreach(
+                          info ->
+                              out.append(
+                                  String.format(
+                                      "  active stage %d: %s (%d running tasks)%n",
+                                      stage, info.name(), info.numActiveTasks())));
+                }
+                return null;
+              });
+      try {
+        String histogram =
+            (String)
+                ManagementFactory.getPlatformMBeanServer()
+                    .invoke(
+                        new javax.management.ObjectName(
+                            "com.sun.management:type=DiagnosticCommand"),
+                        "gcClassHistogram",
+                        new Object[] {new String[0]},
+                        new String[] {String[].class.getName()});
+        histogram.lines().limit(33).forEach(line -> out.append("  ").append(line).append('\n'));
+      } catch (javax.management.JMException e) {
+        out.append("  no histogram: ").append(e).append('\n');
+      }
+      System.err.print(out);
     }
 
     /** Bytes of the JVM's heap Spark's memory manager holds for tasks and cached blocks now. */
