@@ -95,6 +95,8 @@ public final class ScaleSimulation {
         long heapAfterCollection;
         long driverHeapAfterCollection;
         long driverLive;
+        long liveMeasures;
+        long collectionsNotRun;
         JobTimes jobs = new JobTimes();
         spark.sparkContext().addSparkListener(jobs);
         try (HeapPeak heap = new HeapPeak()) {
@@ -103,6 +105,8 @@ public final class ScaleSimulation {
           heapAfterCollection = heap.peakAfterCollection();
           driverHeapAfterCollection = heap.driverPeakAfterCollection();
           driverLive = heap.driverLivePeak();
+          liveMeasures = heap.liveMeasures();
+          collectionsNotRun = heap.collectionsNotRun();
         } finally {
           spark.sparkContext().removeSparkListener(jobs);
         }
@@ -165,6 +169,8 @@ public final class ScaleSimulation {
         size.put("heap_peak_after_collection_mib", heapAfterCollection / (1 << 20));
         size.put("driver_heap_peak_after_collection_mib", driverHeapAfterCollection / (1 << 20));
         size.put("driver_live_heap_peak_mib", driverLive / (1 << 20));
+        size.put("driver_live_heap_full_collections", liveMeasures);
+        size.put("driver_live_heap_system_gc_calls_that_did_not_collect", collectionsNotRun);
         ObjectNode slowest = size.putObject("spark_job_seconds_by_call_site");
         jobs.slowest(20).forEach((site, seconds) -> slowest.put(site, round(seconds)));
         size.put("delta_log_bytes", deltaLogBytes(runs.work().resolve(name + "/warehouse")));
@@ -354,6 +360,9 @@ public final class ScaleSimulation {
     /** MiB the driver's live heap rises by between two histograms (0: none). */
     private static final long HISTOGRAM_STEP_BYTES = Long.getLong(HISTOGRAM_PROPERTY, 0) << 20;
 
+    /** Times a measure of the live heap calls {@code System.gc()} before it gives up. */
+    static final int FULL_COLLECTION_TRIES = 50;
+
     /** Diagnosing, a full collection every 15 s rather than every minute. */
     private static final long FULL_COLLECTION_EVERY_NANOS =
         (HISTOGRAM_STEP_BYTES > 0 ? 15 : FULL_COLLECTION_SECONDS) * 1_000_000_000L;
@@ -363,6 +372,8 @@ public final class ScaleSimulation {
     private final AtomicLong peakAfterCollection = new AtomicLong();
     private final AtomicLong driverPeakAfterCollection = new AtomicLong();
     private final AtomicLong driverLivePeak = new AtomicLong();
+    private final AtomicLong liveMeasures = new AtomicLong();
+    private final AtomicLong collectionsNotRun = new AtomicLong();
     private final Thread sampler;
     private final javax.management.NotificationListener collections;
     private volatile boolean open = true;
@@ -444,15 +455,57 @@ public final class ScaleSimulation {
       return driverLivePeak.get();
     }
 
-    /** A full collection (synchronous), then the driver's part of what it left. */
+    /**
+     * A full collection (synchronous), then the driver's part of what it left. {@code System.gc()}
+     * returns without collecting while a thread is in a JNI critical region (compression codecs,
+     * libtorch copies: G1 on Java 17 does not wait for them), and the heap in use then still holds
+     * every garbage object: a measure counts only when the full collections' count went up, else it
+     * is tried again a moment later (at most {@value #FULL_COLLECTION_TRIES} times).
+     */
     private void measureLive() {
-      System.gc();
-      long held = executorsHeld();
-      long live = memory.getHeapMemoryUsage().getUsed() - held;
-      long before = driverLivePeak.getAndAccumulate(live, Math::max);
-      if (HISTOGRAM_STEP_BYTES > 0 && live > before + HISTOGRAM_STEP_BYTES) {
-        printHistogram(live, held);
+      for (int attempt = 0; attempt < FULL_COLLECTION_TRIES; attempt++) {
+        long full = fullCollections();
+        System.gc();
+        if (fullCollections() > full) {
+          long held = executorsHeld();
+          long live = memory.getHeapMemoryUsage().getUsed() - held;
+          liveMeasures.incrementAndGet();
+          long before = driverLivePeak.getAndAccumulate(live, Math::max);
+          if (HISTOGRAM_STEP_BYTES > 0 && live > before + HISTOGRAM_STEP_BYTES) {
+            printHistogram(live, held);
+          }
+          return;
+        }
+        collectionsNotRun.incrementAndGet();
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
       }
+    }
+
+    /** Full collections of the heap so far (G1: its "Old Generation" collector's count). */
+    private static long fullCollections() {
+      long count = 0;
+      for (java.lang.management.GarbageCollectorMXBean collector :
+          ManagementFactory.getGarbageCollectorMXBeans()) {
+        if (!collector.getName().matches(".*(Young|Scavenge|Copy|ParNew).*")) {
+          count += Math.max(0, collector.getCollectionCount());
+        }
+      }
+      return count;
+    }
+
+    /** Full collections that measured the live heap. */
+    long liveMeasures() {
+      return liveMeasures.get();
+    }
+
+    /** {@code System.gc()} calls that returned without a full collection (not measures). */
+    long collectionsNotRun() {
+      return collectionsNotRun.get();
     }
 
     /**
