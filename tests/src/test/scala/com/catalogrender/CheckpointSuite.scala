@@ -84,7 +84,7 @@ class CheckpointSuite extends AnyFunSuite with LocalSpark {
     checkpoint(1, skus.slice(1, 3))
     checkpoint(2, skus.drop(3))
     def skusOf(ds: org.apache.spark.sql.Dataset[Row]) = ds.select("sku").collect().map(_.getString(0)).sorted.toSeq
-    // checkpoints 0 and 2: their three rows, not checkpoint 1's, and the table's columns
+    // checkpoints 0 and 2: their two rows, not checkpoint 1's two, and the table's columns
     val committed = commits.rowsOf("run-y", Seq(Integer.valueOf(0), Integer.valueOf(2)).asJava)
     assert(committed.records == 2)
     val read = committed.rows

@@ -351,8 +351,11 @@ public final class ScaleSimulation {
    * the executors' memory (a live-object histogram at 10^5 rows: 271 MB of {@code long[]}, a heap
    * dump: mostly single 64 MiB pages).
    */
-  private static final class HeapPeak implements AutoCloseable {
-    /** Seconds between the full collections that measure the live heap (each a pause of ~1 s). */
+  static final class HeapPeak implements AutoCloseable {
+    /**
+     * Seconds between the full collections that measure the live heap (each a pause of ~1 s); 15
+     * while printing histograms.
+     */
     static final int FULL_COLLECTION_SECONDS = 60;
 
     static final String HISTOGRAM_PROPERTY = "catalogrender.bench.heapHistogramMib";
