@@ -84,5 +84,7 @@ class FingerprintSuite extends AnyFunSuite with LocalSpark {
     val fingerprint = latest.getJavaMap[String, String](latest.fieldIndex("fingerprint")).asScala
     assert(fingerprint("steps") == "3" && fingerprint("image_format") == "jpg" && fingerprint("variant") == "int8", fingerprint)
     assert(fingerprint("cutout_content").startsWith("sha256:") && fingerprint("guidance") == "5.0", fingerprint)
+    // and input_hash is that map's hash, the one rule (InputHash) applied to what is stored
+    assert(latest.getAs[String]("input_hash") == com.catalogrender.catalog.InputHash.of(latest.getJavaMap[String, String](latest.fieldIndex("fingerprint"))))
   }
 }

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import com.catalogrender.catalog.CatalogRow;
 import com.catalogrender.catalog.CatalogSchema;
 import com.catalogrender.catalog.InputHash;
+import com.catalogrender.cost.CostEstimate;
 import com.catalogrender.diffusion.VariantPolicy;
 import com.catalogrender.io.ContentHash;
 import com.catalogrender.runtime.ExecutorHadoop;
@@ -31,9 +32,16 @@ import org.apache.spark.sql.types.DataTypes;
  * hash, rows with an ok render of the same hash skipped unless re-rendering all), cached for the
  * phases that follow, and the {@code renders} history the estimates read.
  *
+ * @param groups the rows to render counted per group the estimate prices ({@link
+ *     CostEstimate#groups}), a local table
  * @param history the renders table, or null before the first run
  */
-record RenderPlan(Dataset<Row> todo, long rowsTotal, long rowsToRender, Dataset<Row> history) {
+record RenderPlan(
+    Dataset<Row> todo,
+    long rowsTotal,
+    long rowsToRender,
+    Dataset<Row> groups,
+    Dataset<Row> history) {
   private static final String VARIANT_FUNCTION = "catalog_render_variant";
   private static final String INPUT_HASH_FUNCTION = "catalog_render_input_hash";
   private static final String FINGERPRINT_FUNCTION = "catalog_render_fingerprint";
@@ -81,7 +89,12 @@ record RenderPlan(Dataset<Row> todo, long rowsTotal, long rowsToRender, Dataset<
       todo = planned.join(done, new String[] {"sku", "input_hash"}, "left_anti");
     }
     todo = todo.cache();
-    long rowsToRender = todo.count();
+    // one pass over the planned rows fills the cache, counts them and groups them for the estimate
+    // (a count, then the estimate's own pass over the cache: 10^6 rows, two scans)
+    Dataset<Row> grouped = CostEstimate.groups(todo);
+    java.util.List<Row> groups = grouped.collectAsList();
+    long rowsToRender =
+        groups.stream().mapToLong(g -> g.getLong(g.fieldIndex("rows_of_group"))).sum();
     console.accept(
         String.format(
             "run %s: %d catalog rows, %d to render, %d skipped (already rendered with the same inputs)%s",
@@ -90,7 +103,8 @@ record RenderPlan(Dataset<Row> todo, long rowsTotal, long rowsToRender, Dataset<
             rowsToRender,
             rowsTotal - rowsToRender,
             config.catalog().rerenderAll() ? " [--rerender-all]" : ""));
-    return new RenderPlan(todo, rowsTotal, rowsToRender, history);
+    return new RenderPlan(
+        todo, rowsTotal, rowsToRender, spark.createDataFrame(groups, grouped.schema()), history);
   }
 
   /**
@@ -182,13 +196,14 @@ record RenderPlan(Dataset<Row> todo, long rowsTotal, long rowsToRender, Dataset<
             (UDF7<String, String, Long, Long, Long, String, String, Map<String, String>>)
                 fingerprint::row,
             DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
+    // the hash of the row's fingerprint column: its map built once per row, not again for the hash
     spark
         .udf()
         .register(
             INPUT_HASH_FUNCTION,
-            (UDF7<String, String, Long, Long, Long, String, String, String>)
-                (prompt, category, w, h, s, variant, cutout) ->
-                    InputHash.of(fingerprint.row(prompt, category, w, h, s, variant, cutout)),
+            (UDF1<scala.collection.Map<String, String>, String>)
+                components ->
+                    InputHash.of(scala.collection.JavaConverters.mapAsJavaMap(components)),
             DataTypes.StringType);
     Column variant = callUDF(VARIANT_FUNCTION, width, height);
     Column[] components = {
@@ -210,8 +225,8 @@ record RenderPlan(Dataset<Row> todo, long rowsTotal, long rowsToRender, Dataset<
             source.as("source_image"),
             variant.as("planned_variant"))
         .withColumn("cutout_content", callUDF(CUTOUT_FUNCTION, col("source_image")))
-        .withColumn("input_hash", callUDF(INPUT_HASH_FUNCTION, components))
         .withColumn("fingerprint", callUDF(FINGERPRINT_FUNCTION, components))
+        .withColumn("input_hash", callUDF(INPUT_HASH_FUNCTION, col("fingerprint")))
         .select(
             java.util.Arrays.stream(CatalogRow.PLANNED_COLUMNS)
                 .map(org.apache.spark.sql.functions::col)

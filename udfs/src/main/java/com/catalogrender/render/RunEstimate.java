@@ -28,8 +28,8 @@ final class RunEstimate {
             ? spark.read().format("delta").load(calibrationPath)
             : null;
     Rates rates = config.run().rates();
-    return CostEstimate.of(
-        plan.todo(),
+    return CostEstimate.ofGroups(
+        plan.groups(),
         history,
         calibration,
         new CostEstimate.Target(
