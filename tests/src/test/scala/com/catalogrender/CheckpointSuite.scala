@@ -124,6 +124,16 @@ class CheckpointSuite extends AnyFunSuite with LocalSpark {
     assert(run(s).rowsOk == 0, "the SKU is back with the same inputs: its image is still live")
     assert(table("live", "current_images").where(col("removed_at").isNotNull).count() == 0)
     check("a SKU that came back")
+    // a SKU deleted in a run that renders: the search for removed SKUs runs beside its waves
+    writeRows(catalog, 0 until 5, i => if (i < 2) s"red mug on wood $i" else if (i == 4) "yellow lamp on marble" else s"blue lamp on marble $i")
+    assert(run(s).rowsOk == 1)
+    check("a SKU deleted while another rendered")
+    val gone = table("live", "current_images").where(col("removed_at").isNotNull).collect().map(_.getAs[String]("sku"))
+    assert(gone.toSeq == Seq("CK-005"), gone.toSeq)
+    writeRows(catalog, 0 until 6, i => if (i == 5) "green bottle on beach" else if (i < 2) s"red mug on wood $i" else s"blue lamp on marble $i")
+    assert(run(s).rowsOk == 1, "the lamp's prompt is back: it renders again, and CK-005 came back")
+    assert(table("live", "current_images").where(col("removed_at").isNotNull).count() == 0)
+    check("a SKU that came back while another rendered")
   }
 
   test("live images merged after every committed wave (checkpoint_seconds=0) end equal to the latest ok render per SKU") {

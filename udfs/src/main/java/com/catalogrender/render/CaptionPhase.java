@@ -316,14 +316,15 @@ public final class CaptionPhase {
   /**
    * {@code rows} with each row's rank among the rows sharing its (category, prompt), in (sku,
    * input_hash) order: the rank decides who carries the remainder of indivisible tokens. All rows
-   * of a prompt are in one wave, so ranking the run's rows once ranks each wave's.
+   * of a prompt are in one wave ({@code waveColumn}): ranked within (wave, category, prompt), the
+   * window needs no exchange of its own after one by the wave.
    */
-  static Dataset<Row> withCaptionRank(Dataset<Row> rows) {
+  static Dataset<Row> withCaptionRank(Dataset<Row> rows, String waveColumn) {
     return rows.withColumn(
         "caption_rank",
         row_number()
             .over(
-                Window.partitionBy(col("category"), col("prompt"))
+                Window.partitionBy(col(waveColumn), col("category"), col("prompt"))
                     .orderBy(col("sku"), col("input_hash")))
             .minus(1)
             .cast(DataTypes.LongType));

@@ -16,7 +16,6 @@ import com.catalogrender.results.EmbeddingFigures;
 import com.catalogrender.results.RenderStatus;
 import com.catalogrender.results.RunRecord;
 import com.catalogrender.results.RunSummary;
-import com.catalogrender.tables.CurrentImagesTable;
 import com.catalogrender.tables.RendersTable;
 import com.catalogrender.tables.RunsTable;
 import com.catalogrender.task.RunMeters;
@@ -68,6 +67,7 @@ final class RecordPhase {
       CostEstimate estimate,
       RenderPhase.Rendered rendered,
       RunMeters meters,
+      CatalogRemovals removals,
       String arguments,
       JobLabels labels,
       TaskAttemptMeter runTasks) {
@@ -80,13 +80,9 @@ final class RecordPhase {
                 .format("delta")
                 .load(config.run().warehouse().renders())
                 .where(col("run_id").equalTo(runId));
-    if (config.catalog().where() == null && config.catalog().limit() == null) {
+    if (removals != null) {
       // the whole catalog was planned: SKUs no longer in it keep their image, marked removed
-      CurrentImagesTable.markRemoved(
-          spark,
-          config.run().warehouse().currentImages(),
-          opened.catalog().select(col(com.catalogrender.catalog.CatalogSchema.SKU).as("sku")),
-          opened.started());
+      removals.mark(opened.started());
     }
     RowTotals totals =
         mine == null

@@ -94,7 +94,16 @@ final class RenderPhase {
     this.labels = labels;
   }
 
-  Rendered render(OpenedRun opened, RenderPlan plan, CostEstimate estimate, RunMeters meters)
+  /**
+   * @param removals the search for SKUs gone from the catalog, started beside the render once its
+   *     first wave is committed (null: none, the run planned part of the catalog)
+   */
+  Rendered render(
+      OpenedRun opened,
+      RenderPlan plan,
+      CostEstimate estimate,
+      RunMeters meters,
+      CatalogRemovals removals)
       throws IOException {
     long start = System.nanoTime();
     if (plan.rowsToRender() == 0) {
@@ -139,7 +148,6 @@ final class RenderPhase {
     Dataset<Row> waved = plan.todo().withColumn(WAVE, waves == 1 ? lit(0) : wave(waves));
     long waveRows = CheckpointWaves.largestWave(rows, waves);
     int partitions = partitions(waveRows);
-    WaveLayout layout = WaveLayout.of(waved, WAVE, waves, partitions, config.model().batchSize());
     try (CaptionRewriter rewriter =
             CaptionPhase.rewriterFor(
                 config.captions(), opened.manifest(), spark.sparkContext().hadoopConfiguration());
@@ -158,6 +166,9 @@ final class RenderPhase {
                         + ")");
         RenderProgress progress =
             new RenderProgress(meters.rowsDone().id(), plan.rowsToRender(), console, 2000)) {
+      // laid out once the captions are under way: the first wave's prompts go to the gateway while
+      // the rows are shuffled into their waves
+      WaveLayout layout = WaveLayout.of(waved, WAVE, waves, partitions, config.model().batchSize());
       context.addSparkListener(progress);
       context.addSparkListener(losses);
       context.addSparkListener(attempts);
@@ -251,6 +262,9 @@ final class RenderPhase {
                 "Checkpoint {}/{} of run {} committed", done.wave() + 1, waves, opened.runId());
             merger.committed(done.wave());
             committedWaves++;
+            if (removals != null && beside) {
+              removals.startBesideRender(MERGE_POOL);
+            }
             if (beside
                 && !merger.inLastStretch()
                 && lastStretch(

@@ -94,11 +94,12 @@ public final class CurrentImagesTable {
   }
 
   /**
-   * Marks the SKUs that are no longer in {@code catalogSkus} (a column {@code sku}) as removed at
-   * {@code now}, and clears the mark of those that came back.
+   * The live images whose SKU left {@code catalogSkus} (a column {@code sku}) or came back to it:
+   * {@code sku}, and {@code removed} (true: gone, false: back), cached. A merge of the catalog's
+   * rows since changes none of them but rows that came back, which it clears itself: found before a
+   * run's merges, they mark the same SKUs as after.
    */
-  public static void markRemoved(
-      SparkSession spark, String path, Dataset<Row> catalogSkus, Timestamp now) {
+  public static Dataset<Row> removals(SparkSession spark, String path, Dataset<Row> catalogSkus) {
     Dataset<Row> present =
         catalogSkus.select(col("sku")).distinct().withColumn("present", lit(true));
     Dataset<Row> current =
@@ -113,9 +114,18 @@ public final class CurrentImagesTable {
                     .or(col("present").isNotNull().and(col("removed_at").isNotNull())))
             .select(col("sku"), col("present").isNull().as("removed"))
             .cache();
+    changes.count(); // fills the cache: what is left for the mark is a look at it
+    return changes;
+  }
+
+  /**
+   * Marks the SKUs in {@code changes} ({@link #removals}) that left the catalog as removed at
+   * {@code now}, and clears the mark of those that came back.
+   */
+  public static void markRemoved(
+      SparkSession spark, String path, Dataset<Row> changes, Timestamp now) {
     if (changes.isEmpty()) {
       // nothing removed or back: no MERGE (it would rewrite nothing, after two scans)
-      changes.unpersist();
       return;
     }
     DeltaTable.forPath(spark, path)
@@ -129,7 +139,6 @@ public final class CurrentImagesTable {
                     + now
                     + "' ELSE CAST(NULL AS TIMESTAMP) END"))
         .execute();
-    changes.unpersist();
   }
 
   private static Column[] columns() {

@@ -1,0 +1,114 @@
+package com.catalogrender.render;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.catalogrender.catalog.CatalogSchema;
+import com.catalogrender.tables.CurrentImagesTable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The live images whose SKU left the catalog (or came back): when the whole catalog was planned,
+ * found by a job in the merges' pool beside the render ({@link #startBesideRender}, the two scans
+ * of 10^6 live images and SKUs that otherwise ran after the last wave), and marked in {@code
+ * current_images} after it ({@link #mark}), only if there is any.
+ */
+final class CatalogRemovals implements AutoCloseable {
+  private final SparkSession spark;
+  private final String currentImages;
+  private final Dataset<Row> catalogSkus;
+  private final JobLabels labels;
+  private CompletableFuture<Dataset<Row>> found;
+
+  private CatalogRemovals(
+      SparkSession spark, String currentImages, Dataset<Row> catalogSkus, JobLabels labels) {
+    this.spark = spark;
+    this.currentImages = currentImages;
+    this.catalogSkus = catalogSkus;
+    this.labels = labels;
+  }
+
+  /** For a run that planned the whole catalog; null for one filtered by --where or --limit. */
+  static CatalogRemovals of(
+      SparkSession spark, RenderConfig config, OpenedRun opened, JobLabels labels) {
+    if (config.catalog().where() != null || config.catalog().limit() != null) {
+      return null;
+    }
+    return new CatalogRemovals(
+        spark,
+        config.run().warehouse().currentImages(),
+        opened.catalog().select(col(CatalogSchema.SKU).as("sku")),
+        labels);
+  }
+
+  /**
+   * Starts finding them in a thread of its own, its jobs in {@code pool}: after the plan (which
+   * merges what crashed runs committed), beside the render.
+   */
+  synchronized void startBesideRender(String pool) {
+    if (found != null) {
+      return;
+    }
+    found = new CompletableFuture<>();
+    Thread finder =
+        new Thread(
+            () -> {
+              try {
+                labels.labelThisThread("find SKUs gone from the catalog, beside the render");
+                spark.sparkContext().setLocalProperty("spark.scheduler.pool", pool);
+                SparkSession.setActiveSession(spark);
+                found.complete(CurrentImagesTable.removals(spark, currentImages, catalogSkus));
+              } catch (Throwable e) {
+                found.completeExceptionally(e);
+              }
+            },
+            "catalog-render-removals");
+    finder.setDaemon(true);
+    finder.start();
+  }
+
+  /** Marks them at {@code now}: found now unless they were found beside the render. */
+  void mark(java.sql.Timestamp now) {
+    Dataset<Row> changes;
+    synchronized (this) {
+      if (found == null) {
+        found =
+            CompletableFuture.completedFuture(
+                CurrentImagesTable.removals(spark, currentImages, catalogSkus));
+      }
+    }
+    try {
+      changes = found.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while finding SKUs gone from the catalog", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException("Could not find SKUs gone from the catalog", e.getCause());
+    }
+    CurrentImagesTable.markRemoved(spark, currentImages, changes, now);
+  }
+
+  /** Releases the cached SKUs (waits for a search under way, whose job a failed run cancels). */
+  @Override
+  public void close() {
+    CompletableFuture<Dataset<Row>> pending;
+    synchronized (this) {
+      pending = found;
+    }
+    if (pending == null) {
+      return;
+    }
+    try {
+      pending.get().unpersist();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      // a failed or cancelled search left nothing cached that matters
+    }
+  }
+}
