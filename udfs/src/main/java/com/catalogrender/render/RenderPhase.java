@@ -168,6 +168,7 @@ final class RenderPhase {
             new RenderProgress(meters.rowsDone().id(), plan.rowsToRender(), console, 2000)) {
       // laid out once the captions are under way: the first wave's prompts go to the gateway while
       // the rows are shuffled into their waves
+      labels.phase(String.format("lay out the rows (%d waves of %d tasks)", waves, partitions));
       WaveLayout layout = WaveLayout.of(waved, WAVE, waves, partitions, config.model().batchSize());
       context.addSparkListener(progress);
       context.addSparkListener(losses);
