@@ -196,14 +196,13 @@ record RenderPlan(
             (UDF7<String, String, Long, Long, Long, String, String, Map<String, String>>)
                 fingerprint::row,
             DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
-    // the hash of the row's fingerprint column: its map built once per row, not again for the hash
     spark
         .udf()
         .register(
             INPUT_HASH_FUNCTION,
-            (UDF1<scala.collection.Map<String, String>, String>)
-                components ->
-                    InputHash.of(scala.collection.JavaConverters.mapAsJavaMap(components)),
+            (UDF7<String, String, Long, Long, Long, String, String, String>)
+                (prompt, category, w, h, s, variant, cutout) ->
+                    InputHash.of(fingerprint.row(prompt, category, w, h, s, variant, cutout)),
             DataTypes.StringType);
     Column variant = callUDF(VARIANT_FUNCTION, width, height);
     Column[] components = {
@@ -225,8 +224,8 @@ record RenderPlan(
             source.as("source_image"),
             variant.as("planned_variant"))
         .withColumn("cutout_content", callUDF(CUTOUT_FUNCTION, col("source_image")))
+        .withColumn("input_hash", callUDF(INPUT_HASH_FUNCTION, components))
         .withColumn("fingerprint", callUDF(FINGERPRINT_FUNCTION, components))
-        .withColumn("input_hash", callUDF(INPUT_HASH_FUNCTION, col("fingerprint")))
         .select(
             java.util.Arrays.stream(CatalogRow.PLANNED_COLUMNS)
                 .map(org.apache.spark.sql.functions::col)
