@@ -45,10 +45,12 @@ final class CatalogRemovals implements AutoCloseable {
   }
 
   /**
-   * Starts finding them in a thread of its own, its jobs in {@code pool}: after the plan (which
-   * merges what crashed runs committed), beside the render.
+   * Starts finding them in a thread of its own, its jobs in {@code pool}, the live images read by a
+   * session whose stages run at most about {@code tasks} tasks ({@link BesideRenderSlots}; the
+   * catalog's SKUs are read as planned): after the plan (which merges what crashed runs committed),
+   * beside the render.
    */
-  synchronized void startBesideRender(String pool) {
+  synchronized void startBesideRender(String pool, int tasks) {
     if (found != null) {
       return;
     }
@@ -59,8 +61,10 @@ final class CatalogRemovals implements AutoCloseable {
               try {
                 labels.labelThisThread("find SKUs gone from the catalog, beside the render");
                 spark.sparkContext().setLocalProperty("spark.scheduler.pool", pool);
-                SparkSession.setActiveSession(spark);
-                found.complete(CurrentImagesTable.removals(spark, currentImages, catalogSkus));
+                SparkSession beside = spark.newSession();
+                BesideRenderSlots.limit(beside, tasks);
+                SparkSession.setActiveSession(beside);
+                found.complete(CurrentImagesTable.removals(beside, currentImages, catalogSkus));
               } catch (Throwable e) {
                 found.completeExceptionally(e);
               }

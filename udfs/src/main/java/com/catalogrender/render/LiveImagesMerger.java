@@ -2,7 +2,7 @@ package com.catalogrender.render;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 final class LiveImagesMerger implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LiveImagesMerger.class);
 
-  private final Consumer<List<Integer>> merge;
+  private final BiConsumer<List<Integer>, Boolean> merge;
   private final long intervalNanos;
   private final Thread thread;
   private final List<Integer> pending = new ArrayList<>();
@@ -37,11 +37,12 @@ final class LiveImagesMerger implements AutoCloseable {
 
   /**
    * @param merge merges the committed rows of the waves it is given (on this merger's thread: it
-   *     labels its own jobs)
+   *     labels its own jobs); true with the merge after the render ({@link #finish}), when no wave
+   *     shares the task slots with it
    * @param intervalSeconds {@code checkpoint_seconds}: the least seconds between two merges' starts
    *     before the last stretch
    */
-  LiveImagesMerger(Consumer<List<Integer>> merge, double intervalSeconds) {
+  LiveImagesMerger(BiConsumer<List<Integer>, Boolean> merge, double intervalSeconds) {
     this.merge = merge;
     this.intervalNanos = (long) (Math.max(0, intervalSeconds) * 1e9);
     this.lastMergeStart = System.nanoTime();
@@ -133,6 +134,7 @@ final class LiveImagesMerger implements AutoCloseable {
     while (true) {
       List<Integer> waves;
       long start;
+      boolean afterRender;
       synchronized (this) {
         while (!due()) {
           if (closing && pending.isEmpty()) {
@@ -141,13 +143,14 @@ final class LiveImagesMerger implements AutoCloseable {
           waitAWhile();
         }
         waves = List.copyOf(pending);
+        afterRender = closing;
         pending.clear();
         merging = true;
         lastMergeStart = System.nanoTime();
         start = lastMergeStart;
       }
       try {
-        merge.accept(waves);
+        merge.accept(waves, afterRender);
       } catch (Throwable t) {
         synchronized (this) {
           failure = t;

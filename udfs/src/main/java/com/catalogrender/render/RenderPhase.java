@@ -190,15 +190,21 @@ final class RenderPhase {
               spark, config.run().warehouse().renders());
       // the merges' own session: their broadcast setting is theirs (see mergeLiveImages)
       SparkSession mergeSession = spark.newSession();
+      int besideTasks = BesideRenderSlots.tasks(context.defaultParallelism());
       LiveImagesMerger merger =
           new LiveImagesMerger(
-              ofWaves -> {
+              (ofWaves, afterRender) -> {
                 labels.labelThisThread(
                     String.format(
-                        "merge %d wave(s) into the live images, beside the render",
-                        ofWaves.size()));
+                        "merge %d wave(s) into the live images, %s the render",
+                        ofWaves.size(), afterRender ? "after" : "beside"));
                 context.setLocalProperty("spark.scheduler.pool", MERGE_POOL);
                 SparkSession.setActiveSession(mergeSession);
+                if (afterRender) {
+                  BesideRenderSlots.lift(mergeSession);
+                } else {
+                  BesideRenderSlots.limit(mergeSession, besideTasks);
+                }
                 mergeLiveImages(mergeSession, opened.runId(), waved, ofWaves, waves, commits);
               },
               config.run().checkpointSeconds());
@@ -264,7 +270,7 @@ final class RenderPhase {
             merger.committed(done.wave());
             committedWaves++;
             if (removals != null && beside) {
-              removals.startBesideRender(MERGE_POOL);
+              removals.startBesideRender(MERGE_POOL, besideTasks);
             }
             if (beside
                 && !merger.inLastStretch()

@@ -15,7 +15,14 @@ class LiveImagesMergerTest {
   @Test
   void beforeTheIntervalWavesWaitAndTheFinishMergesThemAll() {
     List<List<Integer>> merged = java.util.Collections.synchronizedList(new ArrayList<>());
-    LiveImagesMerger merger = new LiveImagesMerger(merged::add, 3600);
+    List<Boolean> afterTheRender = java.util.Collections.synchronizedList(new ArrayList<>());
+    LiveImagesMerger merger =
+        new LiveImagesMerger(
+            (waves, afterRender) -> {
+              merged.add(waves);
+              afterTheRender.add(afterRender);
+            },
+            3600);
     merger.committed(0);
     merger.committed(1);
     sleep(200);
@@ -23,6 +30,7 @@ class LiveImagesMergerTest {
     assertEquals(2, merger.unmerged());
     merger.finish();
     assertEquals(List.of(List.of(0, 1)), merged);
+    assertEquals(List.of(true), afterTheRender, "the finish's merge runs after the render");
     assertEquals(0, merger.unmerged());
   }
 
@@ -33,7 +41,7 @@ class LiveImagesMergerTest {
     List<List<Integer>> merged = java.util.Collections.synchronizedList(new ArrayList<>());
     LiveImagesMerger merger =
         new LiveImagesMerger(
-            waves -> {
+            (waves, afterRender) -> {
               mergeStarted.countDown();
               await(release);
               merged.add(waves);
@@ -53,7 +61,7 @@ class LiveImagesMergerTest {
   @Test
   void inTheLastStretchCommittedWavesMergeAtOnce() {
     List<List<Integer>> merged = java.util.Collections.synchronizedList(new ArrayList<>());
-    LiveImagesMerger merger = new LiveImagesMerger(merged::add, 3600);
+    LiveImagesMerger merger = new LiveImagesMerger((waves, afterRender) -> merged.add(waves), 3600);
     merger.lastStretch();
     merger.committed(4);
     long deadline = System.nanoTime() + 10_000_000_000L;
@@ -69,7 +77,7 @@ class LiveImagesMergerTest {
   void aFailedMergeFailsTheRunAtTheNextCommitOrAtTheFinish() {
     LiveImagesMerger merger =
         new LiveImagesMerger(
-            waves -> {
+            (waves, afterRender) -> {
               throw new IllegalStateException("MERGE conflict on current_images");
             },
             0);
