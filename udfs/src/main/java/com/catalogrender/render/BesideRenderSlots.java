@@ -37,10 +37,18 @@ final class BesideRenderSlots {
     session.conf().set(SETTINGS[3], Long.MAX_VALUE);
   }
 
-  /** Gives {@code session} back the settings it had from Spark's configuration. */
+  /**
+   * Gives {@code session} back the settings of Spark's configuration (the application's, where it
+   * sets them: unset alone, a session falls back to Spark's defaults instead).
+   */
   static void lift(SparkSession session) {
+    org.apache.spark.SparkConf application = session.sparkContext().getConf();
     for (String setting : SETTINGS) {
-      session.conf().unset(setting);
+      if (application.contains(setting)) {
+        session.conf().set(setting, application.get(setting));
+      } else {
+        session.conf().unset(setting);
+      }
     }
   }
 }
