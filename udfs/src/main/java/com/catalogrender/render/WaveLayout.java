@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.udf;
 
 import java.io.Serializable;
-import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.rdd.PartitionPruningRDD;
 import org.apache.spark.rdd.RDD;
@@ -131,35 +130,6 @@ final class WaveLayout {
     @Override
     public Object apply(Object partition) {
       return (Integer) partition / tasks == wave;
-    }
-  }
-
-  /** Sends the key {@code partition} to partition {@code partition}. */
-  private static final class TaskPartitioner extends Partitioner {
-    private final int partitions;
-
-    TaskPartitioner(int partitions) {
-      this.partitions = partitions;
-    }
-
-    @Override
-    public int numPartitions() {
-      return partitions;
-    }
-
-    @Override
-    public int getPartition(Object key) {
-      return (Integer) key;
-    }
-
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof TaskPartitioner p && p.partitions == partitions;
-    }
-
-    @Override
-    public int hashCode() {
-      return partitions;
     }
   }
 }
