@@ -24,6 +24,7 @@ public final class TorchScriptModule implements AutoCloseable {
   public static TorchScriptModule load(
       ModelDirectory directory, String name, ComputeDevice device) {
     directory.module(name); // fails with a clear message when the manifest does not list it
+    LibTorchVersion.check(); // before DJL loads a libtorch that would crash the JVM
     Model model = Model.newInstance(name, device.toDjl(), "PyTorch");
     try {
       model.load(directory.root(), name, Map.of("mapLocation", "true"));
