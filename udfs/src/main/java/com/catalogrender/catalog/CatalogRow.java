@@ -17,7 +17,7 @@ public record CatalogRow(
     String inputHash,
     String plannedVariant,
     PlannedCaption caption,
-    java.util.Map<String, String> fingerprint) {
+    String cutoutContent) {
 
   /** The columns the plan phase gives each row, in order. */
   public static final String[] PLANNED_COLUMNS = {
@@ -30,7 +30,7 @@ public record CatalogRow(
     "source_image",
     "input_hash",
     "planned_variant",
-    "fingerprint"
+    "cutout_content"
   };
 
   /** The columns executors read: the planned ones, then the caption phase's, in order. */
@@ -77,7 +77,7 @@ public record CatalogRow(
                 row.getLong(17),
                 row.getDouble(18),
                 row.getDouble(19)),
-        row.isNullAt(9) ? null : row.getJavaMap(9));
+        row.isNullAt(9) ? null : row.getString(9));
   }
 
   /** Why this row cannot be rendered, or null when it can. */

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The hash of a render's fingerprint ({@link RenderFingerprint}): every component, name and value,
+ * The hash of a render's fingerprint ({@code task.Fingerprint}): every component, name and value,
  * in name order, length-prefixed (null as length -1) so no two fingerprints collide by
  * concatenation. An {@code ok} render with the same hash makes a row skippable; the hash is also
  * part of the image's object key.

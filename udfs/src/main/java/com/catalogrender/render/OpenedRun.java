@@ -1,12 +1,21 @@
 package com.catalogrender.render;
 
+import com.catalogrender.caption.CaptionSettings;
+import com.catalogrender.caption.GatewayCaptionRewriter;
+import com.catalogrender.caption.TemplateCaptionRewriter;
 import com.catalogrender.catalog.CatalogSource;
+import com.catalogrender.catalog.InputHash;
 import com.catalogrender.diffusion.ModelManifest;
+import com.catalogrender.post.ImageFormat;
+import com.catalogrender.post.ImageResizer;
 import com.catalogrender.runtime.ModelCache;
+import com.catalogrender.task.Fingerprint;
 import com.catalogrender.task.RenderSpec;
 import java.sql.Timestamp;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -57,6 +66,7 @@ record OpenedRun(
                 config.model().guidance(),
                 config.model().simulateDeviceSeconds()),
             config.images(),
+            fingerprint(config, manifest),
             config.run().rates(),
             config.testing().ticker(),
             null,
@@ -65,6 +75,39 @@ record OpenedRun(
             config.testing(),
             false);
     return new OpenedRun(runId, started, startNanos, catalog, manifest, gpu, spec);
+  }
+
+  /**
+   * The run's part of every row's fingerprint: the model's id, version and file hashes, sampler,
+   * steps, guidance, the caption rewriter with its model and prompt-template version, image format
+   * and quality (not for PNG), resize method; and what decides a row's sharpening.
+   */
+  static Fingerprint fingerprint(RenderConfig config, ModelManifest manifest) {
+    Map<String, String> run = new TreeMap<>();
+    run.put("model_id", manifest.modelId());
+    run.put("model_version", manifest.version());
+    run.put("model_files", InputHash.of(manifest.files()));
+    run.put("sampler", Fingerprint.SAMPLER);
+    run.put("steps", Integer.toString(config.model().steps()));
+    run.put("guidance", Double.toString(config.model().guidance()));
+    CaptionSettings captions = config.captions();
+    run.put("caption_rewriter", captions.rewriter());
+    run.put("caption_model", captions.pricedModel());
+    run.put(
+        "caption_template",
+        captions.usesGateway()
+            ? GatewayCaptionRewriter.promptVersion()
+            : TemplateCaptionRewriter.VERSION);
+    if (captions.usesGateway()) {
+      run.put("caption_required_words", captions.gateway().requirePromptWords().setting());
+    }
+    ImageFormat format = config.images().format();
+    run.put("image_format", format.extension());
+    if (format != ImageFormat.PNG) {
+      run.put("image_quality", Double.toString(config.images().quality()));
+    }
+    run.put("resize", ImageResizer.METHOD);
+    return new Fingerprint(run, manifest.imageSize(), config.images().sharpen());
   }
 
   static String newRunId() {

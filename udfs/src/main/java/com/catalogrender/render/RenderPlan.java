@@ -15,8 +15,8 @@ import com.catalogrender.settings.CatalogSelection;
 import com.catalogrender.tables.CurrentImagesTable;
 import com.catalogrender.tables.RendersTable;
 import com.catalogrender.tables.RunsTable;
+import com.catalogrender.task.Fingerprint;
 import io.delta.tables.DeltaTable;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -44,7 +44,6 @@ record RenderPlan(
     Dataset<Row> history) {
   private static final String VARIANT_FUNCTION = "catalog_render_variant";
   private static final String INPUT_HASH_FUNCTION = "catalog_render_input_hash";
-  private static final String FINGERPRINT_FUNCTION = "catalog_render_fingerprint";
   private static final String CUTOUT_FUNCTION = "catalog_render_cutout_content";
 
   long rowsSkipped() {
@@ -180,8 +179,9 @@ record RenderPlan(
             VARIANT_FUNCTION,
             (UDF2<Long, Long, String>) (w, h) -> policy.choose(w, h, gpu).label(),
             DataTypes.StringType);
-    // the fingerprint: one function, here on the driver's plan (Spark runs the UDFs)
-    Fingerprint fingerprint = Fingerprint.of(config, opened.manifest());
+    // the fingerprint: one function, hashed here on the driver's plan (Spark runs the UDFs); the
+    // executors build the map again for the rows they render (RenderSpec.fingerprint)
+    Fingerprint fingerprint = opened.spec().fingerprint();
     spark
         .udf()
         .register(
@@ -189,13 +189,6 @@ record RenderPlan(
             (UDF1<String, String>)
                 path -> path == null ? null : ContentHash.of(path, ExecutorHadoop.get()),
             DataTypes.StringType);
-    spark
-        .udf()
-        .register(
-            FINGERPRINT_FUNCTION,
-            (UDF7<String, String, Long, Long, Long, String, String, Map<String, String>>)
-                fingerprint::row,
-            DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
     spark
         .udf()
         .register(
@@ -225,7 +218,6 @@ record RenderPlan(
             variant.as("planned_variant"))
         .withColumn("cutout_content", callUDF(CUTOUT_FUNCTION, col("source_image")))
         .withColumn("input_hash", callUDF(INPUT_HASH_FUNCTION, components))
-        .withColumn("fingerprint", callUDF(FINGERPRINT_FUNCTION, components))
         .select(
             java.util.Arrays.stream(CatalogRow.PLANNED_COLUMNS)
                 .map(org.apache.spark.sql.functions::col)

@@ -47,7 +47,15 @@ final class BatchFinisher {
         spec.model().modelId(),
         spec.model().modelVersion(),
         variant == null ? null : variant.label(),
-        row.fingerprint());
+        spec.fingerprint()
+            .row(
+                row.prompt(),
+                row.category(),
+                row.width(),
+                row.height(),
+                row.seed(),
+                row.plannedVariant(),
+                row.cutoutContent()));
   }
 
   /** The results of {@code batch}, rendered as {@code rendered}; settles its budget reservation. */

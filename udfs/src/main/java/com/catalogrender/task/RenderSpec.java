@@ -15,6 +15,7 @@ import java.io.Serializable;
  * @param runId the run this render belongs to
  * @param model the verified model and how it samples
  * @param images where images go and how they are encoded
+ * @param fingerprint the run's part of every row's fingerprint; a row's is built where it renders
  * @param rates cost rates, validated on the driver for this run's classes
  * @param ticker the clock stage seconds are measured with
  * @param budget the run's budget ledger, or null when the run has no budget
@@ -26,6 +27,7 @@ public record RenderSpec(
     String runId,
     ModelSpec model,
     ImageSettings images,
+    Fingerprint fingerprint,
     Rates rates,
     Ticker ticker,
     BudgetSpec budget,
@@ -78,7 +80,17 @@ public record RenderSpec(
   /** The same spec with the run's budget. */
   public RenderSpec withBudget(BudgetSpec budget) {
     return new RenderSpec(
-        runId, model, images, rates, ticker, budget, embeddingCache, tasks, testing, adoptUploaded);
+        runId,
+        model,
+        images,
+        fingerprint,
+        rates,
+        ticker,
+        budget,
+        embeddingCache,
+        tasks,
+        testing,
+        adoptUploaded);
   }
 
   /**
@@ -87,7 +99,17 @@ public record RenderSpec(
    */
   public RenderSpec withAdoption(boolean adopt) {
     return new RenderSpec(
-        runId, model, images, rates, ticker, budget, embeddingCache, tasks, testing, adopt);
+        runId,
+        model,
+        images,
+        fingerprint,
+        rates,
+        ticker,
+        budget,
+        embeddingCache,
+        tasks,
+        testing,
+        adopt);
   }
 
   /** Object store class of the image root, for request and storage rates. */

@@ -9,6 +9,7 @@ import com.catalogrender.catalog.InputHash;
 import com.catalogrender.diffusion.DemoModel;
 import com.catalogrender.diffusion.ModelDirectory;
 import com.catalogrender.diffusion.ModelManifest;
+import com.catalogrender.task.Fingerprint;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class FingerprintTest {
   private static String hash(Map<String, String> settings, long side) {
     Map<String, String> all = new HashMap<>(base());
     all.putAll(settings);
-    Fingerprint f = Fingerprint.of(RenderConfig.parse(all), MANIFEST);
+    Fingerprint f = OpenedRun.fingerprint(RenderConfig.parse(all), MANIFEST);
     return InputHash.of(f.row("red mug on wood", "mugs", side, side, 7L, "int8", null));
   }
 
@@ -68,7 +69,7 @@ class FingerprintTest {
 
   @Test
   void theRowsOwnComponentsAndTheModelsFilesAreIn() {
-    Fingerprint f = Fingerprint.of(RenderConfig.parse(base()), MANIFEST);
+    Fingerprint f = OpenedRun.fingerprint(RenderConfig.parse(base()), MANIFEST);
     Map<String, String> row = f.row("red mug", "mugs", 64L, 64L, 1L, "int8", "sha256:aa");
     for (String key :
         new String[] {
