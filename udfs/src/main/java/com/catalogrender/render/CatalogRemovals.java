@@ -21,7 +21,7 @@ final class CatalogRemovals implements AutoCloseable {
   private final String currentImages;
   private final Dataset<Row> catalogSkus;
   private final JobLabels labels;
-  private CompletableFuture<Dataset<Row>> found;
+  private CompletableFuture<CurrentImagesTable.Removals> found;
 
   private CatalogRemovals(
       SparkSession spark, String currentImages, Dataset<Row> catalogSkus, JobLabels labels) {
@@ -76,7 +76,7 @@ final class CatalogRemovals implements AutoCloseable {
 
   /** Marks them at {@code now}: found now unless they were found beside the render. */
   void mark(java.sql.Timestamp now) {
-    Dataset<Row> changes;
+    CurrentImagesTable.Removals changes;
     synchronized (this) {
       if (found == null) {
         found =
@@ -100,7 +100,7 @@ final class CatalogRemovals implements AutoCloseable {
   /** Releases the cached SKUs (waits for a search under way, whose job a failed run cancels). */
   @Override
   public void close() {
-    CompletableFuture<Dataset<Row>> pending;
+    CompletableFuture<CurrentImagesTable.Removals> pending;
     synchronized (this) {
       pending = found;
     }
@@ -108,7 +108,7 @@ final class CatalogRemovals implements AutoCloseable {
       return;
     }
     try {
-      pending.get().unpersist();
+      pending.get().changes().unpersist();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException e) {

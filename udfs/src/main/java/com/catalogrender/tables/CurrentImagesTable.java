@@ -95,11 +95,11 @@ public final class CurrentImagesTable {
 
   /**
    * The live images whose SKU left {@code catalogSkus} (a column {@code sku}) or came back to it:
-   * {@code sku}, and {@code removed} (true: gone, false: back), cached. A merge of the catalog's
-   * rows since changes none of them but rows that came back, which it clears itself: found before a
-   * run's merges, they mark the same SKUs as after.
+   * {@code sku}, and {@code removed} (true: gone, false: back), cached, and how many. A merge of
+   * the catalog's rows since changes none of them but rows that came back, which it clears itself:
+   * found before a run's merges, they mark the same SKUs as after.
    */
-  public static Dataset<Row> removals(SparkSession spark, String path, Dataset<Row> catalogSkus) {
+  public static Removals removals(SparkSession spark, String path, Dataset<Row> catalogSkus) {
     Dataset<Row> present =
         catalogSkus.select(col("sku")).distinct().withColumn("present", lit(true));
     Dataset<Row> current =
@@ -114,23 +114,27 @@ public final class CurrentImagesTable {
                     .or(col("present").isNotNull().and(col("removed_at").isNotNull())))
             .select(col("sku"), col("present").isNull().as("removed"))
             .cache();
-    changes.count(); // fills the cache: what is left for the mark is a look at it
-    return changes;
+    // the count fills the cache, and tells the mark whether it has anything to do without a job
+    // (asking the cache isEmpty took 1.0 s after a 10^6-row run)
+    return new Removals(changes, changes.count());
   }
 
+  /** SKUs gone from the catalog or back in it ({@link #removals}), and how many: cached rows. */
+  public record Removals(Dataset<Row> changes, long count) {}
+
   /**
-   * Marks the SKUs in {@code changes} ({@link #removals}) that left the catalog as removed at
+   * Marks the SKUs in {@code removals} ({@link #removals}) that left the catalog as removed at
    * {@code now}, and clears the mark of those that came back.
    */
   public static void markRemoved(
-      SparkSession spark, String path, Dataset<Row> changes, Timestamp now) {
-    if (changes.isEmpty()) {
+      SparkSession spark, String path, Removals removals, Timestamp now) {
+    if (removals.count() == 0) {
       // nothing removed or back: no MERGE (it would rewrite nothing, after two scans)
       return;
     }
     DeltaTable.forPath(spark, path)
         .as("t")
-        .merge(changes.as("s"), "t.sku = s.sku")
+        .merge(removals.changes().as("s"), "t.sku = s.sku")
         .whenMatched()
         .updateExpr(
             Map.of(

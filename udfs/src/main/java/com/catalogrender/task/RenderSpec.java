@@ -79,18 +79,7 @@ public record RenderSpec(
 
   /** The same spec with the run's budget. */
   public RenderSpec withBudget(BudgetSpec budget) {
-    return new RenderSpec(
-        runId,
-        model,
-        images,
-        fingerprint,
-        rates,
-        ticker,
-        budget,
-        embeddingCache,
-        tasks,
-        testing,
-        adoptUploaded);
+    return with(budget, adoptUploaded);
   }
 
   /**
@@ -98,6 +87,10 @@ public record RenderSpec(
    * under its key with its size is recorded as rendered without rendering it again.
    */
   public RenderSpec withAdoption(boolean adopt) {
+    return with(budget, adopt);
+  }
+
+  private RenderSpec with(BudgetSpec budget, boolean adopt) {
     return new RenderSpec(
         runId,
         model,
