@@ -16,12 +16,12 @@ import org.slf4j.LoggerFactory;
  * The libtorch that {@code PYTORCH_LIBRARY_PATH} names must be the release DJL's JNI library was
  * built for. DJL loads any libtorch it is given, and a different release crashes the JVM in native
  * code instead of failing with an error: on an H200 with Python's torch 2.11 (CUDA 13), the JNI of
- * DJL 0.36 (built for 2.7.1) found 7 of its libtorch symbols missing and the executor died with
- * SIGSEGV in {@code c10::AutogradState::set_tls_state}. This check reads the release beside the
- * library directory (libtorch's {@code build-version}, or a Python torch's {@code version.py};
- * through a linked {@code libtorch.so} too) and stops before DJL loads anything. Without {@code
- * PYTORCH_LIBRARY_PATH}, DJL's own native jar is used and matches by construction; a directory
- * whose release cannot be read is let through with a warning.
+ * DJL 0.36 (built for 2.7.1) found 6 of the 372 libtorch symbols it uses missing and the executor
+ * died with SIGSEGV in {@code c10::AutogradState::set_tls_state}. This check reads the release
+ * beside the library directory (libtorch's {@code build-version}, or a Python torch's {@code
+ * version.py}; through a linked {@code libtorch.so} too) and stops before DJL loads anything.
+ * Without {@code PYTORCH_LIBRARY_PATH}, DJL's own native jar is used and matches by construction; a
+ * directory whose release cannot be read is let through with a warning.
  */
 public final class LibTorchVersion {
   private static final Logger LOG = LoggerFactory.getLogger(LibTorchVersion.class);
@@ -39,10 +39,8 @@ public final class LibTorchVersion {
     }
     synchronized (LibTorchVersion.class) {
       if (!checked) {
-        String path = System.getenv("PYTORCH_LIBRARY_PATH");
-        if (path == null || path.isBlank()) {
-          path = System.getProperty("PYTORCH_LIBRARY_PATH");
-        }
+        // DJL's own lookup, so the check reads the folder DJL will load
+        String path = ai.djl.util.Utils.getEnvOrSystemProperty("PYTORCH_LIBRARY_PATH");
         Optional<String> built = jniRelease();
         if (path != null && !path.isBlank() && built.isPresent()) {
           check(Path.of(path), built.get());

@@ -76,7 +76,7 @@ final class CatalogRemovals implements AutoCloseable {
 
   /** Marks them at {@code now}: found now unless they were found beside the render. */
   void mark(java.sql.Timestamp now) {
-    CurrentImagesTable.Removals changes;
+    CurrentImagesTable.Removals removals;
     synchronized (this) {
       if (found == null) {
         found =
@@ -85,7 +85,7 @@ final class CatalogRemovals implements AutoCloseable {
       }
     }
     try {
-      changes = found.get();
+      removals = found.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while finding SKUs gone from the catalog", e);
@@ -94,7 +94,7 @@ final class CatalogRemovals implements AutoCloseable {
           ? r
           : new IllegalStateException("Could not find SKUs gone from the catalog", e.getCause());
     }
-    CurrentImagesTable.markRemoved(spark, currentImages, changes, now);
+    CurrentImagesTable.markRemoved(spark, currentImages, removals, now);
   }
 
   /** Releases the cached SKUs (waits for a search under way, whose job a failed run cancels). */
