@@ -125,7 +125,45 @@ public final class CaptionPhase {
    * @param label what the feeder's Spark job is described as
    */
   Pipeline start(SparkSession spark, Dataset<Row> rows, Column wave, int waves, String label) {
-    return new Pipeline(spark, rows, wave, waves, label);
+    return new Pipeline(spark, rows, wave, waves, waves, null, null, label);
+  }
+
+  /**
+   * As {@link #start(SparkSession, Dataset, Column, int, String)}, but the distinct prompts of the
+   * first {@code firstWaves} waves are found by a job of their own, so their captions are under way
+   * before the job over the rest's rows ends: that second job starts after {@code beforeRest} has
+   * run on the feeder's thread (it puts the job beside the render: a job in the render's own queue
+   * would wait for the first waves' tasks). Which categories are long-tail is decided from {@code
+   * rowsPerCategory} (the rows to render per category, {@link #rowsPerCategory}), known before any
+   * wave's prompts are.
+   */
+  Pipeline start(
+      SparkSession spark,
+      Dataset<Row> rows,
+      Column wave,
+      int waves,
+      int firstWaves,
+      Map<String, Long> rowsPerCategory,
+      Runnable beforeRest,
+      String label) {
+    return new Pipeline(spark, rows, wave, waves, firstWaves, rowsPerCategory, beforeRest, label);
+  }
+
+  /**
+   * The rows per category of {@code groups} (columns {@code category}, {@code rows_of_group}: the
+   * plan's counts, {@link com.catalogrender.cost.CostEstimate#groups}), keyed as long-tail
+   * categories are; a local table, read without a Spark job.
+   */
+  static Map<String, Long> rowsPerCategory(Dataset<Row> groups) {
+    Map<String, Long> rows = new HashMap<>();
+    for (Row group : groups.collectAsList()) {
+      int category = group.fieldIndex("category");
+      rows.merge(
+          categoryKey(group.isNullAt(category) ? null : group.getString(category)),
+          group.getLong(group.fieldIndex("rows_of_group")),
+          Long::sum);
+    }
+    return rows;
   }
 
   /** A caption phase in flight: {@link #await} each wave in order, then {@link #figures}. */
@@ -148,7 +186,15 @@ public final class CaptionPhase {
     private record Fed(
         List<PromptRewriting.Work> work, List<Future<PromptRewriting.Rewritten>> futures) {}
 
-    private Pipeline(SparkSession spark, Dataset<Row> rows, Column wave, int waves, String label) {
+    private Pipeline(
+        SparkSession spark,
+        Dataset<Row> rows,
+        Column wave,
+        int waves,
+        int firstWaves,
+        Map<String, Long> rowsPerCategory,
+        Runnable beforeRest,
+        String label) {
       this.spark = spark;
       this.waves = waves;
       for (int i = 0; i < waves; i++) {
@@ -164,62 +210,104 @@ public final class CaptionPhase {
                 t.setDaemon(true);
                 return t;
               });
-      feeder = new Thread(() -> feed(rows, wave, label), "caption-feeder");
+      feeder =
+          new Thread(
+              () -> feed(rows, wave, firstWaves, rowsPerCategory, beforeRest, label),
+              "caption-feeder");
       feeder.setDaemon(true);
       feeder.start();
     }
 
-    /** The feeder thread: every wave's distinct prompts, submitted in wave order. */
-    private void feed(Dataset<Row> rows, Column wave, String label) {
+    /**
+     * The feeder thread: every wave's distinct prompts, submitted in wave order; the first waves'
+     * by a job of their own when the rows per category are known.
+     */
+    private void feed(
+        Dataset<Row> rows,
+        Column wave,
+        int firstWaves,
+        Map<String, Long> rowsPerCategory,
+        Runnable beforeRest,
+        String label) {
       try {
-        spark.sparkContext().setJobDescription(label + " (distinct prompts per wave)");
-        List<Row> pairs =
-            rows.groupBy(
-                    wave.cast(DataTypes.IntegerType).as("wave"), col("category"), col("prompt"))
-                .count()
-                .collectAsList(); // one Spark job
-        Map<String, Long> rowsPerCategory = new HashMap<>();
-        long totalRows = 0;
-        List<List<Row>> byWave = new ArrayList<>(waves);
-        for (int i = 0; i < waves; i++) {
-          byWave.add(new ArrayList<>());
-        }
-        for (Row pair : pairs) {
-          rowsPerCategory.merge(
-              categoryKey(pair.isNullAt(1) ? null : pair.getString(1)), pair.getLong(3), Long::sum);
-          totalRows += pair.getLong(3);
-          byWave.get(pair.getInt(0)).add(pair);
-        }
-        for (int w = 0; w < waves; w++) {
-          List<PromptRewriting.Work> work = new ArrayList<>(byWave.get(w).size());
-          List<Future<PromptRewriting.Rewritten>> futures = new ArrayList<>(work.size());
-          for (Row pair : byWave.get(w)) {
-            String category = pair.isNullAt(1) ? null : pair.getString(1);
-            String prompt = pair.isNullAt(2) ? null : pair.getString(2);
-            long count = pair.getLong(3);
-            if (CatalogRow.promptProblem(prompt) != null) {
-              continue; // the row fails in the render phase with this reason; nothing to rewrite
-            }
-            boolean bypass = bypass(category, rowsPerCategory, totalRows);
-            PromptRewriting.Work item =
-                new PromptRewriting.Work(
-                    category, prompt, count, bypass, settings.dedupe() ? 1 : count);
-            work.add(item);
-            futures.add(
-                pool.submit(
-                    () -> {
-                      PromptRewriting.Rewritten rewritten = rewriting.rewrite(item);
-                      lastDone.accumulateAndGet(System.nanoTime(), Math::max);
-                      return rewritten;
-                    }));
+        boolean split = rowsPerCategory != null && firstWaves < waves;
+        spark
+            .sparkContext()
+            .setJobDescription(
+                label + " (distinct prompts per wave" + (split ? ", first waves)" : ")"));
+        List<Row> pairs = distinctPrompts(split ? rows.where(wave.lt(firstWaves)) : rows, wave);
+        Map<String, Long> perCategory = rowsPerCategory;
+        if (perCategory == null) {
+          perCategory = new HashMap<>();
+          for (Row pair : pairs) {
+            perCategory.merge(
+                categoryKey(pair.isNullAt(1) ? null : pair.getString(1)),
+                pair.getLong(3),
+                Long::sum);
           }
-          byWave.set(w, null);
-          fed.get(w).complete(new Fed(work, futures));
+        }
+        long totalRows = perCategory.values().stream().mapToLong(Long::longValue).sum();
+        submit(pairs, 0, split ? firstWaves : waves, perCategory, totalRows);
+        if (split) {
+          beforeRest.run();
+          spark
+              .sparkContext()
+              .setJobDescription(
+                  label + " (distinct prompts per wave, the rest beside the render)");
+          pairs = distinctPrompts(rows.where(wave.geq(firstWaves)), wave);
+          submit(pairs, firstWaves, waves, perCategory, totalRows);
         }
       } catch (RuntimeException e) {
         for (CompletableFuture<Fed> f : fed) {
           f.completeExceptionally(e);
         }
+      }
+    }
+
+    /** (wave, category, prompt, rows) of {@code rows}' distinct prompts: one Spark job. */
+    private List<Row> distinctPrompts(Dataset<Row> rows, Column wave) {
+      return rows.groupBy(
+              wave.cast(DataTypes.IntegerType).as("wave"), col("category"), col("prompt"))
+          .count()
+          .collectAsList();
+    }
+
+    /** Submits the prompts {@code pairs} of waves {@code from} to {@code to} (exclusive). */
+    private void submit(
+        List<Row> pairs, int from, int to, Map<String, Long> rowsPerCategory, long totalRows) {
+      List<List<Row>> byWave = new ArrayList<>(to - from);
+      for (int i = from; i < to; i++) {
+        byWave.add(new ArrayList<>());
+      }
+      for (Row pair : pairs) {
+        byWave.get(pair.getInt(0) - from).add(pair);
+      }
+      for (int w = from; w < to; w++) {
+        List<Row> ofWave = byWave.get(w - from);
+        List<PromptRewriting.Work> work = new ArrayList<>(ofWave.size());
+        List<Future<PromptRewriting.Rewritten>> futures = new ArrayList<>(work.size());
+        for (Row pair : ofWave) {
+          String category = pair.isNullAt(1) ? null : pair.getString(1);
+          String prompt = pair.isNullAt(2) ? null : pair.getString(2);
+          long count = pair.getLong(3);
+          if (CatalogRow.promptProblem(prompt) != null) {
+            continue; // the row fails in the render phase with this reason; nothing to rewrite
+          }
+          boolean bypass = bypass(category, rowsPerCategory, totalRows);
+          PromptRewriting.Work item =
+              new PromptRewriting.Work(
+                  category, prompt, count, bypass, settings.dedupe() ? 1 : count);
+          work.add(item);
+          futures.add(
+              pool.submit(
+                  () -> {
+                    PromptRewriting.Rewritten rewritten = rewriting.rewrite(item);
+                    lastDone.accumulateAndGet(System.nanoTime(), Math::max);
+                    return rewritten;
+                  }));
+        }
+        byWave.set(w - from, null);
+        fed.get(w).complete(new Fed(work, futures));
       }
     }
 

@@ -45,7 +45,12 @@ final class JobLabels {
    */
   void labelThisThread(String phase) {
     joinGroup();
-    context.setJobDescription("catalog-render " + runId + ": " + phase);
+    context.setJobDescription(description(phase));
+  }
+
+  /** What the jobs of {@code phase} are described as. */
+  String description(String phase) {
+    return "catalog-render " + runId + ": " + phase;
   }
 
   /** Labels the jobs that follow: {@code catalog-render <run>: <phase>}. */

@@ -44,8 +44,11 @@ final class RenderPhase {
    * @param seconds wall seconds of the captions and the render
    * @param captionSeconds wall seconds from the first caption to the last (overlapping the render)
    * @param captionWaitSeconds wall seconds the waves waited for their captions (executors idle)
-   * @param wavesSeconds wall seconds of the waves: their render stages, Delta commits and merges
+   * @param wavesSeconds wall seconds of the waves: their render stages, Delta commits and the
+   *     merges beside them
    * @param attempts Spark's record of the render's task attempts
+   * @param lastMerges the merges of the last waves into the live images, under way: {@link
+   *     #awaitLastMerges} before anything else changes the live images (null: nothing rendered)
    */
   record Rendered(
       CaptionFigures captions,
@@ -55,7 +58,26 @@ final class RenderPhase {
       double captionSeconds,
       double captionWaitSeconds,
       double wavesSeconds,
-      TaskAttemptMeter.Figures attempts) {}
+      TaskAttemptMeter.Figures attempts,
+      LiveImagesMerger lastMerges)
+      implements AutoCloseable {
+    /** Waits until the last waves are merged into the live images; rethrows a merge's failure. */
+    void awaitLastMerges(String runId) {
+      if (lastMerges != null) {
+        LOG.info("Run {}: {}", runId, lastMerges.finish());
+      }
+    }
+
+    /**
+     * Stops merging (after the merge under way) when the run ends before {@link #awaitLastMerges}.
+     */
+    @Override
+    public void close() {
+      if (lastMerges != null) {
+        lastMerges.close();
+      }
+    }
+  }
 
   /**
    * Waves written at once: a wave's render tasks queue behind the one before, so the executors go
@@ -78,6 +100,12 @@ final class RenderPhase {
    * 5,000 rows): above it, the merge joins them with the live images by a shuffle.
    */
   static final long BROADCAST_SOURCE_ROWS = 20_000;
+
+  /**
+   * The longest the jobs beside the render wait for the first wave's first task (its captions may
+   * take longer: then they start anyway, in slots nothing else wants).
+   */
+  private static final long FIRST_WAVE_WAIT_SECONDS = 30;
 
   /** The column that says which checkpoint wave a row renders in. */
   private static final String WAVE = "checkpoint_wave";
@@ -115,7 +143,8 @@ final class RenderPhase {
           0,
           0,
           0,
-          TaskAttemptMeter.Figures.none());
+          TaskAttemptMeter.Figures.none(),
+          null);
     }
     SparkContext context = spark.sparkContext();
     RenderSpec spec = opened.spec();
@@ -135,6 +164,7 @@ final class RenderPhase {
     double captionSeconds;
     double captionWaitSeconds = 0;
     double wavesSeconds;
+    LiveImagesMerger lastMerges = null;
     long rows = plan.rowsToRender();
     int waves =
         CheckpointWaves.withRamp(
@@ -148,6 +178,25 @@ final class RenderPhase {
     Dataset<Row> waved = plan.todo().withColumn(WAVE, waves == 1 ? lit(0) : wave(waves));
     long waveRows = CheckpointWaves.largestWave(rows, waves);
     int partitions = partitions(waveRows);
+    // under FAIR scheduling a job beside the render (a merge's, a layout's) shares the slots with
+    // the waves' (a pool of its own); under FIFO it waits for every wave queued before it, so a
+    // merge in the last stretch would only add a merge after the last wave
+    boolean beside = "FAIR".equals(context.getSchedulingMode().toString());
+    // the first waves (those in flight before the first commit) are laid out and their prompts
+    // found by jobs over their rows alone; the rest's run beside their render
+    boolean firstWavesAlone = beside && waves > WAVES_IN_FLIGHT;
+    // ... and they wait for the first wave's first task, so its tasks take the free slots first
+    FirstTaskLatch firstWaveRenders =
+        new FirstTaskLatch(labels.description(waveDescription(0, waves, waveRows, partitions)));
+    context.addSparkListener(firstWaveRenders);
+    Runnable inMergePool =
+        () -> {
+          firstWaveRenders.await(FIRST_WAVE_WAIT_SECONDS);
+          context.setLocalProperty("spark.scheduler.pool", MERGE_POOL);
+        };
+    // laid out once the captions are under way: the first wave's prompts go to the gateway while
+    // the rows are shuffled into their waves
+    labels.phase(String.format("lay out the rows (%d waves of %d tasks)", waves, partitions));
     try (CaptionRewriter rewriter =
             CaptionPhase.rewriterFor(
                 config.captions(), opened.manifest(), spark.sparkContext().hadoopConfiguration());
@@ -159,17 +208,34 @@ final class RenderPhase {
                     waved,
                     col(WAVE),
                     waves,
+                    firstWavesAlone ? WAVES_IN_FLIGHT : waves,
+                    CaptionPhase.rowsPerCategory(plan.groups()),
+                    inMergePool,
                     "catalog-render "
                         + opened.runId()
                         + ": captions ("
                         + config.captions().rewriter()
                         + ")");
+        RunLayout layout =
+            firstWavesAlone
+                ? RunLayout.split(
+                    waved,
+                    WAVE,
+                    waves,
+                    WAVES_IN_FLIGHT,
+                    partitions,
+                    config.model().batchSize(),
+                    () -> {
+                      labels.labelThisThread(
+                          String.format(
+                              "lay out waves %d to %d beside the render",
+                              WAVES_IN_FLIGHT + 1, waves));
+                      inMergePool.run();
+                    },
+                    labels::cancelRunJobs)
+                : RunLayout.whole(waved, WAVE, waves, partitions, config.model().batchSize());
         RenderProgress progress =
             new RenderProgress(meters.rowsDone().id(), plan.rowsToRender(), console, 2000)) {
-      // laid out once the captions are under way: the first wave's prompts go to the gateway while
-      // the rows are shuffled into their waves
-      labels.phase(String.format("lay out the rows (%d waves of %d tasks)", waves, partitions));
-      WaveLayout layout = WaveLayout.of(waved, WAVE, waves, partitions, config.model().batchSize());
       context.addSparkListener(progress);
       context.addSparkListener(losses);
       context.addSparkListener(attempts);
@@ -179,10 +245,6 @@ final class RenderPhase {
       }
       long wavesStart = System.nanoTime();
       int committedWaves = 0;
-      // under FAIR scheduling a merge's tasks share the slots with the waves' (a pool of their
-      // own); under FIFO they wait for every wave queued before them, so a merge in the last
-      // stretch would only add a merge after the last wave
-      boolean beside = "FAIR".equals(context.getSchedulingMode().toString());
       // created before the first wave's commit, so two waves' commits never race to create it
       RendersTable.VERSIONED.ensure(spark, config.run().warehouse().renders());
       com.catalogrender.tables.CheckpointCommits commits =
@@ -232,10 +294,7 @@ final class RenderPhase {
                     / 1e9
                     * config.run().rates().driverEurPerSecond());
           }
-          String description =
-              String.format(
-                  "render wave %d/%d (at most about %d rows) in %d tasks",
-                  wave + 1, waves, waveRows, partitions);
+          String description = waveDescription(wave, waves, waveRows, partitions);
           int thisWave = wave;
           Dataset<Row> results =
               layout
@@ -283,15 +342,16 @@ final class RenderPhase {
             }
           }
         }
-        labels.phase("merge the last waves into the live images");
-        String merges = merger.finish();
-        LOG.info("Run {}: {}", opened.runId(), merges);
+        // the last waves merge while the driver records the run (RecordPhase waits for them)
+        merger.startFinishing();
+        lastMerges = merger;
         wavesSeconds = (System.nanoTime() - wavesStart) / 1e9;
         captionFigures = captions.figures();
         captionSeconds = captions.seconds();
       } catch (RuntimeException | Error e) {
         // a failed wave stops the run: the waves still in flight are cancelled, not committed
         // later, and so is a merge under way (the next run merges what this one committed)
+        lastMerges = null;
         if (!inFlight.isEmpty() || merger.unmerged() > 0) {
           labels.cancelRunJobs();
           for (WaveWrite write : inFlight) {
@@ -300,7 +360,9 @@ final class RenderPhase {
         }
         throw e;
       } finally {
-        merger.close();
+        if (lastMerges == null) {
+          merger.close();
+        }
         writers.shutdownNow();
         context.removeSparkListener(progress);
         context.removeSparkListener(losses);
@@ -310,6 +372,8 @@ final class RenderPhase {
         }
       }
     } finally {
+      firstWaveRenders.open();
+      context.removeSparkListener(firstWaveRenders);
       if (ledger != null) {
         ledger.close();
       }
@@ -345,7 +409,15 @@ final class RenderPhase {
         captionSeconds,
         captionWaitSeconds,
         wavesSeconds,
-        attempted);
+        attempted,
+        lastMerges);
+  }
+
+  /** What a wave's render job is described as (after the run's label). */
+  private static String waveDescription(int wave, int waves, long waveRows, int partitions) {
+    return String.format(
+        "render wave %d/%d (at most about %d rows) in %d tasks",
+        wave + 1, waves, waveRows, partitions);
   }
 
   /**

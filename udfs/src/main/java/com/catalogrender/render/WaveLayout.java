@@ -45,13 +45,22 @@ final class WaveLayout {
   private final JavaRDD<InternalRow> laidOut;
   private final StructType schema;
   private final String waveColumn;
+  private final int firstWave;
+  private final int endWave;
   private final int tasks;
 
   private WaveLayout(
-      JavaRDD<InternalRow> laidOut, StructType schema, String waveColumn, int tasks) {
+      JavaRDD<InternalRow> laidOut,
+      StructType schema,
+      String waveColumn,
+      int firstWave,
+      int endWave,
+      int tasks) {
     this.laidOut = laidOut;
     this.schema = schema;
     this.waveColumn = waveColumn;
+    this.firstWave = firstWave;
+    this.endWave = endWave;
     this.tasks = tasks;
   }
 
@@ -62,6 +71,29 @@ final class WaveLayout {
    * first wave's job. Later waves' jobs skip it.
    */
   static WaveLayout of(Dataset<Row> rows, String waveColumn, int waves, int tasks, int batchSize) {
+    return layOut(rows, waveColumn, 0, waves, tasks, batchSize);
+  }
+
+  /**
+   * Lays out the rows of waves {@code firstWave} to {@code endWave} (exclusive) of {@code rows}
+   * alone, as {@link #of(Dataset, String, int, int, int)} lays out all: a wave's batches and tasks
+   * are the same either way (they depend on the wave's rows only), and the shuffle moves only these
+   * waves' rows.
+   */
+  static WaveLayout of(
+      Dataset<Row> rows, String waveColumn, int firstWave, int endWave, int tasks, int batchSize) {
+    return layOut(
+        rows.where(col(waveColumn).between(firstWave, endWave - 1)),
+        waveColumn,
+        firstWave,
+        endWave,
+        tasks,
+        batchSize);
+  }
+
+  private static WaveLayout layOut(
+      Dataset<Row> rows, String waveColumn, int firstWave, int endWave, int tasks, int batchSize) {
+    int waves = endWave - firstWave;
     // the wave's window first: the caption rank's window is within (wave, prompt), so one exchange
     // by the wave serves both
     Dataset<Row> ranked =
@@ -77,8 +109,8 @@ final class WaveLayout {
             .withColumn(
                 TASK_PARTITION,
                 expr(String.format(
-                        "%s * %d + (%s div %d) %% %d",
-                        waveColumn, tasks, WAVE_RANK, batchSize, tasks))
+                        "(%s - %d) * %d + (%s div %d) %% %d",
+                        waveColumn, firstWave, tasks, WAVE_RANK, batchSize, tasks))
                     .cast("int"));
     // Spark's own exchange (its binary rows, its row serializer), keyed by a value that Spark's
     // hash partitioning sends to the task's partition
@@ -91,7 +123,7 @@ final class WaveLayout {
                     .apply(col(TASK_PARTITION)))
             .repartition(waves * tasks, col(LAYOUT_KEY));
     JavaRDD<InternalRow> laidOut = exchanged.queryExecution().toRdd().toJavaRDD();
-    return new WaveLayout(laidOut, exchanged.schema(), waveColumn, tasks);
+    return new WaveLayout(laidOut, exchanged.schema(), waveColumn, firstWave, endWave, tasks);
   }
 
   /**
@@ -107,7 +139,18 @@ final class WaveLayout {
    * not keep order: each task sorts its rows back).
    */
   Dataset<Row> waveRows(SparkSession spark, int wave) {
-    RDD<InternalRow> ofWave = PartitionPruningRDD.create(laidOut.rdd(), new InWave(wave, tasks));
+    if (wave < firstWave || wave >= endWave) {
+      throw new IllegalArgumentException(
+          "Wave "
+              + wave
+              + " is not laid out here (waves "
+              + firstWave
+              + " to "
+              + (endWave - 1)
+              + ")");
+    }
+    RDD<InternalRow> ofWave =
+        PartitionPruningRDD.create(laidOut.rdd(), new InWave(wave - firstWave, tasks));
     // Spark's own conversion back to a DataFrame of binary rows (Scala private[sql], public in the
     // bytecode; Spark 3.5)
     return spark

@@ -1,6 +1,7 @@
 package com.catalogrender.render;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +68,28 @@ class WaveLayoutTest {
       assertEquals(List.of(List.of("B1", "B0"), List.of()), wave1);
       assertEquals(0, layout.waveRows(spark, 2).count());
       assertEquals(2, layout.waveRows(spark, 2).javaRDD().getNumPartitions());
+
+      // the later waves laid out alone: the same tasks, batches and ranks, from their rows only
+      WaveLayout later = WaveLayout.of(input, "wave", 1, 3, 2, 2);
+      assertEquals(
+          wave1,
+          later.waveRows(spark, 1).javaRDD().map(r -> r.<String>getAs("sku")).glom().collect());
+      assertEquals(
+          List.of(0L, 1L),
+          later
+              .waveRows(spark, 1)
+              .orderBy("sku")
+              .javaRDD()
+              .map(r -> r.<Long>getAs("caption_rank"))
+              .collect());
+      assertEquals(2, later.waveRows(spark, 2).javaRDD().getNumPartitions());
+      WaveLayout first = WaveLayout.of(input, "wave", 0, 1, 2, 2);
+      assertEquals(
+          tasks,
+          first.waveRows(spark, 0).javaRDD().map(r -> r.<String>getAs("sku")).glom().collect());
+      IllegalArgumentException outside =
+          assertThrows(IllegalArgumentException.class, () -> first.waveRows(spark, 1));
+      assertEquals("Wave 1 is not laid out here (waves 0 to 0)", outside.getMessage());
     } finally {
       spark.stop();
     }
