@@ -74,20 +74,14 @@ final class LiveImagesMerger implements AutoCloseable {
   }
 
   /**
-   * Starts merging what is still committed and not merged (the render is over), without waiting:
-   * the driver records the run meanwhile, and {@link #finish} waits.
-   */
-  synchronized void startFinishing() {
-    closing = true;
-    notifyAll();
-  }
-
-  /**
    * Merges what is still committed and not merged, waits until it is, and says how many merges the
    * run took and their wall seconds; rethrows a merge's failure.
    */
   String finish() {
-    startFinishing();
+    synchronized (this) {
+      closing = true;
+      notifyAll();
+    }
     join();
     synchronized (this) {
       rethrow();

@@ -80,8 +80,10 @@ final class RecordPhase {
                 .format("delta")
                 .load(config.run().warehouse().renders())
                 .where(col("run_id").equalTo(runId));
-    // the run's rows are committed: their sums and the contact sheet while the last waves merge
-    // into the live images (on the merger's thread)
+    if (removals != null) {
+      // the whole catalog was planned: SKUs no longer in it keep their image, marked removed
+      removals.mark(opened.started());
+    }
     RowTotals totals =
         mine == null
             ? new RowTotals(counts(plan, 0, 0, 0), 0, 0, StageValues.ZERO, 0)
@@ -91,14 +93,6 @@ final class RecordPhase {
             ? null
             : ContactSheet.forRun(
                 mine, config.images().root(), runId, config.run().contactSheetSize(), spark);
-    // what is left of the last merges once the sums are done
-    labels.phase("merge the last waves into the live images (after the run's sums)");
-    rendered.awaitLastMerges(runId);
-    labels.phase("record run");
-    if (removals != null) {
-      // the whole catalog was planned: SKUs no longer in it keep their image, marked removed
-      removals.mark(opened.started());
-    }
     Rates rates = config.run().rates();
     Map<String, DeviceClock.Reading> devices = meters.deviceClocks().value();
     double loadSeconds = meters.modelLoadSeconds().value();

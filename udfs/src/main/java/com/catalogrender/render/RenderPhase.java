@@ -44,11 +44,8 @@ final class RenderPhase {
    * @param seconds wall seconds of the captions and the render
    * @param captionSeconds wall seconds from the first caption to the last (overlapping the render)
    * @param captionWaitSeconds wall seconds the waves waited for their captions (executors idle)
-   * @param wavesSeconds wall seconds of the waves: their render stages, Delta commits and the
-   *     merges beside them
+   * @param wavesSeconds wall seconds of the waves: their render stages, Delta commits and merges
    * @param attempts Spark's record of the render's task attempts
-   * @param lastMerges the merges of the last waves into the live images, under way: {@link
-   *     #awaitLastMerges} before anything else changes the live images (null: nothing rendered)
    */
   record Rendered(
       CaptionFigures captions,
@@ -58,26 +55,7 @@ final class RenderPhase {
       double captionSeconds,
       double captionWaitSeconds,
       double wavesSeconds,
-      TaskAttemptMeter.Figures attempts,
-      LiveImagesMerger lastMerges)
-      implements AutoCloseable {
-    /** Waits until the last waves are merged into the live images; rethrows a merge's failure. */
-    void awaitLastMerges(String runId) {
-      if (lastMerges != null) {
-        LOG.info("Run {}: {}", runId, lastMerges.finish());
-      }
-    }
-
-    /**
-     * Stops merging (after the merge under way) when the run ends before {@link #awaitLastMerges}.
-     */
-    @Override
-    public void close() {
-      if (lastMerges != null) {
-        lastMerges.close();
-      }
-    }
-  }
+      TaskAttemptMeter.Figures attempts) {}
 
   /**
    * Waves written at once: a wave's render tasks queue behind the one before, so the executors go
@@ -143,8 +121,7 @@ final class RenderPhase {
           0,
           0,
           0,
-          TaskAttemptMeter.Figures.none(),
-          null);
+          TaskAttemptMeter.Figures.none());
     }
     SparkContext context = spark.sparkContext();
     RenderSpec spec = opened.spec();
@@ -164,7 +141,6 @@ final class RenderPhase {
     double captionSeconds;
     double captionWaitSeconds = 0;
     double wavesSeconds;
-    LiveImagesMerger lastMerges = null;
     long rows = plan.rowsToRender();
     int waves =
         CheckpointWaves.withRamp(
@@ -342,16 +318,15 @@ final class RenderPhase {
             }
           }
         }
-        // the last waves merge while the driver records the run (RecordPhase waits for them)
-        merger.startFinishing();
-        lastMerges = merger;
+        labels.phase("merge the last waves into the live images");
+        String merges = merger.finish();
+        LOG.info("Run {}: {}", opened.runId(), merges);
         wavesSeconds = (System.nanoTime() - wavesStart) / 1e9;
         captionFigures = captions.figures();
         captionSeconds = captions.seconds();
       } catch (RuntimeException | Error e) {
         // a failed wave stops the run: the waves still in flight are cancelled, not committed
         // later, and so is a merge under way (the next run merges what this one committed)
-        lastMerges = null;
         if (!inFlight.isEmpty() || merger.unmerged() > 0) {
           labels.cancelRunJobs();
           for (WaveWrite write : inFlight) {
@@ -360,9 +335,7 @@ final class RenderPhase {
         }
         throw e;
       } finally {
-        if (lastMerges == null) {
-          merger.close();
-        }
+        merger.close();
         writers.shutdownNow();
         context.removeSparkListener(progress);
         context.removeSparkListener(losses);
@@ -409,8 +382,7 @@ final class RenderPhase {
         captionSeconds,
         captionWaitSeconds,
         wavesSeconds,
-        attempted,
-        lastMerges);
+        attempted);
   }
 
   /** What a wave's render job is described as (after the run's label). */

@@ -84,17 +84,15 @@ public final class RenderRun {
         boolean completed = false;
         try (CatalogRemovals removals = CatalogRemovals.of(spark, config, opened, labels)) {
           RunMeters meters = RunMeters.register(spark.sparkContext(), runId);
-          RunSummary summary;
-          try (RenderPhase.Rendered rendered =
+          RenderPhase.Rendered rendered =
               new RenderPhase(spark, config, console, labels)
-                  .render(opened, plan, estimate, meters, removals)) {
-            labels.phase("record run");
-            summary =
-                new RecordPhase(spark, config)
-                    .record(
-                        opened, plan, estimate, rendered, meters, removals, arguments, labels,
-                        runTasks);
-          }
+                  .render(opened, plan, estimate, meters, removals);
+          labels.phase("record run");
+          RunSummary summary =
+              new RecordPhase(spark, config)
+                  .record(
+                      opened, plan, estimate, rendered, meters, removals, arguments, labels,
+                      runTasks);
           if (config.run().database() != null) {
             labels.phase("register tables and views in database " + config.run().database());
             config.run().warehouse().registerViews(spark, null, config.run().database());
