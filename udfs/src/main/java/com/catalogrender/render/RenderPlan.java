@@ -61,7 +61,6 @@ record RenderPlan(
       java.util.List<String> crashed,
       Consumer<String> console) {
     Dataset<Row> planned = planned(spark, config, opened);
-    long rowsTotal = planned.count();
     String renders = config.run().warehouse().renders();
     boolean rendered = DeltaTable.isDeltaTable(spark, renders);
     if (rendered) {
@@ -76,12 +75,16 @@ record RenderPlan(
     Dataset<Row> history = rendered ? spark.read().format("delta").load(renders) : null;
     Dataset<Row> todo = planned;
     String current = config.run().warehouse().currentImages();
-    CurrentImagesTable.ensure(spark, current, history);
+    boolean noLiveImages = CurrentImagesTable.ensure(spark, current, history);
     if (!crashed.isEmpty() && history != null) {
       CurrentImagesTable.merge(
           spark, current, history.where(col("run_id").isin((Object[]) crashed.toArray())));
     }
-    if (!config.catalog().rerenderAll()) {
+    boolean skipsRows = !config.catalog().rerenderAll() && !noLiveImages;
+    // every planned row renders in a warehouse's first run (and with --rerender-all): their count
+    // is the plan's own, not a pass over the catalog of its own (0.7 s at 10^6 rows)
+    Long catalogRows = skipsRows ? planned.count() : null;
+    if (skipsRows) {
       // a row is done when its SKU's live image has the same fingerprint
       Dataset<Row> done =
           spark.read().format("delta").load(current).select(col("sku"), col("input_hash"));
@@ -94,6 +97,7 @@ record RenderPlan(
     java.util.List<Row> groups = grouped.collectAsList();
     long rowsToRender =
         groups.stream().mapToLong(g -> g.getLong(g.fieldIndex("rows_of_group"))).sum();
+    long rowsTotal = catalogRows == null ? rowsToRender : catalogRows;
     console.accept(
         String.format(
             "run %s: %d catalog rows, %d to render, %d skipped (already rendered with the same inputs)%s",

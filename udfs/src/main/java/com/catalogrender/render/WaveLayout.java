@@ -26,16 +26,17 @@ import scala.runtime.AbstractFunction1;
  * more for the first few), and at most one batch of the wave is partial. A batch holds the same
  * rows on any cluster and any task count, so a rerun with the same seeds gives the same bytes.
  *
- * <p>The whole run is laid out by one shuffle, into one partition per (wave, task); a wave's render
- * job reads only its wave's partitions of that shuffle (its files stay for the run), so the job is
- * one stage, queued behind the wave before. Laid out per wave, each wave's job began with a shuffle
- * and a sort in one task while the other task slots waited: in a 10^4-row run, 8 of the 13 seconds
- * with no render task running. The shuffle is Spark SQL's own exchange of its binary rows, keyed so
- * that hash partitioning lands each row in its task's partition ({@link LayoutKeys}), and the
- * wave's rank and the caption rank share the exchange by the wave before it: 10^6 rows in 202
- * waves, layout and two waves' reads, local[2], second round of one run: 4.0 s, against 6.9 s with
- * an RDD shuffle of the binary rows (Java serialization) after two windows with an exchange each
- * (and that RDD shuffle had taken half the time of one of {@code Row}s, each with its schema).
+ * <p>The waves (all of a run, or a range of them: {@link RunLayout}) are laid out by one shuffle,
+ * into one partition per (wave, task); a wave's render job reads only its wave's partitions of that
+ * shuffle (its files stay for the run), so the job is one stage, queued behind the wave before.
+ * Laid out per wave, each wave's job began with a shuffle and a sort in one task while the other
+ * task slots waited: in a 10^4-row run, 8 of the 13 seconds with no render task running. The
+ * shuffle is Spark SQL's own exchange of its binary rows, keyed so that hash partitioning lands
+ * each row in its task's partition ({@link LayoutKeys}), and the wave's rank and the caption rank
+ * share the exchange by the wave before it: 10^6 rows in 202 waves, layout and two waves' reads,
+ * local[2], second round of one run: 4.0 s, against 6.9 s with an RDD shuffle of the binary rows
+ * (Java serialization) after two windows with an exchange each (and that RDD shuffle had taken half
+ * the time of one of {@code Row}s, each with its schema).
  */
 final class WaveLayout {
   private static final String WAVE_RANK = "wave_rank";

@@ -60,8 +60,11 @@ public final class CurrentImagesTable {
   /**
    * Creates the table at {@code path} from the renders history when it does not exist yet; checks
    * (and evolves) an existing one.
+   *
+   * @param renders the renders history, null when there is none
+   * @return whether the table was created empty (no history): no SKU has a live image
    */
-  public static void ensure(SparkSession spark, String path, Dataset<Row> renders) {
+  public static boolean ensure(SparkSession spark, String path, Dataset<Row> renders) {
     boolean existed = DeltaTable.isDeltaTable(spark, path);
     VERSIONED.ensure(spark, path);
     if (!existed && renders != null) {
@@ -70,6 +73,7 @@ public final class CurrentImagesTable {
           path,
           Map.of());
     }
+    return !existed && renders == null;
   }
 
   /**

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.catalogrender.caption.CaptionSettings;
 import com.catalogrender.caption.TemplateCaptionRewriter;
-import com.catalogrender.cost.Rates;
+import com.catalogrender.cost.TestRates;
 import com.catalogrender.measure.Ticker;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,20 +21,6 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 class CaptionPipelineTest {
-  private static Rates rates() {
-    Map<String, String> m = new java.util.HashMap<>();
-    m.put("device.cpu_core.eur_per_hour", "0.036");
-    m.put("device.h100_sxm.eur_per_hour", "3.6");
-    m.put("device.driver.eur_per_hour", "0.18");
-    m.put("run.cpu_device_class", "cpu_core");
-    m.put("run.gpu_device_class", "h100_sxm");
-    m.put("run.cpu_cores_per_task", "2");
-    m.put("store.s3.eur_per_thousand_put", "5");
-    m.put("store.s3.eur_per_thousand_get", "0.4");
-    m.put("store.s3.eur_per_gb_written", "20");
-    return Rates.parse(m);
-  }
-
   @Test
   void theFirstWavesPromptsAreFoundAloneAndTheRestAfterTheirHook() throws Exception {
     SparkSession spark =
@@ -75,7 +61,7 @@ class CaptionPipelineTest {
           new CaptionPhase(
               CaptionSettings.TEMPLATE_DEFAULT,
               new TemplateCaptionRewriter(),
-              rates(),
+              TestRates.of(),
               Ticker.fixedStep(0.001));
       List<Map<String, Long>> byWave = new ArrayList<>();
       try (CaptionPhase.Pipeline pipeline =
