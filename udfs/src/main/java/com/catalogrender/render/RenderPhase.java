@@ -164,7 +164,9 @@ final class RenderPhase {
     // ... and they wait for the first wave's first task, so its tasks take the free slots first
     FirstTaskLatch firstWaveRenders =
         new FirstTaskLatch(labels.description(waveDescription(0, waves, waveRows, partitions)));
-    context.addSparkListener(firstWaveRenders);
+    if (firstWavesAlone) {
+      context.addSparkListener(firstWaveRenders); // otherwise nothing waits for it
+    }
     Runnable inMergePool =
         () -> {
           firstWaveRenders.await(FIRST_WAVE_WAIT_SECONDS);

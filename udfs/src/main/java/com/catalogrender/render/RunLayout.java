@@ -100,15 +100,17 @@ final class RunLayout implements AutoCloseable {
     if (rest == null) {
       return;
     }
-    if (!rest.isDone()) {
+    boolean running = !rest.isDone();
+    if (running) {
       cancel.run();
-      thread.shutdownNow(); // a wait before the rest's jobs ends at once
+    }
+    thread.shutdownNow(); // a wait before the rest's jobs ends at once
+    if (running) {
       try {
         rest.join();
       } catch (RuntimeException ignored) {
         // cancelled: the run ends with its own error
       }
     }
-    thread.shutdownNow();
   }
 }
