@@ -1,9 +1,6 @@
 package com.catalogrender.render;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.countDistinct;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
 
 import com.catalogrender.cost.CostEstimate;
 import com.catalogrender.cost.FixedCosts;
@@ -13,20 +10,16 @@ import com.catalogrender.measure.DeviceClock;
 import com.catalogrender.measure.Stage;
 import com.catalogrender.measure.StageValues;
 import com.catalogrender.results.EmbeddingFigures;
-import com.catalogrender.results.RenderStatus;
 import com.catalogrender.results.RunRecord;
 import com.catalogrender.results.RunSummary;
-import com.catalogrender.tables.RendersTable;
 import com.catalogrender.tables.RunsTable;
 import com.catalogrender.task.RunMeters;
 import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -84,10 +77,22 @@ final class RecordPhase {
       // the whole catalog was planned: SKUs no longer in it keep their image, marked removed
       removals.mark(opened.started());
     }
+    // summed as the waves were merged, beside the render; else here, over the run's rows
+    RowSums sums =
+        mine == null ? RowSums.NONE : rendered.sums() != null ? rendered.sums() : RowSums.of(mine);
+    LOG.info(
+        "Run {}: its rows' sums {}",
+        runId,
+        mine == null || rendered.sums() != null
+            ? "were summed as its waves merged"
+            : "read from renders");
     RowTotals totals =
-        mine == null
-            ? new RowTotals(counts(plan, 0, 0, 0), 0, 0, StageValues.ZERO, 0)
-            : totals(mine, plan);
+        new RowTotals(
+            counts(plan, sums.ok(), sums.failed(), sums.skippedBudget()),
+            sums.executors().size(),
+            sums.eur(),
+            sums.seconds(),
+            sums.adopted());
     String contactSheet =
         mine == null
             ? null
@@ -137,6 +142,10 @@ final class RecordPhase {
     double wallSeconds = (System.nanoTime() - opened.startNanos()) / 1e9;
     double renderStageSeconds = attempts.spanSeconds(stages);
     TaskAttemptMeter.Figures runFigures = runTasks.figures();
+    LOG.info(
+        "Run {}: longest stretches without a render task: {}",
+        runId,
+        longestGaps(stretches, runFigures, stages, 12));
     RunSummary summary =
         new RunSummary(
             runId,
@@ -208,41 +217,6 @@ final class RecordPhase {
         plan.rowsTotal(), ok, failed, plan.rowsSkipped(), skippedBudget);
   }
 
-  private static RowTotals totals(Dataset<Row> mine, RenderPlan plan) {
-    List<Column> sums = new ArrayList<>();
-    sums.add(count(RenderStatus.FAILED));
-    sums.add(count(RenderStatus.SKIPPED_BUDGET));
-    sums.add(countDistinct(col("executor_id")));
-    sums.add(sum(col("cost_eur")));
-    sums.add(sum(when(col("adopted"), 1).otherwise(0)));
-    for (Stage stage : Stage.values()) {
-      sums.add(sum(col(RendersTable.secondsColumn(stage))));
-    }
-    Row row = mine.agg(count(RenderStatus.OK), sums.toArray(new Column[0])).first();
-    Map<Stage, Double> seconds = new EnumMap<>(Stage.class);
-    for (Stage stage : Stage.values()) {
-      seconds.put(stage, doubleOrZero(row, 6 + stage.ordinal()));
-    }
-    return new RowTotals(
-        counts(plan, longOrZero(row, 0), longOrZero(row, 1), longOrZero(row, 2)),
-        row.getLong(3),
-        doubleOrZero(row, 4),
-        StageValues.of(seconds),
-        longOrZero(row, 5));
-  }
-
-  private static Column count(RenderStatus status) {
-    return sum(when(col("status").equalTo(status.label()), 1).otherwise(0));
-  }
-
-  private static long longOrZero(Row row, int i) {
-    return row.isNullAt(i) ? 0 : row.getLong(i);
-  }
-
-  private static double doubleOrZero(Row row, int i) {
-    return row.isNullAt(i) ? 0 : row.getDouble(i);
-  }
-
   /** Spark's attempts, their waste at the task's device rate, and the all-in cost per render. */
   private static RunRecord.Attempts attempts(
       TaskAttemptMeter.Figures figures, RunSummary summary, double taskRate) {
@@ -280,6 +254,50 @@ final class RecordPhase {
     double labelled = outside.values().stream().mapToDouble(Double::doubleValue).sum();
     outside.merge("record run", Math.max(0, driverSeconds - labelled), Double::sum);
     return Map.copyOf(outside);
+  }
+
+  /**
+   * The {@code most} longest stretches with no render task, longest first, each as {@code phase
+   * @offset: seconds (alone seconds)}: the offset from the first phase's start, alone the part
+   * with no task of any stage. Where the driver's seconds outside the render go, for a reader of
+   * the log.
+   */
+  static String longestGaps(
+      List<JobLabels.Stretch> stretches,
+      TaskAttemptMeter.Figures tasks,
+      Set<Integer> renderStages,
+      int most) {
+    if (stretches.isEmpty()) {
+      return "none";
+    }
+    long origin = stretches.get(0).startMillis();
+    record Gap(String phase, long from, long to, long aloneMillis) {}
+    List<Gap> gaps = new ArrayList<>();
+    for (JobLabels.Stretch stretch : stretches) {
+      for (long[] gap : tasks.uncovered(renderStages, stretch.startMillis(), stretch.endMillis())) {
+        long alone =
+            tasks.uncovered(tasks.spanMillisByStage().keySet(), gap[0], gap[1]).stream()
+                .mapToLong(g -> g[1] - g[0])
+                .sum();
+        gaps.add(new Gap(stretch.phase(), gap[0], gap[1], alone));
+      }
+    }
+    StringBuilder text = new StringBuilder();
+    gaps.stream()
+        .sorted(java.util.Comparator.comparingLong((Gap g) -> g.from() - g.to()))
+        .limit(most)
+        .forEach(
+            g ->
+                text.append(text.length() == 0 ? "" : "; ")
+                    .append(
+                        String.format(
+                            java.util.Locale.ROOT,
+                            "%s @%.1f: %.2f s (alone %.2f)",
+                            g.phase(),
+                            (g.from() - origin) / 1000.0,
+                            (g.to() - g.from()) / 1000.0,
+                            g.aloneMillis() / 1000.0)));
+    return text.append(" (of ").append(gaps.size()).append(")").toString();
   }
 
   /**

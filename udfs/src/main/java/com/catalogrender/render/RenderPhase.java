@@ -46,6 +46,8 @@ final class RenderPhase {
    * @param captionWaitSeconds wall seconds the waves waited for their captions (executors idle)
    * @param wavesSeconds wall seconds of the waves: their render stages, Delta commits and merges
    * @param attempts Spark's record of the render's task attempts
+   * @param sums what the run's rows add up to, summed as their waves were merged into the live
+   *     images; null when some waves' rows were merged from the table (the record reads them)
    */
   record Rendered(
       CaptionFigures captions,
@@ -55,7 +57,8 @@ final class RenderPhase {
       double captionSeconds,
       double captionWaitSeconds,
       double wavesSeconds,
-      TaskAttemptMeter.Figures attempts) {}
+      TaskAttemptMeter.Figures attempts,
+      RowSums sums) {}
 
   /**
    * Waves written at once: a wave's render tasks queue behind the one before, so the executors go
@@ -84,6 +87,12 @@ final class RenderPhase {
    * take longer: then they start anyway, in slots nothing else wants).
    */
   private static final long FIRST_WAVE_WAIT_SECONDS = 30;
+
+  /**
+   * How many of the last merge's durations before the last commit the last stretch begins (see
+   * {@link #lastStretch}).
+   */
+  static final double LAST_STRETCH_MERGES = 2.0;
 
   /** The column that says which checkpoint wave a row renders in. */
   private static final String WAVE = "checkpoint_wave";
@@ -121,7 +130,8 @@ final class RenderPhase {
           0,
           0,
           0,
-          TaskAttemptMeter.Figures.none());
+          TaskAttemptMeter.Figures.none(),
+          RowSums.NONE);
     }
     SparkContext context = spark.sparkContext();
     RenderSpec spec = opened.spec();
@@ -136,6 +146,7 @@ final class RenderPhase {
               new RenderSpec.BudgetSpec(ledger.url(), ledger.secret(), estimate.eurPerRender()));
     }
     ExecutorLossListener losses = new ExecutorLossListener();
+    RowSums.OfWaves sums;
     TaskAttemptMeter attempts = new TaskAttemptMeter();
     CaptionFigures captionFigures;
     double captionSeconds;
@@ -154,6 +165,7 @@ final class RenderPhase {
     Dataset<Row> waved = plan.todo().withColumn(WAVE, waves == 1 ? lit(0) : wave(waves));
     long waveRows = CheckpointWaves.largestWave(rows, waves);
     int partitions = partitions(waveRows);
+    sums = new RowSums.OfWaves(waves);
     // under FAIR scheduling a job beside the render (a merge's, a layout's) shares the slots with
     // the waves' (a pool of its own); under FIFO it waits for every wave queued before it, so a
     // merge in the last stretch would only add a merge after the last wave
@@ -231,6 +243,7 @@ final class RenderPhase {
       // the merges' own session: their broadcast setting is theirs (see mergeLiveImages)
       SparkSession mergeSession = spark.newSession();
       int besideTasks = BesideRenderSlots.tasks(context.defaultParallelism());
+      RowSums.OfWaves summed = sums;
       LiveImagesMerger merger =
           new LiveImagesMerger(
               (ofWaves, afterRender) -> {
@@ -245,7 +258,8 @@ final class RenderPhase {
                 } else {
                   BesideRenderSlots.limit(mergeSession, besideTasks);
                 }
-                mergeLiveImages(mergeSession, opened.runId(), waved, ofWaves, waves, commits);
+                mergeLiveImages(
+                    mergeSession, opened.runId(), waved, ofWaves, waves, commits, summed);
               },
               config.run().checkpointSeconds());
       List<WaveWrite> inFlight = new java.util.ArrayList<>();
@@ -293,6 +307,12 @@ final class RenderPhase {
                         thisWave,
                         commits);
                   }));
+          if (beside && wave == waves - 1) {
+            // the last wave is under way: what is committed merges now, not after the next commit
+            // (a wave whose commit waited for its Delta checkpoint's task behind the last waves'
+            // render tasks put off a 20-wave merge until after the render, 8.8 s at 10^5 rows)
+            merger.lastStretch();
+          }
           // the next wave's jobs queue behind this one's tasks: the executors go from one wave's
           // render to the next without waiting for this wave's commit on the driver. The waves in
           // flight may render in either order (each thread submits its own jobs): whichever is
@@ -384,7 +404,8 @@ final class RenderPhase {
         captionSeconds,
         captionWaitSeconds,
         wavesSeconds,
-        attempted);
+        attempted,
+        sums.whole());
   }
 
   /** What a wave's render job is described as (after the run's label). */
@@ -411,8 +432,11 @@ final class RenderPhase {
 
   /**
    * Whether the run's last stretch begins: the last wave was submitted, or the waves left would
-   * render in about the time the last merge took ({@code lastMergeSeconds}, -1 before any), so the
-   * merges from now on end about when the last wave is committed.
+   * render in about twice the time the last merge took ({@code lastMergeSeconds}, -1 before any),
+   * so the merges from now on end before the last wave is committed: the merge that catches up
+   * takes longer than the one before (more live images to join; at 10^6 rows 39 waves took 49.6 s
+   * after 80 waves took 37.9 s, and ended as the last wave was committed, leaving two merges of 5.6
+   * and 3.8 s after the render), and the ones after it merge a wave or two each.
    *
    * @param wavesLeft waves not yet committed
    * @param secondsPerWave wall seconds per committed wave so far
@@ -420,13 +444,15 @@ final class RenderPhase {
   static boolean lastStretch(
       boolean lastSubmitted, int wavesLeft, double secondsPerWave, double lastMergeSeconds) {
     return lastSubmitted
-        || (lastMergeSeconds >= 0 && wavesLeft * secondsPerWave <= 1.25 * lastMergeSeconds);
+        || (lastMergeSeconds >= 0
+            && wavesLeft * secondsPerWave <= LAST_STRETCH_MERGES * lastMergeSeconds);
   }
 
   /**
    * Merges the committed rows of {@code run}'s waves {@code ofWaves} into the live images: from the
    * waves' own data files when {@code commits} has them, else from the run's rows in {@code
-   * renders} (those of the waves, by their SKUs in the plan).
+   * renders} (those of the waves, by their SKUs in the plan). The rows read from their files are
+   * summed into {@code sums} too (a pass over them after the MERGE, in the same pool).
    */
   private void mergeLiveImages(
       SparkSession mergeSession,
@@ -434,7 +460,8 @@ final class RenderPhase {
       Dataset<Row> waved,
       List<Integer> ofWaves,
       int waves,
-      com.catalogrender.tables.CheckpointCommits commits) {
+      com.catalogrender.tables.CheckpointCommits commits,
+      RowSums.OfWaves sums) {
     com.catalogrender.tables.CheckpointCommits.CommittedRows ofTheirFiles =
         commits.rowsOf(run, ofWaves);
     if (ofTheirFiles != null) {
@@ -446,12 +473,12 @@ final class RenderPhase {
       } else {
         mergeSession.conf().unset("spark.sql.autoBroadcastJoinThreshold");
       }
-      CurrentImagesTable.merge(
-          mergeSession,
-          config.run().warehouse().currentImages(),
-          ofTheirFiles.rows().where(col("run_id").equalTo(run)));
+      Dataset<Row> rows = ofTheirFiles.rows().where(col("run_id").equalTo(run));
+      CurrentImagesTable.merge(mergeSession, config.run().warehouse().currentImages(), rows);
+      sums.add(ofWaves, RowSums.of(rows));
       return;
     }
+    sums.missed();
     LOG.info("Run {}: merging {} wave(s) from the table, not their files", run, ofWaves.size());
     Dataset<Row> committed =
         spark

@@ -125,6 +125,32 @@ final class TaskAttemptMeter extends SparkListener {
     }
 
     /**
+     * The stretches from {@code startMillis} to {@code endMillis} (epoch) during which none of
+     * {@code stages} ran, each {@code {from, to}}, in time order.
+     */
+    java.util.List<long[]> uncovered(
+        java.util.Collection<Integer> stages, long startMillis, long endMillis) {
+      long[][] spans =
+          spanMillisByStage.entrySet().stream()
+              .filter(e -> stages.contains(e.getKey()))
+              .map(Map.Entry::getValue)
+              .sorted(java.util.Comparator.comparingLong(span -> span[0]))
+              .toArray(long[][]::new);
+      java.util.List<long[]> gaps = new java.util.ArrayList<>();
+      long covered = startMillis;
+      for (long[] span : spans) {
+        if (span[0] > covered && covered < endMillis) {
+          gaps.add(new long[] {covered, Math.min(span[0], endMillis)});
+        }
+        covered = Math.max(covered, span[1]);
+      }
+      if (covered < endMillis) {
+        gaps.add(new long[] {covered, endMillis});
+      }
+      return gaps;
+    }
+
+    /**
      * Executor run time of the successful attempts of stages other than {@code renderStages}: the
      * job's other tasks (reading the catalog, the shuffle that spreads rows over render tasks).
      */

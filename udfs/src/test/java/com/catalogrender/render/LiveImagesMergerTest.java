@@ -97,13 +97,13 @@ class LiveImagesMergerTest {
   }
 
   @Test
-  void theLastStretchBeginsWhenTheWavesLeftRenderInAboutOneMerge() {
+  void theLastStretchBeginsWhenTheWavesLeftRenderInAboutTwoMerges() {
     // no merge yet: only once the last wave was submitted
     assertFalse(RenderPhase.lastStretch(false, 3, 7.0, -1));
     assertTrue(RenderPhase.lastStretch(true, 3, 7.0, -1));
-    // a merge took 20 s: 3 waves of 7 s left (21 s) is within 25 s, 4 waves (28 s) is not
-    assertTrue(RenderPhase.lastStretch(false, 3, 7.0, 20));
-    assertFalse(RenderPhase.lastStretch(false, 4, 7.0, 20));
+    // a merge took 20 s: 5 waves of 7 s left (35 s) are within two merges (40 s), 6 (42 s) not
+    assertTrue(RenderPhase.lastStretch(false, 5, 7.0, 20));
+    assertFalse(RenderPhase.lastStretch(false, 6, 7.0, 20));
   }
 
   private static void await(CountDownLatch latch) {

@@ -34,6 +34,26 @@ class TaskAttemptMeterTest {
   }
 
   @Test
+  void theStretchesNoRenderStageCoversAreListedInTimeOrder() {
+    // render stages from 10 s to 20 s and 18 s to 30 s, and 40 s to 45 s
+    TaskAttemptMeter.Figures figures =
+        spans(
+            Map.of(
+                1, new long[] {10_000, 20_000},
+                2, new long[] {18_000, 30_000},
+                3, new long[] {40_000, 45_000}));
+    List<long[]> gaps = figures.uncovered(List.of(1, 2, 3), 5_000, 50_000);
+    assertEquals(3, gaps.size());
+    assertEquals(List.of(5_000L, 10_000L), List.of(gaps.get(0)[0], gaps.get(0)[1]));
+    assertEquals(List.of(30_000L, 40_000L), List.of(gaps.get(1)[0], gaps.get(1)[1]));
+    assertEquals(List.of(45_000L, 50_000L), List.of(gaps.get(2)[0], gaps.get(2)[1]));
+    assertEquals(0, figures.uncovered(List.of(1, 2), 11_000, 29_000).size());
+    List<long[]> within = figures.uncovered(List.of(1, 2, 3), 25_000, 42_000);
+    assertEquals(List.of(30_000L, 40_000L), List.of(within.get(0)[0], within.get(0)[1]));
+    assertEquals(1, within.size());
+  }
+
+  @Test
   void aPhaseOutsideTheRenderStagesIsTheWallNoRenderTaskCovered() {
     // render stages from 10 s to 20 s and 18 s to 30 s, and 40 s to 45 s
     TaskAttemptMeter.Figures figures =
