@@ -31,10 +31,20 @@ final class CatalogRemovals implements AutoCloseable {
     this.labels = labels;
   }
 
-  /** For a run that planned the whole catalog; null for one filtered by --where or --limit. */
+  /**
+   * For a run that planned the whole catalog; null for one filtered by --where or --limit, and for
+   * a warehouse's first run ({@code plan}: no live image before it, so every one after it is a SKU
+   * of this catalog; the search took 4.9 slot-seconds beside the render at 10^6 rows).
+   */
   static CatalogRemovals of(
-      SparkSession spark, RenderConfig config, OpenedRun opened, JobLabels labels) {
-    if (config.catalog().where() != null || config.catalog().limit() != null) {
+      SparkSession spark,
+      RenderConfig config,
+      OpenedRun opened,
+      RenderPlan plan,
+      JobLabels labels) {
+    if (config.catalog().where() != null
+        || config.catalog().limit() != null
+        || !plan.liveImagesBefore()) {
       return null;
     }
     return new CatalogRemovals(

@@ -82,7 +82,7 @@ public final class RenderRun {
         }
         running.start(runId);
         boolean completed = false;
-        try (CatalogRemovals removals = CatalogRemovals.of(spark, config, opened, labels)) {
+        try (CatalogRemovals removals = CatalogRemovals.of(spark, config, opened, plan, labels)) {
           RunMeters meters = RunMeters.register(spark.sparkContext(), runId);
           RenderPhase.Rendered rendered =
               new RenderPhase(spark, config, console, labels)
@@ -107,7 +107,7 @@ public final class RenderRun {
           running.finish(done);
         }
       } finally {
-        plan.todo().unpersist();
+        plan.release();
       }
     } finally {
       spark.sparkContext().removeSparkListener(runTasks);
