@@ -105,12 +105,7 @@ final class TaskAttemptMeter extends SparkListener {
      */
     double coveredSeconds(
         java.util.Collection<Integer> renderStages, long startMillis, long endMillis) {
-      long[][] spans =
-          spanMillisByStage.entrySet().stream()
-              .filter(e -> renderStages.contains(e.getKey()))
-              .map(Map.Entry::getValue)
-              .sorted(java.util.Comparator.comparingLong(span -> span[0]))
-              .toArray(long[][]::new);
+      long[][] spans = spansInOrder(renderStages);
       long covered = 0;
       long end = Long.MIN_VALUE;
       for (long[] span : spans) {
@@ -124,18 +119,22 @@ final class TaskAttemptMeter extends SparkListener {
       return covered / 1000.0;
     }
 
+    /** The spans of {@code stages}, each {@code {first launch, last end}}, by their start. */
+    private long[][] spansInOrder(java.util.Collection<Integer> stages) {
+      return spanMillisByStage.entrySet().stream()
+          .filter(e -> stages.contains(e.getKey()))
+          .map(Map.Entry::getValue)
+          .sorted(java.util.Comparator.comparingLong(span -> span[0]))
+          .toArray(long[][]::new);
+    }
+
     /**
      * The stretches from {@code startMillis} to {@code endMillis} (epoch) during which none of
      * {@code stages} ran, each {@code {from, to}}, in time order.
      */
     java.util.List<long[]> uncovered(
         java.util.Collection<Integer> stages, long startMillis, long endMillis) {
-      long[][] spans =
-          spanMillisByStage.entrySet().stream()
-              .filter(e -> stages.contains(e.getKey()))
-              .map(Map.Entry::getValue)
-              .sorted(java.util.Comparator.comparingLong(span -> span[0]))
-              .toArray(long[][]::new);
+      long[][] spans = spansInOrder(stages);
       java.util.List<long[]> gaps = new java.util.ArrayList<>();
       long covered = startMillis;
       for (long[] span : spans) {

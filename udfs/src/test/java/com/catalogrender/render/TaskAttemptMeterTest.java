@@ -17,6 +17,15 @@ class TaskAttemptMeterTest {
     return new TaskAttemptMeter.Figures(0, 0, 0, 0, null, Map.of(), spans, durations);
   }
 
+  /** Render stages from 10 s to 20 s and 18 s to 30 s, and 40 s to 45 s. */
+  private static TaskAttemptMeter.Figures threeRenderStages() {
+    return spans(
+        Map.of(
+            1, new long[] {10_000, 20_000},
+            2, new long[] {18_000, 30_000},
+            3, new long[] {40_000, 45_000}));
+  }
+
   @Test
   void renderStagesThatOverlapCountTheirWallOnce() {
     // wave 2's tasks start at 8 s while wave 1's last task runs to 10 s; stage 3 is not a render
@@ -35,13 +44,7 @@ class TaskAttemptMeterTest {
 
   @Test
   void theStretchesNoRenderStageCoversAreListedInTimeOrder() {
-    // render stages from 10 s to 20 s and 18 s to 30 s, and 40 s to 45 s
-    TaskAttemptMeter.Figures figures =
-        spans(
-            Map.of(
-                1, new long[] {10_000, 20_000},
-                2, new long[] {18_000, 30_000},
-                3, new long[] {40_000, 45_000}));
+    TaskAttemptMeter.Figures figures = threeRenderStages();
     List<long[]> gaps = figures.uncovered(List.of(1, 2, 3), 5_000, 50_000);
     assertEquals(3, gaps.size());
     assertEquals(List.of(5_000L, 10_000L), List.of(gaps.get(0)[0], gaps.get(0)[1]));
@@ -55,13 +58,7 @@ class TaskAttemptMeterTest {
 
   @Test
   void aPhaseOutsideTheRenderStagesIsTheWallNoRenderTaskCovered() {
-    // render stages from 10 s to 20 s and 18 s to 30 s, and 40 s to 45 s
-    TaskAttemptMeter.Figures figures =
-        spans(
-            Map.of(
-                1, new long[] {10_000, 20_000},
-                2, new long[] {18_000, 30_000},
-                3, new long[] {40_000, 45_000}));
+    TaskAttemptMeter.Figures figures = threeRenderStages();
     List<Integer> stages = List.of(1, 2, 3);
     assertEquals(5.0, figures.coveredSeconds(stages, 5_000, 15_000), 1e-9);
     assertEquals(13.0, figures.coveredSeconds(stages, 19_000, 42_000), 1e-9);
