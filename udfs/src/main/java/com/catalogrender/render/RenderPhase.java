@@ -226,6 +226,12 @@ final class RenderPhase {
                 : RunLayout.whole(waved, WAVE, waves, partitions, config.model().batchSize());
         RenderProgress progress =
             new RenderProgress(meters.rowsDone().id(), plan.rowsToRender(), console, 2000)) {
+      // under FAIR scheduling a wave's commit leaves the waves' pool once the wave rendered
+      CommitPool commitPool =
+          beside ? new CommitPool(context, () -> meters.renderStages().value()) : null;
+      if (commitPool != null) {
+        context.addSparkListener(commitPool);
+      }
       context.addSparkListener(progress);
       context.addSparkListener(losses);
       context.addSparkListener(attempts);
@@ -300,12 +306,21 @@ final class RenderPhase {
                   finished,
                   () -> {
                     labels.labelThisThread(description);
-                    RendersTable.appendCheckpoint(
-                        results,
-                        config.run().warehouse().renders(),
-                        opened.runId(),
-                        thisWave,
-                        commits);
+                    if (commitPool != null) {
+                      commitPool.enter(thisWave);
+                    }
+                    try {
+                      RendersTable.appendCheckpoint(
+                          results,
+                          config.run().warehouse().renders(),
+                          opened.runId(),
+                          thisWave,
+                          commits);
+                    } finally {
+                      if (commitPool != null) {
+                        commitPool.exit(thisWave);
+                      }
+                    }
                   }));
           if (beside && wave == waves - 1) {
             // the last wave is under way: what is committed merges now, not after the next commit
@@ -359,6 +374,9 @@ final class RenderPhase {
       } finally {
         merger.close();
         writers.shutdownNow();
+        if (commitPool != null) {
+          context.removeSparkListener(commitPool);
+        }
         context.removeSparkListener(progress);
         context.removeSparkListener(losses);
         context.removeSparkListener(attempts);

@@ -1,0 +1,128 @@
+package com.catalogrender.render;
+
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.SparkContext;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.CollectionAccumulator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CommitPoolTest {
+  /**
+   * A wave's thread appends its rendered rows to a Delta table whose every commit writes a
+   * checkpoint (Spark jobs of Delta's own, after the render job): the render job runs in the waves'
+   * pool, the checkpoint's jobs in the commits' pool, where Spark's FAIR scheduler offers them the
+   * next free slot ahead of the waves queued behind (fewer running tasks; on a tie, the name).
+   */
+  @Test
+  void aWavesCommitJobsGoToTheCommitsPoolOnceItRendered(@TempDir Path directory) throws Exception {
+    SparkSession spark =
+        SparkSession.builder()
+            .master("local[2]")
+            .appName("commit pool test")
+            .config("spark.ui.enabled", "false")
+            .config("spark.scheduler.mode", "FAIR")
+            .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+            .config(
+                "spark.sql.catalog.spark_catalog",
+                "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+            .config("spark.databricks.delta.properties.defaults.checkpointInterval", "1")
+            .config("spark.sql.shuffle.partitions", "2")
+            .getOrCreate();
+    try {
+      SparkContext context = spark.sparkContext();
+      String table = directory.resolve("renders").toString();
+      spark.range(0).write().format("delta").save(table);
+      // the render tasks say which stages rendered, as PartitionRenderer's do
+      CollectionAccumulator<Integer> renderStages = context.collectionAccumulator();
+      CommitPool pool = new CommitPool(context, renderStages::value);
+      List<String> poolsOfWaveJobs = new java.util.concurrent.CopyOnWriteArrayList<>();
+      SparkListener jobs =
+          new SparkListener() {
+            @Override
+            public void onJobStart(SparkListenerJobStart start) {
+              if ("wave 1".equals(start.properties().getProperty("spark.job.description"))) {
+                poolsOfWaveJobs.add(
+                    start.jobId()
+                        + " "
+                        + start.properties().getProperty("spark.scheduler.pool", "default"));
+              }
+            }
+          };
+      context.addSparkListener(jobs);
+      context.addSparkListener(pool);
+      Thread wave =
+          new Thread(
+              () -> {
+                pool.enter(0);
+                try {
+                  context.setJobDescription("wave 1");
+                  spark
+                      .range(0, 2, 1, 2)
+                      .map(
+                          (MapFunction<Long, Long>)
+                              i -> {
+                                renderStages.add(TaskContext.get().stageId());
+                                Thread.sleep(300);
+                                return i;
+                              },
+                          Encoders.LONG())
+                      .toDF("id")
+                      .write()
+                      .format("delta")
+                      .mode("append")
+                      .save(table);
+                } finally {
+                  pool.exit(0);
+                }
+              });
+      wave.start();
+      wave.join(120_000);
+      assertTrue(
+          Files.exists(
+              directory.resolve("renders/_delta_log/00000000000000000001.checkpoint.parquet")));
+      context.removeSparkListener(pool);
+      context.removeSparkListener(jobs);
+      // the render's job first, in the waves' pool; the checkpoint's after it, in the commits'
+      assertTrue(poolsOfWaveJobs.size() >= 2, poolsOfWaveJobs.toString());
+      assertTrue(poolsOfWaveJobs.get(0).endsWith(" default"), poolsOfWaveJobs.toString());
+      for (String job : poolsOfWaveJobs.subList(1, poolsOfWaveJobs.size())) {
+        assertTrue(job.endsWith(" " + CommitPool.POOL), poolsOfWaveJobs.toString());
+      }
+    } finally {
+      spark.stop();
+    }
+  }
+
+  @Test
+  void aThreadLeavesTheCommitsPoolWhenItsWaveIsWritten() {
+    SparkSession spark =
+        SparkSession.builder()
+            .master("local[1]")
+            .appName("commit pool test")
+            .config("spark.ui.enabled", "false")
+            .getOrCreate();
+    try {
+      SparkContext context = spark.sparkContext();
+      CommitPool pool = new CommitPool(context, List::of);
+      context.setLocalProperty("spark.scheduler.pool", CommitPool.POOL);
+      pool.enter(3);
+      assertNull(context.getLocalProperty("spark.scheduler.pool"));
+      context.setLocalProperty("spark.scheduler.pool", CommitPool.POOL);
+      pool.exit(3);
+      assertNull(context.getLocalProperty("spark.scheduler.pool"));
+    } finally {
+      spark.stop();
+    }
+  }
+}
