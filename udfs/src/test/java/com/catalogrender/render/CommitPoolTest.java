@@ -101,6 +101,11 @@ class CommitPoolTest {
       }
     } finally {
       spark.stop();
+      // Delta's logs stay cached, with their snapshots, after the session stops: in the tests'
+      // JVM of 1 GiB that left HeapPeakTest without room for its 64 MiB array
+      org.apache.spark.sql.delta.DeltaLog.clearCache();
+      SparkSession.clearActiveSession();
+      SparkSession.clearDefaultSession();
     }
   }
 
