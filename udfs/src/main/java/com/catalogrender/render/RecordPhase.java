@@ -41,19 +41,6 @@ final class RecordPhase {
     this.config = config;
   }
 
-  /** What the run's rows in {@code renders} add up to. */
-  private record RowTotals(
-      RunSummary.RowCounts counts,
-      long executors,
-      double marginalEur,
-      StageValues seconds,
-      long adopted) {
-    /** Seconds the rows account for on executors: every stage but the caption (driver time). */
-    double taskSeconds() {
-      return seconds.only(Stage.EXECUTOR).total();
-    }
-  }
-
   RunSummary record(
       OpenedRun opened,
       RenderPlan plan,
@@ -77,22 +64,17 @@ final class RecordPhase {
       // the whole catalog was planned: SKUs no longer in it keep their image, marked removed
       removals.mark(opened.started());
     }
-    // summed as the waves were merged, beside the render; else here, over the run's rows
-    RowSums sums =
-        mine == null ? RowSums.NONE : rendered.sums() != null ? rendered.sums() : RowSums.of(mine);
+    // what the run's rows add up to: summed as the waves were merged, beside the render; else
+    // here, over the run's rows in renders
+    boolean summedBeside = mine == null || rendered.sums() != null;
+    RowSums sums = mine == null ? RowSums.NONE : summedBeside ? rendered.sums() : RowSums.of(mine);
     LOG.info(
         "Run {}: its rows' sums {}",
         runId,
-        mine == null || rendered.sums() != null
-            ? "were summed as its waves merged"
-            : "read from renders");
-    RowTotals totals =
-        new RowTotals(
-            counts(plan, sums.ok(), sums.failed(), sums.skippedBudget()),
-            sums.executors().size(),
-            sums.eur(),
-            sums.seconds(),
-            sums.adopted());
+        summedBeside ? "were summed as its waves merged" : "read from renders");
+    RunSummary.RowCounts counts = counts(plan, sums.ok(), sums.failed(), sums.skippedBudget());
+    // seconds the rows account for on executors: every stage but the caption (driver time)
+    double rowTaskSeconds = sums.seconds().only(Stage.EXECUTOR).total();
     String contactSheet =
         mine == null
             ? null
@@ -109,14 +91,14 @@ final class RecordPhase {
                 opened.gpu(),
                 loadSeconds,
                 attempts.successfulSeconds(stages),
-                totals.taskSeconds() + meters.deviceWaitSeconds().value(),
+                rowTaskSeconds + meters.deviceWaitSeconds().value(),
                 devices.values(),
                 attempts.otherStagesSeconds(stages),
                 (System.nanoTime() - opened.startNanos()) / 1e9),
             rates);
     double clocks = meters.deviceClocks().busySeconds();
     double waitSeconds = meters.deviceWaitSeconds().value();
-    StageValues rowSeconds = totals.seconds();
+    StageValues rowSeconds = sums.seconds();
     Reconciliation reconciliation =
         new Reconciliation(
             rowSeconds.modelDevice(),
@@ -149,9 +131,9 @@ final class RecordPhase {
     RunSummary summary =
         new RunSummary(
             runId,
-            totals.counts(),
+            counts,
             new RunSummary.Work(
-                totals.executors(),
+                sums.executors().size(),
                 meters.modelLoads().value(),
                 wallSeconds,
                 rendered.seconds(),
@@ -169,7 +151,7 @@ final class RecordPhase {
                 config.run().warehouse().renders(),
                 config.run().warehouse().runs(),
                 contactSheet),
-            new RunSummary.CostFigures(totals.marginalEur(), fixed, reconciliation, devices),
+            new RunSummary.CostFigures(sums.eur(), fixed, reconciliation, devices),
             new RunSummary.BudgetFigures(config.budget().eur(), rendered.budgetSpentEur()),
             rendered.captions(),
             new EmbeddingFigures(
@@ -206,7 +188,7 @@ final class RecordPhase {
                     : Math.round(meters.modelFetch().cacheBytes().avg())),
             attempts(attempts, summary, rates.taskEurPerSecond(opened.gpu())),
             estimate,
-            totals.adopted(),
+            sums.adopted(),
             config.model().simulated() ? config.model().simulateDeviceSeconds() : null));
     return summary;
   }

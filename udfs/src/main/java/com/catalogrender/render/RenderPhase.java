@@ -146,7 +146,6 @@ final class RenderPhase {
               new RenderSpec.BudgetSpec(ledger.url(), ledger.secret(), estimate.eurPerRender()));
     }
     ExecutorLossListener losses = new ExecutorLossListener();
-    RowSums.OfWaves sums;
     TaskAttemptMeter attempts = new TaskAttemptMeter();
     CaptionFigures captionFigures;
     double captionSeconds;
@@ -165,7 +164,7 @@ final class RenderPhase {
     Dataset<Row> waved = plan.todo().withColumn(WAVE, waves == 1 ? lit(0) : wave(waves));
     long waveRows = CheckpointWaves.largestWave(rows, waves);
     int partitions = partitions(waveRows);
-    sums = new RowSums.OfWaves(waves);
+    RowSums.OfWaves sums = new RowSums.OfWaves(waves);
     // under FAIR scheduling a job beside the render (a merge's, a layout's) shares the slots with
     // the waves' (a pool of its own); under FIFO it waits for every wave queued before it, so a
     // merge in the last stretch would only add a merge after the last wave
@@ -249,7 +248,6 @@ final class RenderPhase {
       // the merges' own session: their broadcast setting is theirs (see mergeLiveImages)
       SparkSession mergeSession = spark.newSession();
       int besideTasks = BesideRenderSlots.tasks(context.defaultParallelism());
-      RowSums.OfWaves summed = sums;
       LiveImagesMerger merger =
           new LiveImagesMerger(
               (ofWaves, afterRender) -> {
@@ -264,8 +262,7 @@ final class RenderPhase {
                 } else {
                   BesideRenderSlots.limit(mergeSession, besideTasks);
                 }
-                mergeLiveImages(
-                    mergeSession, opened.runId(), waved, ofWaves, waves, commits, summed);
+                mergeLiveImages(mergeSession, opened.runId(), waved, ofWaves, waves, commits, sums);
               },
               config.run().checkpointSeconds());
       List<WaveWrite> inFlight = new java.util.ArrayList<>();
@@ -322,12 +319,16 @@ final class RenderPhase {
                       }
                     }
                   }));
-          if (beside && wave == waves - 1) {
-            // the last wave is under way: what is committed merges now, not after the next commit
-            // (a wave whose commit waited for its Delta checkpoint's task behind the last waves'
-            // render tasks put off a 20-wave merge until after the render, 8.8 s at 10^5 rows)
-            merger.lastStretch();
-          }
+          // judged as each wave is submitted too, not only as one is committed: once the last wave
+          // is under way what is committed merges now (a wave whose commit waited behind the last
+          // waves' render tasks put off a 20-wave merge until after the render, 8.8 s at 10^5)
+          beginLastStretchIfDue(
+              beside,
+              merger,
+              wave == waves - 1,
+              waves - committedWaves,
+              wavesStart,
+              committedWaves);
           // the next wave's jobs queue behind this one's tasks: the executors go from one wave's
           // render to the next without waiting for this wave's commit on the driver. The waves in
           // flight may render in either order (each thread submits its own jobs): whichever is
@@ -344,15 +345,13 @@ final class RenderPhase {
             if (removals != null && beside) {
               removals.startBesideRender(MERGE_POOL, besideTasks);
             }
-            if (beside
-                && !merger.inLastStretch()
-                && lastStretch(
-                    wave == waves - 1,
-                    waves - committedWaves,
-                    (System.nanoTime() - wavesStart) / 1e9 / committedWaves,
-                    merger.lastMergeSeconds())) {
-              merger.lastStretch();
-            }
+            beginLastStretchIfDue(
+                beside,
+                merger,
+                wave == waves - 1,
+                waves - committedWaves,
+                wavesStart,
+                committedWaves);
           }
         }
         labels.phase("merge the last waves into the live images");
@@ -446,6 +445,30 @@ final class RenderPhase {
       return 0;
     }
     return Math.max(0, end - Math.max(start, WaveWrite.lastFinishedNanos(inFlight))) / 1e9;
+  }
+
+  /**
+   * Puts {@code merger} in the run's last stretch when {@link #lastStretch} says it begins (under
+   * FAIR scheduling only: under FIFO a merge beside the render waits for every wave queued).
+   */
+  private static void beginLastStretchIfDue(
+      boolean beside,
+      LiveImagesMerger merger,
+      boolean lastSubmitted,
+      int wavesLeft,
+      long wavesStart,
+      int committedWaves) {
+    if (beside
+        && !merger.inLastStretch()
+        && lastStretch(
+            lastSubmitted,
+            wavesLeft,
+            committedWaves == 0
+                ? Double.POSITIVE_INFINITY
+                : (System.nanoTime() - wavesStart) / 1e9 / committedWaves,
+            merger.lastMergeSeconds())) {
+      merger.lastStretch();
+    }
   }
 
   /**

@@ -102,20 +102,17 @@ record RenderPlan(
       // a row is done when its SKU's live image has the same fingerprint
       Dataset<Row> done =
           spark.read().format("delta").load(current).select(col("sku"), col("input_hash"));
-      cached = planned.join(done, new String[] {"sku", "input_hash"}, "left_anti").cache();
+      cached =
+          withInputHash(planned)
+              .join(done, new String[] {"sku", "input_hash"}, "left_anti")
+              .cache();
       todo = cached;
     } else {
       // no row is skipped, so none needs its input hash yet: the rows are hashed as they are laid
       // out into their waves (the first waves' before the render, the rest's beside it), not all
       // of them in the plan (3 microseconds a row: about 1.5 s of the plan at 10^6 rows on 2 slots)
-      cached = planned.drop("input_hash").cache();
-      todo =
-          cached
-              .withColumn("input_hash", inputHash())
-              .select(
-                  java.util.Arrays.stream(CatalogRow.PLANNED_COLUMNS)
-                      .map(org.apache.spark.sql.functions::col)
-                      .toArray(Column[]::new));
+      cached = planned.cache();
+      todo = withInputHash(cached);
     }
     // one pass over the planned rows fills the cache, counts them and groups them for the estimate
     // (a count, then the estimate's own pass over the cache: 10^6 rows, two scans)
@@ -179,7 +176,10 @@ record RenderPlan(
     }
   }
 
-  /** Selects the columns executors read, with the variant and the input hash of each row. */
+  /**
+   * Selects the columns executors read, with the variant of each row ({@link #withInputHash} adds
+   * its input hash).
+   */
   private static Dataset<Row> planned(SparkSession spark, RenderConfig config, OpenedRun opened) {
     CatalogSelection selection = config.catalog();
     Dataset<Row> rows = opened.catalog();
@@ -243,25 +243,30 @@ record RenderPlan(
             seed.as("seed"),
             source.as("source_image"),
             variant.as("planned_variant"))
-        .withColumn("cutout_content", callUDF(CUTOUT_FUNCTION, col("source_image")))
-        .withColumn("input_hash", inputHash())
+        .withColumn("cutout_content", callUDF(CUTOUT_FUNCTION, col("source_image")));
+  }
+
+  /**
+   * {@code planned} rows ({@link #planned}) with their input hash (the function {@link #planned}
+   * registers, of their columns), in {@link CatalogRow#PLANNED_COLUMNS} order.
+   */
+  private static Dataset<Row> withInputHash(Dataset<Row> planned) {
+    return planned
+        .withColumn(
+            "input_hash",
+            callUDF(
+                INPUT_HASH_FUNCTION,
+                col("prompt"),
+                col("category"),
+                col("width"),
+                col("height"),
+                col("seed"),
+                col("planned_variant"),
+                col("cutout_content")))
         .select(
             java.util.Arrays.stream(CatalogRow.PLANNED_COLUMNS)
                 .map(org.apache.spark.sql.functions::col)
                 .toArray(Column[]::new));
-  }
-
-  /** A planned row's input hash (the function {@link #planned} registers), from its columns. */
-  private static Column inputHash() {
-    return callUDF(
-        INPUT_HASH_FUNCTION,
-        col("prompt"),
-        col("category"),
-        col("width"),
-        col("height"),
-        col("seed"),
-        col("planned_variant"),
-        col("cutout_content"));
   }
 
   private static String firstLine(String message) {
