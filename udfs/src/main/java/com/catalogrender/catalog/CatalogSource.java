@@ -6,7 +6,11 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
-/** Opens the catalog, a Delta table by path or by name, and checks its schema. */
+/**
+ * Opens the catalog, a Delta table by path or by name, at its latest version (pinned: every read of
+ * the opened catalog sees that version, however often a run reads it and whatever is written to the
+ * table meanwhile), and checks its schema.
+ */
 public final class CatalogSource {
   private CatalogSource() {}
 
@@ -29,10 +33,16 @@ public final class CatalogSource {
                 + catalog
                 + "`\" or write it as Delta.");
       }
-      table = spark.read().format("delta").load(catalog);
+      table =
+          spark
+              .read()
+              .format("delta")
+              .option("versionAsOf", latestVersion(DeltaTable.forPath(spark, catalog)))
+              .load(catalog);
     } else {
       try {
-        table = DeltaTable.forName(spark, catalog).toDF();
+        long version = latestVersion(DeltaTable.forName(spark, catalog));
+        table = spark.sql("SELECT * FROM " + catalog + " VERSION AS OF " + version);
       } catch (RuntimeException e) {
         throw new IllegalArgumentException(
             "Catalog table '"
@@ -44,6 +54,10 @@ public final class CatalogSource {
     }
     CatalogSchema.validate(catalog, table.schema());
     return table;
+  }
+
+  private static long latestVersion(DeltaTable table) {
+    return table.history(1).select("version").first().getLong(0);
   }
 
   private static boolean exists(SparkSession spark, String location) {

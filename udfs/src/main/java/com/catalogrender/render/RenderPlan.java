@@ -33,8 +33,8 @@ import org.apache.spark.sql.types.DataTypes;
  * phases that follow, and the {@code renders} history the estimates read.
  *
  * @param todo the rows to render, read from {@code cached}
- * @param cached what the plan cached: {@code todo}, or {@code todo} without its input hash when no
- *     row is skipped ({@link #release} unpersists it)
+ * @param cached what the plan cached: {@code todo}, or null when no row is skipped (the rows are
+ *     read from the opened catalog wherever they are needed; {@link #release} unpersists it)
  * @param groups the rows to render counted per group the estimate prices ({@link
  *     CostEstimate#groups}), a local table
  * @param history the renders table, or null before the first run
@@ -54,9 +54,11 @@ record RenderPlan(
   private static final String INPUT_HASH_FUNCTION = "catalog_render_input_hash";
   private static final String CUTOUT_FUNCTION = "catalog_render_cutout_content";
 
-  /** Unpersists the cached rows. */
+  /** Unpersists the cached rows, if any. */
   void release() {
-    cached.unpersist();
+    if (cached != null) {
+      cached.unpersist();
+    }
   }
 
   long rowsSkipped() {
@@ -110,13 +112,20 @@ record RenderPlan(
     } else {
       // no row is skipped, so none needs its input hash yet: the rows are hashed as they are laid
       // out into their waves (the first waves' before the render, the rest's beside it), not all
-      // of them in the plan (3 microseconds a row: about 1.5 s of the plan at 10^6 rows on 2 slots)
-      cached = planned.cache();
-      todo = withInputHash(cached);
+      // of them in the plan (3 microseconds a row: about 1.5 s of the plan at 10^6 rows on 2
+      // slots).
+      // Nor are they cached: the catalog's columns are read again where they are needed (the
+      // opened catalog is pinned to one version), and a read of the first waves' rows (a filter
+      // by their prompts' hash, below the functions) takes about what a read of the cache does,
+      // while filling the cache took three times the plan's pass without it (10^6 rows, local[2]:
+      // 2.6 s against 0.8 s)
+      // A --limit's rows (a sort) are cached still: read once, they are the same rows throughout
+      cached = config.catalog().limit() == null ? null : planned.cache();
+      todo = withInputHash(cached == null ? planned : cached);
     }
-    // one pass over the planned rows fills the cache, counts them and groups them for the estimate
-    // (a count, then the estimate's own pass over the cache: 10^6 rows, two scans)
-    Dataset<Row> grouped = CostEstimate.groups(cached);
+    // one pass over the planned rows (filling the cache, if any) counts and groups them for the
+    // estimate (a count, then the estimate's own pass: 10^6 rows, two scans)
+    Dataset<Row> grouped = CostEstimate.groups(cached == null ? planned : cached);
     java.util.List<Row> groups = grouped.collectAsList();
     long rowsToRender =
         groups.stream().mapToLong(g -> g.getLong(g.fieldIndex("rows_of_group"))).sum();
