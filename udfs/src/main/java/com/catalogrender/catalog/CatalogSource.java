@@ -5,6 +5,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
 
 /**
  * Opens the catalog, a Delta table by path or by name, at its latest version (pinned: every read of
@@ -37,13 +38,17 @@ public final class CatalogSource {
           spark
               .read()
               .format("delta")
-              .option("versionAsOf", latestVersion(DeltaTable.forPath(spark, catalog)))
+              .option("versionAsOf", latestVersion(DeltaLog.forTable(spark, catalog)))
               .load(catalog);
     } else {
       try {
-        long version = latestVersion(DeltaTable.forName(spark, catalog));
+        DeltaTable.forName(spark, catalog); // says clearly when it is not a Delta table
+        long version =
+            latestVersion(
+                DeltaLog.forTable(
+                    spark, spark.sessionState().sqlParser().parseTableIdentifier(catalog)));
         table = spark.sql("SELECT * FROM " + catalog + " VERSION AS OF " + version);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | org.apache.spark.sql.catalyst.parser.ParseException e) {
         throw new IllegalArgumentException(
             "Catalog table '"
                 + catalog
@@ -56,8 +61,13 @@ public final class CatalogSource {
     return table;
   }
 
-  private static long latestVersion(DeltaTable table) {
-    return table.history(1).select("version").first().getLong(0);
+  /**
+   * The table's latest version, from its log (the table's history, a query of its own, took 0.3 s
+   * of the driver's time before anything rendered).
+   */
+  private static long latestVersion(DeltaLog log) {
+    return log.update(log.update$default$1(), log.update$default$2(), log.update$default$3())
+        .version();
   }
 
   private static boolean exists(SparkSession spark, String location) {

@@ -33,8 +33,8 @@ import org.apache.spark.sql.types.DataTypes;
  * phases that follow, and the {@code renders} history the estimates read.
  *
  * @param todo the rows to render, read from {@code cached}
- * @param cached what the plan cached: {@code todo}, or null when no row is skipped (the rows are
- *     read from the opened catalog wherever they are needed; {@link #release} unpersists it)
+ * @param cached what the plan cached: {@code todo}, or {@code todo} without its input hash when no
+ *     row is skipped ({@link #release} unpersists it)
  * @param groups the rows to render counted per group the estimate prices ({@link
  *     CostEstimate#groups}), a local table
  * @param history the renders table, or null before the first run
@@ -53,12 +53,11 @@ record RenderPlan(
   private static final String VARIANT_FUNCTION = "catalog_render_variant";
   private static final String INPUT_HASH_FUNCTION = "catalog_render_input_hash";
   private static final String CUTOUT_FUNCTION = "catalog_render_cutout_content";
+  private static final String CACHE_COMPRESSION = "spark.sql.inMemoryColumnarStorage.compressed";
 
-  /** Unpersists the cached rows, if any. */
+  /** Unpersists the cached rows. */
   void release() {
-    if (cached != null) {
-      cached.unpersist();
-    }
+    cached.unpersist();
   }
 
   long rowsSkipped() {
@@ -100,33 +99,46 @@ record RenderPlan(
     // every planned row renders in a warehouse's first run (and with --rerender-all): their count
     // is the plan's own, not a pass over the catalog of its own (0.7 s at 10^6 rows)
     Long catalogRows = skipsRows ? planned.count() : null;
-    if (skipsRows) {
-      // a row is done when its SKU's live image has the same fingerprint
-      Dataset<Row> done =
-          spark.read().format("delta").load(current).select(col("sku"), col("input_hash"));
-      cached =
-          withInputHash(planned)
-              .join(done, new String[] {"sku", "input_hash"}, "left_anti")
-              .cache();
-      todo = cached;
-    } else {
-      // no row is skipped, so none needs its input hash yet: the rows are hashed as they are laid
-      // out into their waves (the first waves' before the render, the rest's beside it), not all
-      // of them in the plan (3 microseconds a row: about 1.5 s of the plan at 10^6 rows on 2
-      // slots).
-      // Nor are they cached: the catalog's columns are read again where they are needed (the
-      // opened catalog is pinned to one version), and a read of the first waves' rows (a filter
-      // by their prompts' hash, below the functions) takes about what a read of the cache does,
-      // while filling the cache took three times the plan's pass without it (10^6 rows, local[2]:
-      // 2.6 s against 0.8 s)
-      // A --limit's rows (a sort) are cached still: read once, they are the same rows throughout
-      cached = config.catalog().limit() == null ? null : planned.cache();
-      todo = withInputHash(cached == null ? planned : cached);
+    // the cache's column batches are not compressed: compressing them took 2.5 times the plan's
+    // pass over the catalog without a cache (10^6 rows, local[2], warm: 1.5 s against 0.6 s), and
+    // uncompressed the pass that fills it takes what one without it does (0.6 s), for 97 MiB of
+    // storage memory instead of 67. Not cached, the rows were read from the catalog by each job
+    // that needed them, and the first waves' layout took 1.9 s longer (10^5 rows, bench
+    // --scale-simulated): each such query plans a Delta scan
+    String compression = spark.conf().get(CACHE_COMPRESSION, null);
+    spark.conf().set(CACHE_COMPRESSION, "false");
+    java.util.List<Row> groups;
+    Dataset<Row> grouped;
+    try {
+      if (skipsRows) {
+        // a row is done when its SKU's live image has the same fingerprint
+        Dataset<Row> done =
+            spark.read().format("delta").load(current).select(col("sku"), col("input_hash"));
+        cached =
+            withInputHash(planned)
+                .join(done, new String[] {"sku", "input_hash"}, "left_anti")
+                .cache();
+        todo = cached;
+      } else {
+        // no row is skipped, so none needs its input hash yet: the rows are hashed as they are
+        // laid out into their waves (the first waves' before the render, the rest's beside it),
+        // not all of them in the plan (3 microseconds a row: about 1.5 s of the plan at 10^6 rows
+        // on 2 slots)
+        cached = planned.cache();
+        todo = withInputHash(cached);
+      }
+      // one pass over the planned rows fills the cache, counts them and groups them for the
+      // estimate (a count, then the estimate's own pass over the cache: 10^6 rows, two scans); the
+      // cache's batches are built by this job, with the setting above
+      grouped = CostEstimate.groups(cached);
+      groups = grouped.collectAsList();
+    } finally {
+      if (compression == null) {
+        spark.conf().unset(CACHE_COMPRESSION);
+      } else {
+        spark.conf().set(CACHE_COMPRESSION, compression);
+      }
     }
-    // one pass over the planned rows (filling the cache, if any) counts and groups them for the
-    // estimate (a count, then the estimate's own pass: 10^6 rows, two scans)
-    Dataset<Row> grouped = CostEstimate.groups(cached == null ? planned : cached);
-    java.util.List<Row> groups = grouped.collectAsList();
     long rowsToRender =
         groups.stream().mapToLong(g -> g.getLong(g.fieldIndex("rows_of_group"))).sum();
     long rowsTotal = catalogRows == null ? rowsToRender : catalogRows;
