@@ -1,5 +1,6 @@
 package com.catalogrender.bench;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -10,6 +11,22 @@ import org.junit.jupiter.api.Test;
 
 class HeapPeakTest {
   private static final long MIB = 1 << 20;
+
+  /**
+   * While the heap is measured, a full collection keeps the heap the JVM grew (the measures' own
+   * collections must not shrink it under the run they measure); the JVM's setting is back after.
+   */
+  @Test
+  void theMeasuresDoNotShrinkTheHeap() {
+    com.sun.management.HotSpotDiagnosticMXBean flags =
+        java.lang.management.ManagementFactory.getPlatformMXBean(
+            com.sun.management.HotSpotDiagnosticMXBean.class);
+    String before = flags.getVMOption("MaxHeapFreeRatio").getValue();
+    try (ScaleSimulation.HeapPeak heap = new ScaleSimulation.HeapPeak()) {
+      assertEquals("100", flags.getVMOption("MaxHeapFreeRatio").getValue());
+    }
+    assertEquals(before, flags.getVMOption("MaxHeapFreeRatio").getValue());
+  }
 
   /**
    * While a thread deflates a large array (a JNI critical region, as Parquet's and the shuffle's
