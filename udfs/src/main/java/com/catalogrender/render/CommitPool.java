@@ -36,6 +36,7 @@ final class CommitPool extends SparkListener {
 
   private final SparkContext context;
   private final Supplier<? extends Collection<Integer>> renderStages;
+  private final java.util.function.IntConsumer renderEnded;
   private final Map<String, Properties> writers = new ConcurrentHashMap<>();
   private final Map<Integer, JobOfWave> jobs = new ConcurrentHashMap<>();
 
@@ -44,10 +45,15 @@ final class CommitPool extends SparkListener {
   /**
    * @param renderStages the ids of the stages that rendered so far (a task adds its stage before
    *     its job ends)
+   * @param renderEnded told each wave whose render job ended (on Spark's listener thread)
    */
-  CommitPool(SparkContext context, Supplier<? extends Collection<Integer>> renderStages) {
+  CommitPool(
+      SparkContext context,
+      Supplier<? extends Collection<Integer>> renderStages,
+      java.util.function.IntConsumer renderEnded) {
     this.context = context;
     this.renderStages = renderStages;
+    this.renderEnded = renderEnded;
   }
 
   /** On the wave's thread, before its write: its jobs go to the waves' pool until it rendered. */
@@ -88,6 +94,7 @@ final class CommitPool extends SparkListener {
       if (writer != null) {
         writer.setProperty(POOL_PROPERTY, POOL);
       }
+      renderEnded.accept(Integer.parseInt(job.wave()));
     }
   }
 }

@@ -225,12 +225,6 @@ final class RenderPhase {
                 : RunLayout.whole(waved, WAVE, waves, partitions, config.model().batchSize());
         RenderProgress progress =
             new RenderProgress(meters.rowsDone().id(), plan.rowsToRender(), console, 2000)) {
-      // under FAIR scheduling a wave's commit leaves the waves' pool once the wave rendered
-      CommitPool commitPool =
-          beside ? new CommitPool(context, () -> meters.renderStages().value()) : null;
-      if (commitPool != null) {
-        context.addSparkListener(commitPool);
-      }
       context.addSparkListener(progress);
       context.addSparkListener(losses);
       context.addSparkListener(attempts);
@@ -265,6 +259,23 @@ final class RenderPhase {
                 mergeLiveImages(mergeSession, opened.runId(), waved, ofWaves, waves, commits, sums);
               },
               config.run().checkpointSeconds());
+      // under FAIR scheduling a wave's commit leaves the waves' pool once the wave rendered; once
+      // every wave rendered, the merger keeps the last commits for one merge after the render
+      java.util.Set<Integer> renderedWaves = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      CommitPool commitPool =
+          beside
+              ? new CommitPool(
+                  context,
+                  () -> meters.renderStages().value(),
+                  wave -> {
+                    if (renderedWaves.add(wave) && renderedWaves.size() == waves) {
+                      merger.everyWaveRendered();
+                    }
+                  })
+              : null;
+      if (commitPool != null) {
+        context.addSparkListener(commitPool);
+      }
       List<WaveWrite> inFlight = new java.util.ArrayList<>();
       java.util.concurrent.BlockingQueue<WaveWrite> finished =
           new java.util.concurrent.LinkedBlockingQueue<>();

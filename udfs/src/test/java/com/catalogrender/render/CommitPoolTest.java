@@ -1,5 +1,6 @@
 package com.catalogrender.render;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,7 +46,8 @@ class CommitPoolTest {
       spark.range(0).write().format("delta").save(table);
       // the render tasks say which stages rendered, as PartitionRenderer's do
       CollectionAccumulator<Integer> renderStages = context.collectionAccumulator();
-      CommitPool pool = new CommitPool(context, renderStages::value);
+      List<Integer> rendered = new java.util.concurrent.CopyOnWriteArrayList<>();
+      CommitPool pool = new CommitPool(context, renderStages::value, rendered::add);
       List<String> poolsOfWaveJobs = new java.util.concurrent.CopyOnWriteArrayList<>();
       SparkListener jobs =
           new SparkListener() {
@@ -99,6 +101,8 @@ class CommitPoolTest {
       for (String job : poolsOfWaveJobs.subList(1, poolsOfWaveJobs.size())) {
         assertTrue(job.endsWith(" " + CommitPool.POOL), poolsOfWaveJobs.toString());
       }
+      // the wave's render job ended once, and was told once (its commit's jobs render nothing)
+      assertEquals(List.of(0), rendered);
     } finally {
       spark.stop();
       // Delta's logs stay cached, with their snapshots, after the session stops: in the tests'
@@ -119,7 +123,7 @@ class CommitPoolTest {
             .getOrCreate();
     try {
       SparkContext context = spark.sparkContext();
-      CommitPool pool = new CommitPool(context, List::of);
+      CommitPool pool = new CommitPool(context, List::of, wave -> {});
       context.setLocalProperty("spark.scheduler.pool", CommitPool.POOL);
       pool.enter(3);
       assertNull(context.getLocalProperty("spark.scheduler.pool"));

@@ -74,6 +74,29 @@ class LiveImagesMergerTest {
   }
 
   @Test
+  void onceEveryWaveRenderedTheLastCommitsMergeInOneMergeAfterTheRender() {
+    List<List<Integer>> merged = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Boolean> afterTheRender = java.util.Collections.synchronizedList(new ArrayList<>());
+    LiveImagesMerger merger =
+        new LiveImagesMerger(
+            (waves, afterRender) -> {
+              merged.add(waves);
+              afterTheRender.add(afterRender);
+            },
+            0);
+    merger.lastStretch();
+    merger.everyWaveRendered();
+    merger.committed(20);
+    sleep(200);
+    merger.committed(21);
+    sleep(200);
+    assertTrue(merged.isEmpty(), "merged while the last commits came in: " + merged);
+    merger.finish();
+    assertEquals(List.of(List.of(20, 21)), merged);
+    assertEquals(List.of(true), afterTheRender);
+  }
+
+  @Test
   void aFailedMergeFailsTheRunAtTheNextCommitOrAtTheFinish() {
     LiveImagesMerger merger =
         new LiveImagesMerger(
