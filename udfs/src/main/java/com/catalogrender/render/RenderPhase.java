@@ -353,6 +353,9 @@ final class RenderPhase {
                 "Checkpoint {}/{} of run {} committed", done.wave() + 1, waves, opened.runId());
             merger.committed(done.wave());
             committedWaves++;
+            if (committedWaves == waves - 1) {
+              merger.onlyTheLastWaveLeft();
+            }
             if (removals != null && beside) {
               removals.startBesideRender(MERGE_POOL, besideTasks);
             }
@@ -504,7 +507,7 @@ final class RenderPhase {
    * Merges the committed rows of {@code run}'s waves {@code ofWaves} into the live images: from the
    * waves' own data files when {@code commits} has them, else from the run's rows in {@code
    * renders} (those of the waves, by their SKUs in the plan). The rows read from their files are
-   * summed into {@code sums} too (a pass over them after the MERGE, in the same pool).
+   * summed into {@code sums} too (a pass over them beside the MERGE, in the same pool).
    */
   private void mergeLiveImages(
       SparkSession mergeSession,
@@ -526,8 +529,29 @@ final class RenderPhase {
         mergeSession.conf().unset("spark.sql.autoBroadcastJoinThreshold");
       }
       Dataset<Row> rows = ofTheirFiles.rows().where(col("run_id").equalTo(run));
+      // summed beside the MERGE, by a thread that inherits this one's pool, label and session:
+      // the two jobs share the slots rather than the sums' waiting for the MERGE (after the
+      // render, every executor waits for both)
+      java.util.concurrent.CompletableFuture<RowSums> summed =
+          new java.util.concurrent.CompletableFuture<>();
+      Thread summing =
+          new Thread(
+              () -> {
+                try {
+                  summed.complete(RowSums.of(rows));
+                } catch (Throwable t) {
+                  summed.completeExceptionally(t);
+                }
+              },
+              "catalog-render-row-sums");
+      summing.setDaemon(true);
+      summing.start();
       CurrentImagesTable.merge(mergeSession, config.run().warehouse().currentImages(), rows);
-      sums.add(ofWaves, RowSums.of(rows));
+      try {
+        sums.add(ofWaves, summed.join());
+      } catch (java.util.concurrent.CompletionException e) {
+        throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+      }
       return;
     }
     sums.missed();

@@ -14,15 +14,10 @@ import org.junit.jupiter.api.Test;
 class LiveImagesMergerTest {
   @Test
   void beforeTheIntervalWavesWaitAndTheFinishMergesThemAll() {
-    List<List<Integer>> merged = java.util.Collections.synchronizedList(new ArrayList<>());
-    List<Boolean> afterTheRender = java.util.Collections.synchronizedList(new ArrayList<>());
-    LiveImagesMerger merger =
-        new LiveImagesMerger(
-            (waves, afterRender) -> {
-              merged.add(waves);
-              afterTheRender.add(afterRender);
-            },
-            3600);
+    Merges log = new Merges();
+    LiveImagesMerger merger = log.merger(3600);
+    List<List<Integer>> merged = log.merged;
+    List<Boolean> afterTheRender = log.afterTheRender;
     merger.committed(0);
     merger.committed(1);
     sleep(200);
@@ -75,15 +70,10 @@ class LiveImagesMergerTest {
 
   @Test
   void onceEveryWaveRenderedTheLastCommitsMergeInOneMergeAfterTheRender() {
-    List<List<Integer>> merged = java.util.Collections.synchronizedList(new ArrayList<>());
-    List<Boolean> afterTheRender = java.util.Collections.synchronizedList(new ArrayList<>());
-    LiveImagesMerger merger =
-        new LiveImagesMerger(
-            (waves, afterRender) -> {
-              merged.add(waves);
-              afterTheRender.add(afterRender);
-            },
-            0);
+    Merges log = new Merges();
+    LiveImagesMerger merger = log.merger(0);
+    List<List<Integer>> merged = log.merged;
+    List<Boolean> afterTheRender = log.afterTheRender;
     merger.lastStretch();
     merger.everyWaveRendered();
     merger.committed(20);
@@ -94,6 +84,37 @@ class LiveImagesMergerTest {
     merger.finish();
     assertEquals(List.of(List.of(20, 21)), merged);
     assertEquals(List.of(true), afterTheRender);
+  }
+
+  @Test
+  void withOnlyTheLastWaveLeftTheCommittedWavesWaitToMergeWithIt() throws InterruptedException {
+    CountDownLatch mergeStarted = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    List<List<Integer>> merged = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Boolean> afterTheRender = java.util.Collections.synchronizedList(new ArrayList<>());
+    LiveImagesMerger merger =
+        new LiveImagesMerger(
+            (waves, afterRender) -> {
+              mergeStarted.countDown();
+              await(release);
+              merged.add(waves);
+              afterTheRender.add(afterRender);
+            },
+            0);
+    merger.lastStretch();
+    merger.committed(0);
+    assertTrue(mergeStarted.await(10, TimeUnit.SECONDS));
+    // while wave 0 merges, waves 1 and 2 are committed: only wave 3, the last, is left
+    merger.committed(1);
+    merger.committed(2);
+    merger.onlyTheLastWaveLeft();
+    release.countDown();
+    sleep(300);
+    assertEquals(List.of(List.of(0)), merged, "waves 1 and 2 merged before the last wave");
+    merger.committed(3);
+    merger.finish();
+    assertEquals(List.of(List.of(0), List.of(1, 2, 3)), merged);
+    assertEquals(List.of(false, true), afterTheRender);
   }
 
   @Test
@@ -127,6 +148,21 @@ class LiveImagesMergerTest {
     // a merge took 20 s: 5 waves of 7 s left (35 s) are within two merges (40 s), 6 (42 s) not
     assertTrue(RenderPhase.lastStretch(false, 5, 7.0, 20));
     assertFalse(RenderPhase.lastStretch(false, 6, 7.0, 20));
+  }
+
+  /** What a merger merged, and whether each merge ran after the render. */
+  private static final class Merges {
+    final List<List<Integer>> merged = java.util.Collections.synchronizedList(new ArrayList<>());
+    final List<Boolean> afterTheRender = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    LiveImagesMerger merger(double intervalSeconds) {
+      return new LiveImagesMerger(
+          (waves, afterRender) -> {
+            merged.add(waves);
+            afterTheRender.add(afterRender);
+          },
+          intervalSeconds);
+    }
   }
 
   private static void await(CountDownLatch latch) {
