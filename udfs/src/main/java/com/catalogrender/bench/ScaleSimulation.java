@@ -387,6 +387,8 @@ public final class ScaleSimulation {
      */
     private static final String MAX_HEAP_FREE_RATIO = "MaxHeapFreeRatio";
 
+    private final com.sun.management.HotSpotDiagnosticMXBean flags =
+        ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
     private final String maxHeapFreeRatio;
 
     HeapPeak() {
@@ -395,8 +397,6 @@ public final class ScaleSimulation {
       // layout then ran beside a concurrent cycle every 0.4 s while the heap grew again (a flight
       // recording of a 10^5-row run: the JVM at 80-90% CPU, few samples in Java code); a driver
       // that no one collects by hand keeps the heap it grew
-      com.sun.management.HotSpotDiagnosticMXBean flags =
-          ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
       maxHeapFreeRatio = flags.getVMOption(MAX_HEAP_FREE_RATIO).getValue();
       flags.setVMOption(MAX_HEAP_FREE_RATIO, "100");
       System.gc();
@@ -588,8 +588,7 @@ public final class ScaleSimulation {
     public void close() {
       open = false;
       sampler.interrupt();
-      ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class)
-          .setVMOption(MAX_HEAP_FREE_RATIO, maxHeapFreeRatio);
+      flags.setVMOption(MAX_HEAP_FREE_RATIO, maxHeapFreeRatio);
       for (java.lang.management.GarbageCollectorMXBean collector :
           ManagementFactory.getGarbageCollectorMXBeans()) {
         try {

@@ -32,7 +32,7 @@ final class LiveImagesMerger implements AutoCloseable {
   private double mergeSeconds;
   private boolean merging;
   private boolean lastStretch;
-  private boolean holdForTheFinish;
+  private boolean held;
   private boolean closing;
   private Throwable failure;
 
@@ -66,28 +66,16 @@ final class LiveImagesMerger implements AutoCloseable {
   }
 
   /**
-   * Every wave's render ended: what is left to merge is committed within moments, and merges in one
-   * merge after the render ({@link #finish}), with every task slot. Merged as it came, the run
-   * ended with two merges where one does: a merge of 19 waves beside the render ended as the last
-   * wave rendered, then two waves merged beside it (1.7 s) and the last one after it (1.5 s), at
-   * 10^5 rows.
+   * What is committed from now on merges in one merge after the render ({@link #finish}), with
+   * every task slot: once only the last wave is not committed, and once every wave's render ended
+   * (the last commits come within moments). Merged as they came, the run ended with two merges
+   * where one does: at 10^5 rows a merge of 19 waves beside the render ended as the render did,
+   * then two waves merged beside it (2.4 s) and the last one after it (1.6 s). Merged beside the
+   * last wave's render instead, they would save the final merge a wave or two, a few tenths of a
+   * second (a MERGE's cost is mostly its own, not its rows').
    */
-  synchronized void everyWaveRendered() {
-    holdForTheFinish = true;
-    notifyAll();
-  }
-
-  /**
-   * Only the last wave is not committed: what is committed now merges with it, after the render.
-   * Merged now, beside the last wave's render, it saves the final merge a wave or two (a few tenths
-   * of a second: a MERGE's cost is mostly its own, not its rows'); but when the last wave's render
-   * ends first, as it did when the merge before ended with the render (10^5 rows: a merge of 19
-   * waves took 17.4 s beside the render, then two waves merged in 2.4 s and the last in 1.6 s), the
-   * run ends with two merges where one does. The render's end reaches the merger through Spark's
-   * listener bus ({@link #everyWaveRendered}), later than this.
-   */
-  synchronized void onlyTheLastWaveLeft() {
-    holdForTheFinish = true;
+  synchronized void holdForTheFinish() {
+    held = true;
     notifyAll();
   }
 
@@ -208,7 +196,7 @@ final class LiveImagesMerger implements AutoCloseable {
     if (closing) {
       return true;
     }
-    if (holdForTheFinish) {
+    if (held) {
       return false;
     }
     return lastStretch || System.nanoTime() - lastMergeStart >= intervalNanos;

@@ -269,7 +269,7 @@ final class RenderPhase {
                   () -> meters.renderStages().value(),
                   wave -> {
                     if (renderedWaves.add(wave) && renderedWaves.size() == waves) {
-                      merger.everyWaveRendered();
+                      merger.holdForTheFinish();
                     }
                   })
               : null;
@@ -334,12 +334,7 @@ final class RenderPhase {
           // is under way what is committed merges now (a wave whose commit waited behind the last
           // waves' render tasks put off a 20-wave merge until after the render, 8.8 s at 10^5)
           beginLastStretchIfDue(
-              beside,
-              merger,
-              wave == waves - 1,
-              waves - committedWaves,
-              wavesStart,
-              committedWaves);
+              beside, merger, wave == waves - 1, waves, committedWaves, wavesStart);
           // the next wave's jobs queue behind this one's tasks: the executors go from one wave's
           // render to the next without waiting for this wave's commit on the driver. The waves in
           // flight may render in either order (each thread submits its own jobs): whichever is
@@ -354,18 +349,14 @@ final class RenderPhase {
             merger.committed(done.wave());
             committedWaves++;
             if (committedWaves == waves - 1) {
-              merger.onlyTheLastWaveLeft();
+              // only the last wave is left: the listener bus tells the render's end later than this
+              merger.holdForTheFinish();
             }
             if (removals != null && beside) {
               removals.startBesideRender(MERGE_POOL, besideTasks);
             }
             beginLastStretchIfDue(
-                beside,
-                merger,
-                wave == waves - 1,
-                waves - committedWaves,
-                wavesStart,
-                committedWaves);
+                beside, merger, wave == waves - 1, waves, committedWaves, wavesStart);
           }
         }
         labels.phase("merge the last waves into the live images");
@@ -469,14 +460,14 @@ final class RenderPhase {
       boolean beside,
       LiveImagesMerger merger,
       boolean lastSubmitted,
-      int wavesLeft,
-      long wavesStart,
-      int committedWaves) {
+      int waves,
+      int committedWaves,
+      long wavesStart) {
     if (beside
         && !merger.inLastStretch()
         && lastStretch(
             lastSubmitted,
-            wavesLeft,
+            waves - committedWaves,
             committedWaves == 0
                 ? Double.POSITIVE_INFINITY
                 : (System.nanoTime() - wavesStart) / 1e9 / committedWaves,
@@ -533,19 +524,13 @@ final class RenderPhase {
       // the two jobs share the slots rather than the sums' waiting for the MERGE (after the
       // render, every executor waits for both)
       java.util.concurrent.CompletableFuture<RowSums> summed =
-          new java.util.concurrent.CompletableFuture<>();
-      Thread summing =
-          new Thread(
-              () -> {
-                try {
-                  summed.complete(RowSums.of(rows));
-                } catch (Throwable t) {
-                  summed.completeExceptionally(t);
-                }
-              },
-              "catalog-render-row-sums");
-      summing.setDaemon(true);
-      summing.start();
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> RowSums.of(rows),
+              task -> {
+                Thread summing = new Thread(task, "catalog-render-row-sums");
+                summing.setDaemon(true);
+                summing.start();
+              });
       CurrentImagesTable.merge(mergeSession, config.run().warehouse().currentImages(), rows);
       try {
         sums.add(ofWaves, summed.join());

@@ -75,7 +75,7 @@ class LiveImagesMergerTest {
     List<List<Integer>> merged = log.merged;
     List<Boolean> afterTheRender = log.afterTheRender;
     merger.lastStretch();
-    merger.everyWaveRendered();
+    merger.holdForTheFinish();
     merger.committed(20);
     sleep(200);
     merger.committed(21);
@@ -107,7 +107,7 @@ class LiveImagesMergerTest {
     // while wave 0 merges, waves 1 and 2 are committed: only wave 3, the last, is left
     merger.committed(1);
     merger.committed(2);
-    merger.onlyTheLastWaveLeft();
+    merger.holdForTheFinish();
     release.countDown();
     sleep(300);
     assertEquals(List.of(List.of(0)), merged, "waves 1 and 2 merged before the last wave");
