@@ -9,6 +9,7 @@ import com.catalogrender.caption.CaptionRewriter;
 import com.catalogrender.cost.CostEstimate;
 import com.catalogrender.io.ImageStore;
 import com.catalogrender.results.CaptionFigures;
+import com.catalogrender.tables.CheckpointCommits;
 import com.catalogrender.tables.CurrentImagesTable;
 import com.catalogrender.tables.RendersTable;
 import com.catalogrender.task.PartitionRenderer;
@@ -16,6 +17,8 @@ import com.catalogrender.task.RenderSpec;
 import com.catalogrender.task.RunMeters;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Column;
@@ -94,6 +97,9 @@ final class RenderPhase {
    */
   static final double LAST_STRETCH_MERGES = 2.0;
 
+  /** Delta's setting that says whether a MERGE copies its source before reading it. */
+  private static final String MATERIALIZE_SOURCE = "spark.databricks.delta.merge.materializeSource";
+
   /** The column that says which checkpoint wave a row renders in. */
   private static final String WAVE = "checkpoint_wave";
 
@@ -134,6 +140,10 @@ final class RenderPhase {
           RowSums.NONE);
     }
     SparkContext context = spark.sparkContext();
+    // the renders table made ready (created in a first run: 1.9 s of the driver alone, a first
+    // 10^4-row run's event log) on a thread of its own while the rows are laid out; the waves'
+    // commits and the merges wait for it
+    CompletableFuture<CheckpointCommits> commitsReady = prepareRendersTable();
     RenderSpec spec = opened.spec();
     BudgetLedger ledger = null;
     if (config.budget().limited()) {
@@ -234,14 +244,11 @@ final class RenderPhase {
       }
       long wavesStart = System.nanoTime();
       int committedWaves = 0;
-      // created before the first wave's commit, so two waves' commits never race to create it
-      RendersTable.VERSIONED.ensure(spark, config.run().warehouse().renders());
-      com.catalogrender.tables.CheckpointCommits commits =
-          com.catalogrender.tables.CheckpointCommits.fromNow(
-              spark, config.run().warehouse().renders());
       // the merges' own session: their broadcast setting is theirs (see mergeLiveImages)
       SparkSession mergeSession = spark.newSession();
       int besideTasks = BesideRenderSlots.tasks(context.defaultParallelism());
+      // the waves whose render job ended (under FAIR scheduling: told by the commit pool)
+      java.util.Set<Integer> renderedWaves = java.util.concurrent.ConcurrentHashMap.newKeySet();
       LiveImagesMerger merger =
           new LiveImagesMerger(
               (ofWaves, afterRender) -> {
@@ -256,12 +263,23 @@ final class RenderPhase {
                 } else {
                   BesideRenderSlots.limit(mergeSession, besideTasks);
                 }
-                mergeLiveImages(mergeSession, opened.runId(), waved, ofWaves, waves, commits, sums);
+                mergeLiveImages(
+                    mergeSession,
+                    opened.runId(),
+                    waved,
+                    ofWaves,
+                    waves,
+                    joined(commitsReady),
+                    sums);
+                if (!afterRender && renderedWaves.size() < waves) {
+                  // while waves still render; once none does, the next merge computes it as soon
+                  CurrentImagesTable.readyForNextMerge(
+                      mergeSession, config.run().warehouse().currentImages());
+                }
               },
               config.run().checkpointSeconds());
       // under FAIR scheduling a wave's commit leaves the waves' pool once the wave rendered; once
       // every wave rendered, the merger keeps the last commits for one merge after the render
-      java.util.Set<Integer> renderedWaves = java.util.concurrent.ConcurrentHashMap.newKeySet();
       CommitPool commitPool =
           beside
               ? new CommitPool(
@@ -323,7 +341,7 @@ final class RenderPhase {
                           config.run().warehouse().renders(),
                           opened.runId(),
                           thisWave,
-                          commits);
+                          joined(commitsReady));
                     } finally {
                       if (commitPool != null) {
                         commitPool.exit(thisWave);
@@ -430,6 +448,41 @@ final class RenderPhase {
         sums.whole());
   }
 
+  /**
+   * Makes the renders table ready for the waves' commits (created, or checked and evolved), before
+   * the first wave's commit, so that two waves' commits never race to create it, and starts its
+   * record of the commits from its version then; on a thread of its own.
+   */
+  private CompletableFuture<CheckpointCommits> prepareRendersTable() {
+    String renders = config.run().warehouse().renders();
+    return CompletableFuture.supplyAsync(
+        () -> {
+          labels.labelThisThread("prepare the renders table beside the layout");
+          RendersTable.VERSIONED.ensure(spark, renders);
+          return CheckpointCommits.fromNow(spark, renders);
+        },
+        task -> {
+          Thread thread = new Thread(task, "catalog-render-renders-table");
+          thread.setDaemon(true);
+          thread.start();
+        });
+  }
+
+  /** {@code future}'s value, or its failure as thrown. */
+  private static <T> T joined(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw e;
+    }
+  }
+
   /** What a wave's render job is described as (after the run's label). */
   private static String waveDescription(int wave, int waves, long waveRows, int partitions) {
     return String.format(
@@ -506,10 +559,9 @@ final class RenderPhase {
       Dataset<Row> waved,
       List<Integer> ofWaves,
       int waves,
-      com.catalogrender.tables.CheckpointCommits commits,
+      CheckpointCommits commits,
       RowSums.OfWaves sums) {
-    com.catalogrender.tables.CheckpointCommits.CommittedRows ofTheirFiles =
-        commits.rowsOf(run, ofWaves);
+    CheckpointCommits.CommittedRows ofTheirFiles = commits.rowsOf(run, ofWaves);
     if (ofTheirFiles != null) {
       // Spark sizes a file scan by its compressed bytes, so it broadcast the rows of 80 waves
       // (400,000 rows) to join them with the live images: a relation built on the driver. A few
@@ -519,6 +571,11 @@ final class RenderPhase {
       } else {
         mergeSession.conf().unset("spark.sql.autoBroadcastJoinThreshold");
       }
+      // Delta copies a MERGE source that is not a Delta scan into the executors' storage first, in
+      // case it reads differently the second time (a job of its own: 0.6 s of the merge after the
+      // last wave, a 10^4-row run's event log). These are committed data files, never rewritten,
+      // and each SKU's live row is picked from them by a total order (CurrentImagesTable)
+      mergeSession.conf().set(MATERIALIZE_SOURCE, "none");
       Dataset<Row> rows = ofTheirFiles.rows().where(col("run_id").equalTo(run));
       // summed beside the MERGE, by a thread that inherits this one's pool, label and session:
       // the two jobs share the slots rather than the sums' waiting for the MERGE (after the

@@ -12,6 +12,8 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.Snapshot;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 
@@ -41,8 +43,10 @@ public final class CurrentImagesTable {
   private CurrentImagesTable() {}
 
   /**
-   * The live image per SKU from {@code renders} history: the latest ok row of each SKU. The table
-   * equals this query (plus {@code removed_at}); it starts from it when a warehouse predates it.
+   * The live image per SKU from {@code renders} history: the latest ok row of each SKU (ties, a SKU
+   * twice in a catalog, broken by input hash then image, so that two reads of the same rows pick
+   * the same row: a merge reads its source twice). The table equals this query (plus {@code
+   * removed_at}); it starts from it when a warehouse predates it.
    */
   public static Dataset<Row> fromRenders(Dataset<Row> renders) {
     return renders
@@ -52,7 +56,11 @@ public final class CurrentImagesTable {
             row_number()
                 .over(
                     Window.partitionBy(col("sku"))
-                        .orderBy(col("rendered_at").desc(), col("run_id").desc())))
+                        .orderBy(
+                            col("rendered_at").desc(),
+                            col("run_id").desc(),
+                            col("input_hash").desc(),
+                            col("image_uri").desc())))
         .where(col("latest").equalTo(1))
         .select(columns());
   }
@@ -95,6 +103,19 @@ public final class CurrentImagesTable {
         .whenNotMatched()
         .insertExpr(values)
         .execute();
+  }
+
+  /**
+   * Computes the table's latest state (its files and their statistics), which a MERGE reads first:
+   * after a merge beside the render, so that the one after it finds the state ready rather than
+   * computing it (two jobs) while the executors wait.
+   */
+  public static void readyForNextMerge(SparkSession spark, String path) {
+    DeltaLog log = DeltaLog.forTable(spark, path);
+    Snapshot snapshot =
+        log.update(log.update$default$1(), log.update$default$2(), log.update$default$3());
+    snapshot.numOfFiles();
+    snapshot.withStats().count();
   }
 
   /**
