@@ -196,7 +196,7 @@ final class BenchCommand implements SparkJob, OptionTable.Declared {
       --redis-server         PATH  text    -         the redis-server binary (default: redis-server on PATH)
       --scale                -     flag    -         also measure scaling over task counts
       --scale-simulated      -     flag    -         the catalog-scale benchmark with simulated device work (alone unless --only names more)
-      --scale-sizes          LIST  text    10000,100000  catalog sizes of --scale-simulated (add 1000000 for the opt-in million rows)
+      --scale-sizes          LIST  text    10000,100000  catalog sizes of --scale-simulated (add 1000000 for the opt-in million rows; the first is run once more before, unmeasured)
       --scale-device-seconds  S  double  0.02  simulated device seconds per batch of 8
       --scale-distinct       D     double  0.3       distinct prompts per catalog row
       --scale-concurrency    N     int     64        gateway requests in flight
