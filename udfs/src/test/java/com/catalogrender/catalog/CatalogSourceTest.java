@@ -2,6 +2,7 @@ package com.catalogrender.catalog;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.catalogrender.LocalSpark;
 import java.nio.file.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -22,15 +23,8 @@ class CatalogSourceTest {
   @BeforeAll
   static void start() {
     spark =
-        SparkSession.builder()
-            .master("local[2]")
-            .appName("catalog source test")
-            .config("spark.ui.enabled", "false")
+        LocalSpark.withDelta("catalog source test", 2)
             .config("spark.sql.shuffle.partitions", "2")
-            .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-            .config(
-                "spark.sql.catalog.spark_catalog",
-                "org.apache.spark.sql.delta.catalog.DeltaCatalog")
             .getOrCreate();
   }
 

@@ -2,6 +2,7 @@ package com.catalogrender.cost;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.catalogrender.LocalSpark;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -19,10 +20,7 @@ class CostEstimateTest {
   @BeforeAll
   static void start() {
     spark =
-        SparkSession.builder()
-            .master("local[1]")
-            .appName("cost estimate test")
-            .config("spark.ui.enabled", "false")
+        LocalSpark.builder("cost estimate test", 1)
             .config("spark.sql.shuffle.partitions", "2")
             .getOrCreate();
   }

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.catalogrender.LocalSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.spark.sql.Dataset;
@@ -15,10 +16,7 @@ class BesideRenderSlotsTest {
   @Test
   void aLimitedSessionScansAndShufflesInThatManyTasksAndLiftedItGetsSparksBack() throws Exception {
     SparkSession spark =
-        SparkSession.builder()
-            .master("local[4]")
-            .appName("beside render slots test")
-            .config("spark.ui.enabled", "false")
+        LocalSpark.builder("beside render slots test", 4)
             .config("spark.sql.shuffle.partitions", "8")
             .config("spark.sql.adaptive.enabled", "false")
             .getOrCreate();

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.catalogrender.LocalSpark;
 import com.catalogrender.caption.CaptionSettings;
 import com.catalogrender.caption.TemplateCaptionRewriter;
 import com.catalogrender.cost.TestRates;
@@ -23,12 +24,7 @@ import org.junit.jupiter.api.Test;
 class CaptionPipelineTest {
   @Test
   void theFirstWavesPromptsAreFoundAloneAndTheRestAfterTheirHook() throws Exception {
-    SparkSession spark =
-        SparkSession.builder()
-            .master("local[2]")
-            .appName("caption pipeline test")
-            .config("spark.ui.enabled", "false")
-            .getOrCreate();
+    SparkSession spark = LocalSpark.builder("caption pipeline test", 2).getOrCreate();
     try {
       StructType schema =
           new StructType()

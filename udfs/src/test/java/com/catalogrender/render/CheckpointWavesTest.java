@@ -3,6 +3,7 @@ package com.catalogrender.render;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.catalogrender.LocalSpark;
 import com.catalogrender.cost.CostEstimate;
 import org.junit.jupiter.api.Test;
 
@@ -50,11 +51,7 @@ class CheckpointWavesTest {
     int waves = CheckpointWaves.withRamp(4);
     long rows = 190_000;
     org.apache.spark.sql.SparkSession spark =
-        org.apache.spark.sql.SparkSession.builder()
-            .master("local[1]")
-            .appName("checkpoint waves test")
-            .config("spark.ui.enabled", "false")
-            .getOrCreate();
+        LocalSpark.builder("checkpoint waves test", 1).getOrCreate();
     try {
       java.util.Map<Integer, Long> perWave = new java.util.TreeMap<>();
       for (org.apache.spark.sql.Row row :

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.catalogrender.LocalSpark;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,15 +29,8 @@ class CommitPoolTest {
   @Test
   void aWavesCommitJobsGoToTheCommitsPoolOnceItRendered(@TempDir Path directory) throws Exception {
     SparkSession spark =
-        SparkSession.builder()
-            .master("local[2]")
-            .appName("commit pool test")
-            .config("spark.ui.enabled", "false")
+        LocalSpark.withDelta("commit pool test", 2)
             .config("spark.scheduler.mode", "FAIR")
-            .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-            .config(
-                "spark.sql.catalog.spark_catalog",
-                "org.apache.spark.sql.delta.catalog.DeltaCatalog")
             .config("spark.databricks.delta.properties.defaults.checkpointInterval", "1")
             .config("spark.sql.shuffle.partitions", "2")
             .getOrCreate();
@@ -115,12 +109,7 @@ class CommitPoolTest {
 
   @Test
   void aThreadLeavesTheCommitsPoolWhenItsWaveIsWritten() {
-    SparkSession spark =
-        SparkSession.builder()
-            .master("local[1]")
-            .appName("commit pool test")
-            .config("spark.ui.enabled", "false")
-            .getOrCreate();
+    SparkSession spark = LocalSpark.builder("commit pool test", 1).getOrCreate();
     try {
       SparkContext context = spark.sparkContext();
       CommitPool pool = new CommitPool(context, List::of, wave -> {});

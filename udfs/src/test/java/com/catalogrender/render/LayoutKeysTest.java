@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.spark_partition_id;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.catalogrender.LocalSpark;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -14,12 +15,7 @@ import org.junit.jupiter.api.Test;
 class LayoutKeysTest {
   @Test
   void sparksHashPartitioningSendsEachKeyToItsPartition() {
-    SparkSession spark =
-        SparkSession.builder()
-            .master("local[2]")
-            .appName("layout keys test")
-            .config("spark.ui.enabled", "false")
-            .getOrCreate();
+    SparkSession spark = LocalSpark.builder("layout keys test", 2).getOrCreate();
     try {
       for (int partitions : new int[] {1, 7, 404}) {
         int[] keys = LayoutKeys.forPartitions(partitions);

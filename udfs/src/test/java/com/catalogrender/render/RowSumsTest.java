@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import com.catalogrender.LocalSpark;
 import com.catalogrender.measure.Stage;
 import com.catalogrender.tables.RendersTable;
 import java.util.ArrayList;
@@ -21,12 +22,7 @@ import org.junit.jupiter.api.Test;
 class RowSumsTest {
   @Test
   void wavesSummedOneByOneAddUpToTheRunsRows() {
-    SparkSession spark =
-        SparkSession.builder()
-            .master("local[2]")
-            .appName("row sums test")
-            .config("spark.ui.enabled", "false")
-            .getOrCreate();
+    SparkSession spark = LocalSpark.builder("row sums test", 2).getOrCreate();
     try {
       StructType schema =
           new StructType()

@@ -3,6 +3,7 @@ package com.catalogrender.render;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import com.catalogrender.LocalSpark;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -16,12 +17,7 @@ import org.junit.jupiter.api.Test;
 class WaveLayoutTest {
   @Test
   void eachWaveReadsOnlyItsRowsInBatchesDealtOverItsTasks() {
-    SparkSession spark =
-        SparkSession.builder()
-            .master("local[2]")
-            .appName("wave layout test")
-            .config("spark.ui.enabled", "false")
-            .getOrCreate();
+    SparkSession spark = LocalSpark.builder("wave layout test", 2).getOrCreate();
     try {
       StructType schema =
           new StructType()

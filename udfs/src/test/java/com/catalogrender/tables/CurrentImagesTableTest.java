@@ -2,6 +2,7 @@ package com.catalogrender.tables;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.catalogrender.LocalSpark;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -22,10 +23,7 @@ class CurrentImagesTableTest {
   @BeforeAll
   static void start() {
     spark =
-        SparkSession.builder()
-            .master("local[2]")
-            .appName("current images test")
-            .config("spark.ui.enabled", "false")
+        LocalSpark.builder("current images test", 2)
             .config("spark.sql.shuffle.partitions", "2")
             .getOrCreate();
   }
@@ -47,25 +45,24 @@ class CurrentImagesTableTest {
             + " 'int8' as variant, 'm' as model_id, '1' as model_version, 'ok' as status");
   }
 
-  private static String picked(Dataset<Row> renders) {
-    List<Row> live = CurrentImagesTable.fromRenders(renders).collectAsList();
-    assertEquals(1, live.size(), "one live row per SKU");
-    return live.get(0).getAs("image_uri");
+  /** Asserts that the live row of the two renders is {@code image}, read in either order. */
+  private static void picks(String image, Dataset<Row> first, Dataset<Row> second) {
+    for (Dataset<Row> renders : List.of(first.union(second), second.union(first))) {
+      List<Row> live = CurrentImagesTable.fromRenders(renders.coalesce(1)).collectAsList();
+      assertEquals(1, live.size(), "one live row per SKU");
+      assertEquals(image, live.get(0).getAs("image_uri"));
+    }
   }
 
   @Test
   void rendersTiedOnTimeAndRunPickTheSameLiveRowInEitherOrder() {
-    Dataset<Row> first = render("h1", "s3://images/a.png");
-    Dataset<Row> second = render("h2", "s3://images/b.png");
-    assertEquals("s3://images/b.png", picked(first.union(second).coalesce(1)));
-    assertEquals("s3://images/b.png", picked(second.union(first).coalesce(1)));
+    picks(
+        "s3://images/b.png", render("h1", "s3://images/a.png"), render("h2", "s3://images/b.png"));
   }
 
   @Test
   void rendersTiedOnInputPickByImage() {
-    Dataset<Row> first = render("h1", "s3://images/a.png");
-    Dataset<Row> second = render("h1", "s3://images/c.png");
-    assertEquals("s3://images/c.png", picked(first.union(second).coalesce(1)));
-    assertEquals("s3://images/c.png", picked(second.union(first).coalesce(1)));
+    picks(
+        "s3://images/c.png", render("h1", "s3://images/a.png"), render("h1", "s3://images/c.png"));
   }
 }
