@@ -90,19 +90,17 @@ public final class ScaleSimulation {
       int warmUpRows = sizes.get(0);
       progress.accept("scale-simulated: warm-up, " + warmUpRows + " rows, not measured");
       String warmUp = runs.catalog("scale-warm-up");
-      writeCatalog(
-          warmUp, warmUpRows, Math.max(1, (int) Math.round(warmUpRows * distinctShare)), 0);
+      writeCatalog(warmUp, warmUpRows, prompts(warmUpRows, distinctShare), 0);
       long warmUpStart = System.nanoTime();
       runs.render("scale-warm-up", warmUp, 25, settings);
       scale.put("warm_up_rows", warmUpRows);
       scale.put("warm_up_wall_seconds", round((System.nanoTime() - warmUpStart) / 1e9));
-      com.catalogrender.runtime.LocalDirectories.deleteTree(
-          runs.work().resolve("scale-warm-up/images"));
+      deleteImages("scale-warm-up");
       for (int rows : sizes) {
         String name = "scale-" + rows;
         progress.accept("scale-simulated: " + rows + " rows");
         String catalog = runs.catalog(name);
-        int prompts = Math.max(1, (int) Math.round(rows * distinctShare));
+        int prompts = prompts(rows, distinctShare);
         writeCatalog(catalog, rows, prompts, 0);
         long requestsBefore = gateway.requests();
         long hitsBefore = gateway.hits();
@@ -239,11 +237,20 @@ public final class ScaleSimulation {
         }
         size.put("wall_per_row_vs_smallest", round(wallPerRow / firstWallPerRow));
         progress.accept("scale-simulated " + rows + ": " + size);
-        com.catalogrender.runtime.LocalDirectories.deleteTree(
-            runs.work().resolve(name + "/images")); // 10^6 small files otherwise stay
+        deleteImages(name);
       }
     }
     ScaleGoals.judge(scale, sizes);
+  }
+
+  /** Distinct prompts of a catalog of {@code rows} rows, {@code share} of them distinct. */
+  private static int prompts(int rows, double share) {
+    return Math.max(1, (int) Math.round(rows * share));
+  }
+
+  /** Deletes the images of run {@code name}: 10^6 small files otherwise stay. */
+  private void deleteImages(String name) throws IOException {
+    com.catalogrender.runtime.LocalDirectories.deleteTree(runs.work().resolve(name + "/images"));
   }
 
   /**

@@ -18,7 +18,6 @@ import com.catalogrender.task.RunMeters;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Column;
@@ -269,7 +268,7 @@ final class RenderPhase {
                     waved,
                     ofWaves,
                     waves,
-                    joined(commitsReady),
+                    DriverThreads.joined(commitsReady),
                     sums);
                 if (!afterRender && renderedWaves.size() < waves) {
                   // while waves still render; once none does, the next merge computes it as soon
@@ -341,7 +340,7 @@ final class RenderPhase {
                           config.run().warehouse().renders(),
                           opened.runId(),
                           thisWave,
-                          joined(commitsReady));
+                          DriverThreads.joined(commitsReady));
                     } finally {
                       if (commitPool != null) {
                         commitPool.exit(thisWave);
@@ -461,26 +460,7 @@ final class RenderPhase {
           RendersTable.VERSIONED.ensure(spark, renders);
           return CheckpointCommits.fromNow(spark, renders);
         },
-        task -> {
-          Thread thread = new Thread(task, "catalog-render-renders-table");
-          thread.setDaemon(true);
-          thread.start();
-        });
-  }
-
-  /** {@code future}'s value, or its failure as thrown. */
-  private static <T> T joined(CompletableFuture<T> future) {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      if (e.getCause() instanceof Error error) {
-        throw error;
-      }
-      throw e;
-    }
+        DriverThreads.ownThread("catalog-render-renders-table"));
   }
 
   /** What a wave's render job is described as (after the run's label). */
@@ -580,20 +560,11 @@ final class RenderPhase {
       // summed beside the MERGE, by a thread that inherits this one's pool, label and session:
       // the two jobs share the slots rather than the sums' waiting for the MERGE (after the
       // render, every executor waits for both)
-      java.util.concurrent.CompletableFuture<RowSums> summed =
-          java.util.concurrent.CompletableFuture.supplyAsync(
-              () -> RowSums.of(rows),
-              task -> {
-                Thread summing = new Thread(task, "catalog-render-row-sums");
-                summing.setDaemon(true);
-                summing.start();
-              });
+      CompletableFuture<RowSums> summed =
+          CompletableFuture.supplyAsync(
+              () -> RowSums.of(rows), DriverThreads.ownThread("catalog-render-row-sums"));
       CurrentImagesTable.merge(mergeSession, config.run().warehouse().currentImages(), rows);
-      try {
-        sums.add(ofWaves, summed.join());
-      } catch (java.util.concurrent.CompletionException e) {
-        throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
-      }
+      sums.add(ofWaves, DriverThreads.joined(summed));
       return;
     }
     sums.missed();

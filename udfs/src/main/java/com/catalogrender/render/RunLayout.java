@@ -1,7 +1,6 @@
 package com.catalogrender.render;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.spark.sql.Dataset;
@@ -85,14 +84,7 @@ final class RunLayout implements AutoCloseable {
     if (wave < firstWaves) {
       return first.wave(spark, wave, captions);
     }
-    try {
-      return rest.join().wave(spark, wave, captions);
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw e;
-    }
+    return DriverThreads.joined(rest).wave(spark, wave, captions);
   }
 
   @Override

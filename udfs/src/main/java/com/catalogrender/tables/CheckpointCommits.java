@@ -48,9 +48,7 @@ public final class CheckpointCommits {
   /** From the table's version now: a run's checkpoints, before its first commit. */
   public static CheckpointCommits fromNow(SparkSession spark, String path) {
     DeltaLog log = DeltaLog.forTable(spark, path);
-    long version =
-        log.update(log.update$default$1(), log.update$default$2(), log.update$default$3())
-            .version();
+    long version = DeltaSnapshots.latest(log).version();
     return new CheckpointCommits(spark, path, version + 1);
   }
 
@@ -100,7 +98,7 @@ public final class CheckpointCommits {
     DeltaLog log = DeltaLog.forTable(spark, path);
     return new CommittedRows(
         log.createDataFrame(
-            log.update(log.update$default$1(), log.update$default$2(), log.update$default$3()),
+            DeltaSnapshots.latest(log),
             scala.collection.JavaConverters.asScalaBuffer(added).toSeq(),
             false,
             scala.Option.empty()),

@@ -111,9 +111,7 @@ public final class CurrentImagesTable {
    * computing it (two jobs) while the executors wait.
    */
   public static void readyForNextMerge(SparkSession spark, String path) {
-    DeltaLog log = DeltaLog.forTable(spark, path);
-    Snapshot snapshot =
-        log.update(log.update$default$1(), log.update$default$2(), log.update$default$3());
+    Snapshot snapshot = DeltaSnapshots.latest(DeltaLog.forTable(spark, path));
     snapshot.numOfFiles();
     snapshot.withStats().count();
   }
