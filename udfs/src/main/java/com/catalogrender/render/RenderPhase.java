@@ -68,9 +68,20 @@ final class RenderPhase {
    * Three, not two: with two, a MERGE of the live images on the main thread (as it was then:
    * seconds at 10^5 rows) left only one wave queued behind the running one (bench --scale-simulated
    * on this machine, 2 slots: 10^4 rows 77.9 s with two, 66.5 s with three; 10^5 rows 260.6 s,
-   * 234.6 s).
+   * 234.6 s). Four, not three: every tenth commit to {@code renders} writes Delta's checkpoint of
+   * the table by several small Spark jobs, each of which waits for a task slot (a render task's
+   * length: the wave's commit came 10 to 23 s after the waves behind it, 3x10^5 rows), and the next
+   * wave's write first reads the table's state from that checkpoint by jobs in the waves' own
+   * queue; with three, that wave held one of the three places and the render ran out of queued
+   * waves (5 stretches of 0.3 to 1.1 s with no render task, 3.0 s in all, in a run of 62 waves).
    */
-  private static final int WAVES_IN_FLIGHT = 3;
+  private static final int WAVES_IN_FLIGHT = 4;
+
+  /**
+   * The first waves, laid out and their prompts found by jobs over their rows alone before the
+   * render starts; the rest's are laid out beside the first waves' render.
+   */
+  private static final int FIRST_WAVES = 3;
 
   /**
    * The FAIR scheduler pool the live images' merges run in: beside the waves' pool, each gets a
@@ -178,9 +189,10 @@ final class RenderPhase {
     // the waves' (a pool of its own); under FIFO it waits for every wave queued before it, so a
     // merge in the last stretch would only add a merge after the last wave
     boolean beside = "FAIR".equals(context.getSchedulingMode().toString());
-    // the first waves (those in flight before the first commit) are laid out and their prompts
-    // found by jobs over their rows alone; the rest's run beside their render
-    boolean firstWavesAlone = beside && waves > WAVES_IN_FLIGHT;
+    // the first waves are laid out and their prompts found by jobs over their rows alone; the
+    // rest's run beside their render (the last wave in flight before the first commit waits for
+    // them, with three waves queued ahead of it)
+    boolean firstWavesAlone = beside && waves > FIRST_WAVES;
     // ... and they wait for the first wave's first task, so its tasks take the free slots first
     FirstTaskLatch firstWaveRenders =
         new FirstTaskLatch(labels.description(waveDescription(0, waves, waveRows, partitions)));
@@ -206,7 +218,7 @@ final class RenderPhase {
                     waved,
                     col(WAVE),
                     waves,
-                    firstWavesAlone ? WAVES_IN_FLIGHT : waves,
+                    firstWavesAlone ? FIRST_WAVES : waves,
                     CaptionPhase.rowsPerCategory(plan.groups()),
                     inMergePool,
                     "catalog-render "
@@ -220,14 +232,13 @@ final class RenderPhase {
                     waved,
                     WAVE,
                     waves,
-                    WAVES_IN_FLIGHT,
+                    FIRST_WAVES,
                     partitions,
                     config.model().batchSize(),
                     () -> {
                       labels.labelThisThread(
                           String.format(
-                              "lay out waves %d to %d beside the render",
-                              WAVES_IN_FLIGHT + 1, waves));
+                              "lay out waves %d to %d beside the render", FIRST_WAVES + 1, waves));
                       inMergePool.run();
                     },
                     labels::cancelRunJobs)
@@ -276,7 +287,8 @@ final class RenderPhase {
                       mergeSession, config.run().warehouse().currentImages());
                 }
               },
-              config.run().checkpointSeconds());
+              config.run().checkpointSeconds(),
+              waves);
       // under FAIR scheduling a wave's commit leaves the waves' pool once the wave rendered; once
       // every wave rendered, the merger keeps the last commits for one merge after the render
       CommitPool commitPool =

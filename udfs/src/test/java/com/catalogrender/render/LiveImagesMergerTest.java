@@ -12,6 +12,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class LiveImagesMergerTest {
+  /** The waves of a run too long for its first merge to come at half of them in these tests. */
+  private static final int WAVES = 1000;
+
   @Test
   void beforeTheIntervalWavesWaitAndTheFinishMergesThemAll() {
     Merges log = new Merges();
@@ -30,6 +33,31 @@ class LiveImagesMergerTest {
   }
 
   @Test
+  void aShortRunMergesOnceWhenHalfItsWavesAreCommitted() {
+    Merges log = new Merges();
+    LiveImagesMerger merger = log.merger(3600, 4);
+    List<List<Integer>> merged = log.merged;
+    merger.committed(0);
+    sleep(200);
+    assertTrue(merged.isEmpty(), "merged before half the waves were committed: " + merged);
+    merger.committed(1);
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (merged.isEmpty() && System.nanoTime() < deadline) {
+      sleep(10);
+    }
+    assertEquals(List.of(List.of(0, 1)), merged);
+    assertTrue(merger.lastMergeSeconds() >= 0, "the last stretch knows what a merge takes");
+    // once: the next waves wait for the interval (or the last stretch, or the finish)
+    merger.committed(2);
+    sleep(200);
+    assertEquals(List.of(List.of(0, 1)), merged);
+    merger.committed(3);
+    merger.finish();
+    assertEquals(List.of(List.of(0, 1), List.of(2, 3)), merged);
+    assertEquals(List.of(false, true), log.afterTheRender);
+  }
+
+  @Test
   void theMainThreadGoesOnWhileAMergeRuns() throws InterruptedException {
     CountDownLatch mergeStarted = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
@@ -41,7 +69,8 @@ class LiveImagesMergerTest {
               await(release);
               merged.add(waves);
             },
-            0);
+            0,
+            WAVES);
     merger.committed(0);
     assertTrue(mergeStarted.await(10, TimeUnit.SECONDS));
     // the merge of wave 0 is under way: committing more waves does not wait for it
@@ -56,7 +85,8 @@ class LiveImagesMergerTest {
   @Test
   void inTheLastStretchCommittedWavesMergeAtOnce() {
     List<List<Integer>> merged = java.util.Collections.synchronizedList(new ArrayList<>());
-    LiveImagesMerger merger = new LiveImagesMerger((waves, afterRender) -> merged.add(waves), 3600);
+    LiveImagesMerger merger =
+        new LiveImagesMerger((waves, afterRender) -> merged.add(waves), 3600, WAVES);
     merger.lastStretch();
     merger.committed(4);
     long deadline = System.nanoTime() + 10_000_000_000L;
@@ -100,7 +130,8 @@ class LiveImagesMergerTest {
               merged.add(waves);
               afterTheRender.add(afterRender);
             },
-            0);
+            0,
+            WAVES);
     merger.lastStretch();
     merger.committed(0);
     assertTrue(mergeStarted.await(10, TimeUnit.SECONDS));
@@ -124,7 +155,8 @@ class LiveImagesMergerTest {
             (waves, afterRender) -> {
               throw new IllegalStateException("MERGE conflict on current_images");
             },
-            0);
+            0,
+            WAVES);
     merger.committed(0);
     long deadline = System.nanoTime() + 10_000_000_000L;
     IllegalStateException failure = null;
@@ -156,12 +188,17 @@ class LiveImagesMergerTest {
     final List<Boolean> afterTheRender = java.util.Collections.synchronizedList(new ArrayList<>());
 
     LiveImagesMerger merger(double intervalSeconds) {
+      return merger(intervalSeconds, WAVES);
+    }
+
+    LiveImagesMerger merger(double intervalSeconds, int waves) {
       return new LiveImagesMerger(
-          (waves, afterRender) -> {
-            merged.add(waves);
+          (ofWaves, afterRender) -> {
+            merged.add(ofWaves);
             afterTheRender.add(afterRender);
           },
-          intervalSeconds);
+          intervalSeconds,
+          waves);
     }
   }
 
