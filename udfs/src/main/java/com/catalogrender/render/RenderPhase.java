@@ -79,9 +79,11 @@ final class RenderPhase {
 
   /**
    * The first waves, laid out and their prompts found by jobs over their rows alone before the
-   * render starts; the rest's are laid out beside the first waves' render.
+   * render starts; the rest's are laid out beside the first waves' render. The waves in flight
+   * before the first commit: the ramp's four small waves ({@link CheckpointWaves#RAMP}), about one
+   * even wave's render, while the rest's layout takes the slots the render leaves it.
    */
-  private static final int FIRST_WAVES = 3;
+  private static final int FIRST_WAVES = WAVES_IN_FLIGHT;
 
   /**
    * The FAIR scheduler pool the live images' merges run in: beside the waves' pool, each gets a
@@ -138,6 +140,7 @@ final class RenderPhase {
       throws IOException {
     long start = System.nanoTime();
     if (plan.rowsToRender() == 0) {
+      DriverThreads.joined(plan.tablesReady()); // the record reads them
       return new Rendered(
           CaptionFigures.none(config.captions().rewriter()),
           List.of(),
@@ -150,10 +153,7 @@ final class RenderPhase {
           RowSums.NONE);
     }
     SparkContext context = spark.sparkContext();
-    // the renders table made ready (created in a first run: 1.9 s of the driver alone, a first
-    // 10^4-row run's event log) on a thread of its own while the rows are laid out; the waves'
-    // commits and the merges wait for it
-    CompletableFuture<CheckpointCommits> commitsReady = prepareRendersTable();
+    CompletableFuture<CheckpointCommits> commitsReady = plan.tablesReady();
     RenderSpec spec = opened.spec();
     BudgetLedger ledger = null;
     if (config.budget().limited()) {
@@ -189,9 +189,8 @@ final class RenderPhase {
     // the waves' (a pool of its own); under FIFO it waits for every wave queued before it, so a
     // merge in the last stretch would only add a merge after the last wave
     boolean beside = "FAIR".equals(context.getSchedulingMode().toString());
-    // the first waves are laid out and their prompts found by jobs over their rows alone; the
-    // rest's run beside their render (the last wave in flight before the first commit waits for
-    // them, with three waves queued ahead of it)
+    // the first waves (those in flight before the first commit) are laid out and their prompts
+    // found by jobs over their rows alone; the rest's run beside their render
     boolean firstWavesAlone = beside && waves > FIRST_WAVES;
     // ... and they wait for the first wave's first task, so its tasks take the free slots first
     FirstTaskLatch firstWaveRenders =
@@ -457,22 +456,6 @@ final class RenderPhase {
         wavesSeconds,
         attempted,
         sums.whole());
-  }
-
-  /**
-   * Makes the renders table ready for the waves' commits (created, or checked and evolved), before
-   * the first wave's commit, so that two waves' commits never race to create it, and starts its
-   * record of the commits from its version then; on a thread of its own.
-   */
-  private CompletableFuture<CheckpointCommits> prepareRendersTable() {
-    String renders = config.run().warehouse().renders();
-    return CompletableFuture.supplyAsync(
-        () -> {
-          labels.labelThisThread("prepare the renders table beside the layout");
-          RendersTable.VERSIONED.ensure(spark, renders);
-          return CheckpointCommits.fromNow(spark, renders);
-        },
-        DriverThreads.ownThread("catalog-render-renders-table"));
   }
 
   /** What a wave's render job is described as (after the run's label). */

@@ -66,7 +66,7 @@ public final class RenderRun {
           new RunsInProgress(config.run().warehouse(), spark.sparkContext().hadoopConfiguration());
       // runs whose driver died: their committed checkpoints count before anything is planned
       List<String> crashed = running.list();
-      plan = RenderPlan.plan(spark, config, opened, crashed, console);
+      plan = RenderPlan.plan(spark, config, opened, crashed, !config.run().dryRun(), console);
       try {
         labels.phase("estimate (history, calibration)");
         CostEstimate estimate = RunEstimate.of(spark, config, opened, plan);

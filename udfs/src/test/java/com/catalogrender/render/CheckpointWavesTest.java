@@ -45,11 +45,11 @@ class CheckpointWavesTest {
   }
 
   @Test
-  void twoSmallWavesGoFirstAndNoWaveOutgrowsAnEvenOne() {
+  void fourDoublingWavesGoFirstAndNoWaveOutgrowsAnEvenOne() {
     assertEquals(1, CheckpointWaves.withRamp(1));
-    assertEquals(6, CheckpointWaves.withRamp(4));
+    assertEquals(8, CheckpointWaves.withRamp(4));
     int waves = CheckpointWaves.withRamp(4);
-    long rows = 190_000;
+    long rows = 790_000;
     org.apache.spark.sql.SparkSession spark =
         LocalSpark.builder("checkpoint waves test", 1).getOrCreate();
     try {
@@ -68,16 +68,20 @@ class CheckpointWavesTest {
               .collectAsList()) {
         perWave.put(row.getInt(0), row.getLong(1));
       }
-      assertEquals(java.util.Set.of(0, 1, 2, 3, 4, 5), perWave.keySet(), perWave.toString());
-      // weights 1, 2, 4, 4, 4, 4 of 19: 10,000, 20,000, then 40,000 rows each
-      assertEquals(10_000, perWave.get(0), 600, perWave.toString());
-      assertEquals(20_000, perWave.get(1), 900, perWave.toString());
-      for (int wave = 2; wave < waves; wave++) {
-        assertEquals(40_000, perWave.get(wave), 1200, perWave.toString());
+      assertEquals(java.util.Set.of(0, 1, 2, 3, 4, 5, 6, 7), perWave.keySet(), perWave.toString());
+      // weights 1, 2, 4, 8, 16, 16, 16, 16 of 79: 10,000, 20,000, 40,000, 80,000, then 160,000
+      // rows each
+      long[] expected = {10_000, 20_000, 40_000, 80_000};
+      for (int wave = 0; wave < expected.length; wave++) {
+        assertEquals(
+            expected[wave], perWave.get(wave), 600 + expected[wave] / 50, perWave.toString());
       }
-      assertEquals(40_000, CheckpointWaves.largestWave(rows, waves));
-      // never bigger than the even waves it replaces (190,000 / 4)
-      assertTrue(CheckpointWaves.largestWave(rows, waves) <= 47_500);
+      for (int wave = expected.length; wave < waves; wave++) {
+        assertEquals(160_000, perWave.get(wave), 3200, perWave.toString());
+      }
+      assertEquals(160_000, CheckpointWaves.largestWave(rows, waves));
+      // never bigger than the even waves it replaces (790,000 / 4)
+      assertTrue(CheckpointWaves.largestWave(rows, waves) <= 197_500);
     } finally {
       spark.stop();
     }
