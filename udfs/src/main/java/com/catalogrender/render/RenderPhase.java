@@ -74,16 +74,11 @@ final class RenderPhase {
    * wave's write first reads the table's state from that checkpoint by jobs in the waves' own
    * queue; with three, that wave held one of the three places and the render ran out of queued
    * waves (5 stretches of 0.3 to 1.1 s with no render task, 3.0 s in all, in a run of 62 waves).
+   * The waves in flight before the first commit are laid out alone: the ramp's four small waves
+   * ({@link CheckpointWaves#RAMP}), about one even wave's render, while the rest's layout takes the
+   * slots the render leaves it.
    */
   private static final int WAVES_IN_FLIGHT = 4;
-
-  /**
-   * The first waves, laid out and their prompts found by jobs over their rows alone before the
-   * render starts; the rest's are laid out beside the first waves' render. The waves in flight
-   * before the first commit: the ramp's four small waves ({@link CheckpointWaves#RAMP}), about one
-   * even wave's render, while the rest's layout takes the slots the render leaves it.
-   */
-  private static final int FIRST_WAVES = WAVES_IN_FLIGHT;
 
   /**
    * The FAIR scheduler pool the live images' merges run in: beside the waves' pool, each gets a
@@ -191,7 +186,7 @@ final class RenderPhase {
     boolean beside = "FAIR".equals(context.getSchedulingMode().toString());
     // the first waves (those in flight before the first commit) are laid out and their prompts
     // found by jobs over their rows alone; the rest's run beside their render
-    boolean firstWavesAlone = beside && waves > FIRST_WAVES;
+    boolean firstWavesAlone = beside && waves > WAVES_IN_FLIGHT;
     // ... and they wait for the first wave's first task, so its tasks take the free slots first
     FirstTaskLatch firstWaveRenders =
         new FirstTaskLatch(labels.description(waveDescription(0, waves, waveRows, partitions)));
@@ -217,7 +212,7 @@ final class RenderPhase {
                     waved,
                     col(WAVE),
                     waves,
-                    firstWavesAlone ? FIRST_WAVES : waves,
+                    firstWavesAlone ? WAVES_IN_FLIGHT : waves,
                     CaptionPhase.rowsPerCategory(plan.groups()),
                     inMergePool,
                     "catalog-render "
@@ -231,13 +226,14 @@ final class RenderPhase {
                     waved,
                     WAVE,
                     waves,
-                    FIRST_WAVES,
+                    WAVES_IN_FLIGHT,
                     partitions,
                     config.model().batchSize(),
                     () -> {
                       labels.labelThisThread(
                           String.format(
-                              "lay out waves %d to %d beside the render", FIRST_WAVES + 1, waves));
+                              "lay out waves %d to %d beside the render",
+                              WAVES_IN_FLIGHT + 1, waves));
                       inMergePool.run();
                     },
                     labels::cancelRunJobs)

@@ -105,30 +105,23 @@ record RenderPlan(
     Dataset<Row> todo;
     Dataset<Row> cached;
     String current = config.run().warehouse().currentImages();
-    boolean noLiveImages;
-    CompletableFuture<CheckpointCommits> tablesReady = null;
-    if (render && history == null && !DeltaTable.isDeltaTable(spark, current)) {
-      // a warehouse's first run: its two tables are created (Delta's create and log write, the
-      // driver's work: the first wave's commit waited 1.7 s for the renders table's, 3x10^5 rows)
-      // beside the plan's pass over the catalog, not before it and after it; the waves' commits and
-      // the merges wait for them
-      noLiveImages = true;
-      tablesReady =
-          CompletableFuture.supplyAsync(
-              () -> {
-                CurrentImagesTable.ensure(spark, current, null);
-                return rendersTableReady(spark, renders);
-              },
-              DriverThreads.ownThread("catalog-render-tables"));
-    } else {
-      noLiveImages = CurrentImagesTable.ensure(spark, current, history);
-      if (render) {
-        tablesReady =
-            CompletableFuture.supplyAsync(
-                () -> rendersTableReady(spark, renders),
-                DriverThreads.ownThread("catalog-render-tables"));
-      }
-    }
+    // a warehouse's first run: its two tables are created (Delta's create and log write, the
+    // driver's work: the first wave's commit waited 1.7 s for the renders table's, 3x10^5 rows)
+    // beside the plan's pass over the catalog, not before it and after it; the waves' commits and
+    // the merges wait for them (so a first run's current_images is not ensured here)
+    boolean firstRun = render && history == null && !DeltaTable.isDeltaTable(spark, current);
+    boolean noLiveImages = firstRun || CurrentImagesTable.ensure(spark, current, history);
+    CompletableFuture<CheckpointCommits> tablesReady =
+        render
+            ? CompletableFuture.supplyAsync(
+                () -> {
+                  if (firstRun) {
+                    CurrentImagesTable.ensure(spark, current, null);
+                  }
+                  return rendersTableReady(spark, renders);
+                },
+                DriverThreads.ownThread("catalog-render-tables"))
+            : null;
     if (!crashed.isEmpty() && history != null) {
       CurrentImagesTable.merge(
           spark, current, history.where(col("run_id").isin((Object[]) crashed.toArray())));
