@@ -74,11 +74,20 @@ final class RenderPhase {
    * wave's write first reads the table's state from that checkpoint by jobs in the waves' own
    * queue; with three, that wave held one of the three places and the render ran out of queued
    * waves (5 stretches of 0.3 to 1.1 s with no render task, 3.0 s in all, in a run of 62 waves).
-   * The waves in flight before the first commit are laid out alone: the ramp's four small waves
+   * Six, not four: the commit after such a checkpoint waits for it too (Delta computes the state
+   * the checkpoint writes, two jobs each behind a render task: 16 s), so two of the four places
+   * were held and the two waves queued rendered in 15 s; the render ran out of waves for 1.8 s,
+   * until the late commits let the next waves be submitted (a 3x10^5-row run's event log). With
+   * six, four waves (30 s of render) are queued while two wait.
+   */
+  private static final int WAVES_IN_FLIGHT = 6;
+
+  /**
+   * The first waves, laid out alone and their prompts found first: the ramp's four small waves
    * ({@link CheckpointWaves#RAMP}), about one even wave's render, while the rest's layout takes the
    * slots the render leaves it.
    */
-  private static final int WAVES_IN_FLIGHT = 4;
+  private static final int FIRST_WAVES_ALONE = CheckpointWaves.RAMP;
 
   /**
    * The FAIR scheduler pool the live images' merges run in: beside the waves' pool, each gets a
@@ -184,9 +193,9 @@ final class RenderPhase {
     // the waves' (a pool of its own); under FIFO it waits for every wave queued before it, so a
     // merge in the last stretch would only add a merge after the last wave
     boolean beside = "FAIR".equals(context.getSchedulingMode().toString());
-    // the first waves (those in flight before the first commit) are laid out and their prompts
-    // found by jobs over their rows alone; the rest's run beside their render
-    boolean firstWavesAlone = beside && waves > WAVES_IN_FLIGHT;
+    // the first waves (the ramp's) are laid out and their prompts found by jobs over their rows
+    // alone; the rest's run beside their render
+    boolean firstWavesAlone = beside && waves > FIRST_WAVES_ALONE;
     // ... and they wait for the first wave's first task, so its tasks take the free slots first
     FirstTaskLatch firstWaveRenders =
         new FirstTaskLatch(labels.description(waveDescription(0, waves, waveRows, partitions)));
@@ -212,7 +221,7 @@ final class RenderPhase {
                     waved,
                     col(WAVE),
                     waves,
-                    firstWavesAlone ? WAVES_IN_FLIGHT : waves,
+                    firstWavesAlone ? FIRST_WAVES_ALONE : waves,
                     CaptionPhase.rowsPerCategory(plan.groups()),
                     inMergePool,
                     "catalog-render "
@@ -226,14 +235,14 @@ final class RenderPhase {
                     waved,
                     WAVE,
                     waves,
-                    WAVES_IN_FLIGHT,
+                    FIRST_WAVES_ALONE,
                     partitions,
                     config.model().batchSize(),
                     () -> {
                       labels.labelThisThread(
                           String.format(
                               "lay out waves %d to %d beside the render",
-                              WAVES_IN_FLIGHT + 1, waves));
+                              FIRST_WAVES_ALONE + 1, waves));
                       inMergePool.run();
                     },
                     labels::cancelRunJobs)
